@@ -1,0 +1,18 @@
+"""Run every benchmark: `make bench` (or `python -m bench [--quick]`)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import estimate, queue_ops
+
+
+def main() -> None:
+    """Each benchmark prints its own table; figures go to BENCHMARKS.md by hand with the command."""
+    quick = "--quick" in sys.argv[1:]
+    estimate.main()
+    queue_ops.main(["--quick"] if quick else [])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Holdless core: callback requests, queue order, policies and estimates (no network I/O)."""

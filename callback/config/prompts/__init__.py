@@ -1,0 +1,1 @@
+"""The shipped prompt catalogue: one TOML file per language, English the reference."""

@@ -1,0 +1,28 @@
+"""The durable queue store: SQLModel tables, migrations and the `QueueStore` commands."""
+
+from callback.store.engine import DEFAULT_URL, make_engine
+from callback.store.migrate import current_revision, head_revision, upgrade
+from callback.store.queue import QueueStore
+from callback.store.records import (
+    Claim,
+    ConfigChange,
+    Enqueued,
+    QueueCounts,
+    StateConflict,
+    UnknownRequest,
+)
+
+__all__ = [
+    "DEFAULT_URL",
+    "Claim",
+    "ConfigChange",
+    "Enqueued",
+    "QueueCounts",
+    "QueueStore",
+    "StateConflict",
+    "UnknownRequest",
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "upgrade",
+]

@@ -1,0 +1,88 @@
+"""Engines and short transactions for SQLite (WAL) and PostgreSQL (psycopg 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+DEFAULT_URL = "sqlite:///holdless.db"
+BUSY_TIMEOUT_MS = 5000
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+"""A safety net only: `checkpoint()`, called from a background tick, keeps the log short."""
+_WRITE = "holdless_write"
+_PG_UNIQUE_VIOLATION = "23505"  # SQLSTATE unique_violation
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite connections get WAL, a busy timeout and explicit BEGINs."""
+    engine = create_engine(url, **kwargs)
+    if make_url(url).get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
+    # pysqlite's own transaction handling starts transactions lazily and never for SELECT;
+    # disable it and emit BEGIN ourselves (the recipe in SQLAlchemy's SQLite dialect docs).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # A commit that crosses this many log pages copies them into the database itself and
+        # waits for the disk: the p99 of every write. A background checkpoint does it instead.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    # A deferred transaction that later writes cannot wait for the write lock (SQLITE_BUSY at
+    # once, whatever the busy timeout), so writers take the lock up front with IMMEDIATE.
+    write = connection.get_execution_options().get(_WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: committed on success, rolled back on error."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_WRITE: True})
+        with connection.begin():
+            yield connection
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction: one consistent snapshot on SQLite, never a write lock."""
+    with engine.connect() as connection, connection.begin():
+        yield connection
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold SQLite's write-ahead log into the database without waiting (no-op on PostgreSQL)."""
+    # Meant for a periodic background tick, so that no request pays for the disk writes.
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        # Outside any transaction: the connection runs in driver autocommit (see above).
+        connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        connection.close()
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """True when `error` broke a UNIQUE constraint or index (not a CHECK or a foreign key)."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) == _PG_UNIQUE_VIOLATION:
+        return True
+    return str(original).startswith("UNIQUE constraint failed")

@@ -1,0 +1,241 @@
+"""The durable callback queue: every command is one short transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from callback.forecast import Measured
+from callback.merge import Incoming, merge
+from callback.ordering import Position, explain
+from callback.request import CallbackRequest, Promise, check_transition
+from callback.store import commands, queries, stats
+from callback.store.convert import Row, new_request, to_request
+from callback.store.engine import (
+    checkpoint,
+    is_unique_violation,
+    read_transaction,
+    write_transaction,
+)
+from callback.store.records import (
+    Claim,
+    ConfigChange,
+    Enqueued,
+    QueueCounts,
+    StateConflict,
+    UnknownRequest,
+)
+from callback.types import E164, PENDING_STATES, AgentId, QueueName, RequestId, State
+
+T = TypeVar("T")
+_RETRIES = 3
+
+
+class QueueStore:
+    """Callback requests in SQLite or PostgreSQL: enqueue, position, claim, transitions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        """The engine the store runs on."""
+        return self._engine
+
+    def enqueue(
+        self, queue: QueueName, number: E164, incoming: Incoming, now: datetime
+    ) -> Enqueued:
+        """Add a request, or merge it into the unfinished one for the same number and queue."""
+        return self._write(lambda connection: _enqueue(connection, queue, number, incoming, now))
+
+    def get(self, request_id: RequestId) -> CallbackRequest | None:
+        """The request with this id, or None."""
+        with read_transaction(self._engine) as connection:
+            row = queries.request_row(connection, request_id)
+        return to_request(row) if row is not None else None
+
+    def active_for(self, queue: QueueName, number: E164) -> CallbackRequest | None:
+        """The unfinished request for `number` in `queue`, or None."""
+        with read_transaction(self._engine) as connection:
+            row = queries.active_row(connection, queue, number)
+        return to_request(row) if row is not None else None
+
+    def position(self, request_id: RequestId, now: datetime) -> Position | None:
+        """The request's place in line at `now`, explained if it is worse than announced.
+
+        None when the request is not in line: not yet due (a future slot), being dialled,
+        or finished.
+        """
+        with read_transaction(self._engine) as connection:
+            row = _existing(connection, request_id)
+            if State(row["state"]) not in PENDING_STATES or row["due_at"] > now:
+                return None
+            return _position(connection, row, now)
+
+    def record_announcement(
+        self, request_id: RequestId, ahead: int, promise: Promise | None, now: datetime
+    ) -> None:
+        """Remember what the customer was told: the number ahead and, if any, a promise."""
+        with write_transaction(self._engine) as connection:
+            if not commands.announce(connection, request_id, ahead, promise, now):
+                raise UnknownRequest(request_id)
+
+    def claim_next(
+        self,
+        queue: QueueName,
+        now: datetime,
+        lease: timedelta,
+        agent_id: AgentId | None = None,
+    ) -> Claim | None:
+        """Claim the first due request of `queue` for dialling, or None if nobody is due."""
+        return self._write(lambda connection: _claim(connection, queue, now, lease, agent_id))
+
+    def transition(
+        self,
+        request_id: RequestId,
+        target: State,
+        now: datetime,
+        *,
+        expected: State | None = None,
+        due_at: datetime | None = None,
+    ) -> CallbackRequest:
+        """Move a request to `target` if the lifecycle allows it (and it is in `expected`).
+
+        Back in line (a retry), `due_at` says when it may be dialled again (default: now).
+        """
+        if target is State.DIALING:
+            raise ValueError("only claim_next moves a request to dialing: the dial needs a fence")
+        if due_at is not None and target not in PENDING_STATES:
+            raise ValueError(
+                f"due_at only applies when a request returns to the line, not to {target}"
+            )
+        with write_transaction(self._engine) as connection:
+            row = _existing(connection, request_id, lock=True)
+            current = State(row["state"])
+            if expected is not None and current is not expected:
+                raise StateConflict(request_id, expected, current)
+            check_transition(current, target)
+            return to_request(commands.move(connection, row, target, now, due_at))
+
+    def complete(self, request_id: RequestId, now: datetime) -> CallbackRequest:
+        """A connected callback ended well."""
+        return self.transition(request_id, State.COMPLETED, now)
+
+    def finish_attempt(
+        self, attempt_id: int, fence: int, outcome: str, now: datetime, call_sid: str | None = None
+    ) -> bool:
+        """End a dial attempt; False unless `fence` is the current one and it was still open."""
+        with write_transaction(self._engine) as connection:
+            return commands.finish_attempt(connection, attempt_id, fence, outcome, now, call_sid)
+
+    def expired_claims(self, now: datetime, limit: int = 100) -> list[Claim]:
+        """Dials still unanswered when their lease ran out (their dialler is presumed gone)."""
+        with read_transaction(self._engine) as connection:
+            return queries.expired_claims(connection, now, limit)
+
+    def counts(self, now: datetime) -> dict[QueueName, QueueCounts]:
+        """Active requests per queue and state; queues without any are left out."""
+        with read_transaction(self._engine) as connection:
+            return queries.queue_counts(connection, now)
+
+    def record_config_change(
+        self, at: datetime, path: str, old_hash: str | None, new_hash: str, sections: Sequence[str]
+    ) -> None:
+        """Log an applied change of the supervisor configuration."""
+        change = {"at": at, "path": path, "old_hash": old_hash, "new_hash": new_hash}
+        with write_transaction(self._engine) as connection:
+            commands.record_config_change(connection, change | {"sections": list(sections)})
+
+    def config_changes(self, limit: int = 20) -> list[ConfigChange]:
+        """The latest configuration changes, newest first."""
+        with read_transaction(self._engine) as connection:
+            return queries.config_changes(connection, limit)
+
+    def measured(self, queue: QueueName, since: datetime, now: datetime) -> Measured:
+        """Handle time per dial attempt and patience seen in `queue` between `since` and `now`."""
+        with read_transaction(self._engine) as connection:
+            return stats.measured(connection, queue, since, now)
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query (the health check)."""
+        try:
+            with read_transaction(self._engine) as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Release pooled connections (the process is stopping)."""
+        self._engine.dispose()
+
+    def checkpoint(self) -> None:
+        """Fold SQLite's write-ahead log into the database; call it from a periodic tick."""
+        checkpoint(self._engine)
+
+    def _write(self, action: Callable[[Connection], T]) -> T:
+        # A unique index decides races (two enqueues of one number, two dials of one number):
+        # the loser's transaction is rolled back and run again, and then sees the winner's row.
+        for _ in range(_RETRIES - 1):
+            try:
+                with write_transaction(self._engine) as connection:
+                    return action(connection)
+            except IntegrityError as error:
+                if not is_unique_violation(error):
+                    raise
+        with write_transaction(self._engine) as connection:
+            return action(connection)
+
+
+def _existing(connection: Connection, request_id: RequestId, *, lock: bool = False) -> Row:
+    row = queries.request_row(connection, request_id, lock=lock)
+    if row is None:
+        raise UnknownRequest(request_id)
+    return row
+
+
+def _enqueue(
+    connection: Connection, queue: QueueName, number: E164, incoming: Incoming, now: datetime
+) -> Enqueued:
+    row = queries.active_row(connection, queue, number, lock=True)
+    if row is None:
+        inserted = commands.insert_request(
+            connection, new_request(queue, number, incoming, now), now
+        )
+        return Enqueued(to_request(inserted), merged=None)
+    merged = merge(to_request(row), incoming, now)
+    stored = to_request(commands.save_merge(connection, row, merged))
+    return Enqueued(stored, merged=dataclasses.replace(merged, request=stored))
+
+
+def _position(connection: Connection, row: Row, now: datetime) -> Position:
+    ahead = queries.count_ahead(connection, row, now)
+    previous: int | None = row["announced_ahead"]
+    since: datetime | None = row["announced_at"]
+    came_ahead: Sequence[Row] = ()
+    if previous is not None and since is not None and ahead > previous:
+        came_ahead = queries.newcomers(connection, row, now, since)
+    mine = to_request(row)
+    return explain(mine, ahead, previous, since, [to_request(other) for other in came_ahead])
+
+
+def _claim(
+    connection: Connection,
+    queue: QueueName,
+    now: datetime,
+    lease: timedelta,
+    agent: AgentId | None,
+) -> Claim | None:
+    for _ in range(_RETRIES):
+        row = queries.first_due(connection, queue, now)
+        if row is None:
+            return None
+        claimed = commands.claim(connection, row, now, lease, agent)
+        if claimed is not None:
+            return claimed
+    return None

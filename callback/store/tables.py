@@ -1,0 +1,188 @@
+"""The queue's tables and indexes (SQLModel declarations; queries use their Core tables)."""
+
+# No `from __future__ import annotations` here: SQLModel reads the annotations at class creation.
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ColumnElement, Index, MetaData, String, Table
+from sqlalchemy import literal_column as sql_literal
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from callback.store.utc import UtcTimestamp
+from callback.types import ACTIVE_STATES, PENDING_STATES, Channel, State
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+"""The store's own metadata, so that no other SQLModel table leaks into its migrations."""
+
+
+class StoreModel(SQLModel, registry=registry(metadata=metadata)):
+    """Base of the store's tables."""
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _states(states: Iterable[State]) -> list[str]:
+    # Enum order, always: SQLite only uses a partial index when the query repeats its WHERE
+    # term exactly, values in the same order and as literals (a bound parameter never matches).
+    wanted = set(states)
+    return [state.value for state in State if state in wanted]
+
+
+def state_in(column: ColumnElement[Any], states: Iterable[State]) -> ColumnElement[bool]:
+    """`column IN ('a', 'b')` with literal values, matching the partial indexes' predicates."""
+    return column.in_([sql_literal(f"'{value}'") for value in _states(states)])
+
+
+class CallbackRequestRow(StoreModel, table=True):
+    """One callback request and its bookkeeping (due time, lease, fence, announcement)."""
+
+    __tablename__ = "callback_request"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_sql_list(_states(State))})", name="state"),
+        CheckConstraint(f"channel IN ({_sql_list(c.value for c in Channel)})", name="channel"),
+        CheckConstraint("(slot_start IS NULL) = (slot_end IS NULL)", name="slot"),
+        # Request ids reach customers (links, SMS): SQLite must never reuse one.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    queue: str = Field(sa_type=String)
+    number: str = Field(sa_type=String)
+    channel: str = Field(sa_type=String)
+    state: str = Field(sa_type=String)
+    name: str | None = Field(sa_type=String)
+    language: str = Field(sa_type=String)
+    priority: int
+    virtual_start: datetime = Field(sa_type=UtcTimestamp)
+    due_at: datetime = Field(sa_type=UtcTimestamp)
+    slot_start: datetime | None = Field(sa_type=UtcTimestamp)
+    slot_end: datetime | None = Field(sa_type=UtcTimestamp)
+    attempts: int
+    contexts: list[dict[str, Any]] = Field(sa_type=JSON)
+    promise_announced_at: datetime | None = Field(sa_type=UtcTimestamp)
+    promise_wait_s: float | None
+    promise_low_s: float | None
+    promise_high_s: float | None
+    promise_by: datetime | None = Field(sa_type=UtcTimestamp)
+    announced_ahead: int | None
+    announced_at: datetime | None = Field(sa_type=UtcTimestamp)
+    entered_line_at: datetime = Field(sa_type=UtcTimestamp)
+    lease_until: datetime | None = Field(sa_type=UtcTimestamp)
+    fence: int
+    created_at: datetime = Field(sa_type=UtcTimestamp)
+    updated_at: datetime = Field(sa_type=UtcTimestamp)
+    finished_at: datetime | None = Field(sa_type=UtcTimestamp)
+
+
+class DialAttemptRow(StoreModel, table=True):
+    """One claimed dial of a request: the lease and fence that gate an outbound call."""
+
+    __tablename__ = "dial_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="callback_request.id")
+    fence: int
+    queue: str = Field(sa_type=String)
+    number: str = Field(sa_type=String)
+    agent_id: str | None = Field(sa_type=String)
+    claimed_at: datetime = Field(sa_type=UtcTimestamp)
+    lease_until: datetime = Field(sa_type=UtcTimestamp)
+    call_sid: str | None = Field(sa_type=String)
+    ended_at: datetime | None = Field(sa_type=UtcTimestamp)
+    outcome: str | None = Field(sa_type=String)
+
+
+class ConfigChangeRow(StoreModel, table=True):
+    """An applied change of the supervisor configuration file."""
+
+    __tablename__ = "config_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UtcTimestamp)
+    path: str = Field(sa_type=String)
+    old_hash: str | None = Field(sa_type=String)
+    new_hash: str = Field(sa_type=String)
+    sections: list[str] = Field(sa_type=JSON)
+
+
+REQUEST: Table = metadata.tables["callback_request"]
+ATTEMPT: Table = metadata.tables["dial_attempt"]
+CONFIG_CHANGE: Table = metadata.tables["config_change"]
+
+ON_CALL_STATES: frozenset[State] = frozenset({State.DIALING, State.CONNECTED})
+"""States in which a dial attempt is (or should be) open for the request."""
+
+_r = REQUEST.c
+_pending = state_in(_r.state, PENDING_STATES)
+_on_call = state_in(_r.state, ON_CALL_STATES)
+_active = state_in(_r.state, ACTIVE_STATES)
+_open = ATTEMPT.c.ended_at.is_(None)
+
+Index(
+    "uq_callback_request_active_number",
+    _r.queue,
+    _r.number,
+    unique=True,
+    sqlite_where=_active,
+    postgresql_where=_active,
+)
+# due_at and state trail the line order so that "how many are due ahead of me" is answered
+# from the index alone (SQLite reads the table for any column the index lacks, even `state`,
+# which the partial predicate already guarantees).
+Index(
+    "ix_callback_request_line",
+    _r.queue,
+    _r.priority.desc(),
+    _r.virtual_start,
+    _r.id,
+    _r.due_at,
+    _r.state,
+    sqlite_where=_pending,
+    postgresql_where=_pending,
+)
+Index(
+    "ix_callback_request_due",
+    _r.queue,
+    _r.due_at,
+    sqlite_where=_pending,
+    postgresql_where=_pending,
+)
+# Few rows (one per call in progress): lets the counts skip both the line and the history.
+Index(
+    "ix_callback_request_on_call",
+    _r.queue,
+    _r.state,
+    sqlite_where=_on_call,
+    postgresql_where=_on_call,
+)
+Index("uq_dial_attempt_request_fence", ATTEMPT.c.request_id, ATTEMPT.c.fence, unique=True)
+Index(
+    "uq_dial_attempt_open_number",
+    ATTEMPT.c.number,
+    unique=True,
+    sqlite_where=_open,
+    postgresql_where=_open,
+)
+Index(
+    "ix_dial_attempt_open_lease",
+    ATTEMPT.c.lease_until,
+    sqlite_where=_open,
+    postgresql_where=_open,
+)
+# Recent history for the measured handle time and patience (callback.store.stats): a range
+# scan over the last day, however long the history.
+Index("ix_dial_attempt_queue_ended", ATTEMPT.c.queue, ATTEMPT.c.ended_at)
+Index("ix_callback_request_queue_finished", _r.queue, _r.finished_at)

@@ -1,0 +1,1 @@
+"""Pure TwiML builders and the prompts they speak: state in, TwiML out."""

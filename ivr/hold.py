@@ -1,0 +1,99 @@
+"""Hold: the `<Enqueue>`, its waitUrl document, and leaving the line to be called back.
+
+Twilio runs the waitUrl document while the caller is enqueued and allows only Play, Say,
+Pause, Hangup, Redirect, Leave and Gather in it. The document is a `<Gather>` wrapping
+the announcement, the offer and the music, so a key pressed at any moment, even during
+the music, reaches `Step.HOLD_KEY`; then a `<Redirect>` back to the waitUrl starts the
+next round. Each round is one announcement, so the music track sets its period.
+
+A worse position is never announced without its reason: when more callers are ahead
+than at the last announcement, the reasons are read after the position, and if there is
+no reason to give, the position is left out of that round.
+"""
+
+from __future__ import annotations
+
+from callback.estimate import Estimate
+from callback.ordering import MoveReason, Position
+from ivr.call import QueueCall
+from ivr.links import Step
+from ivr.speech import Speaker
+from ivr.twiml import Document, Line
+
+DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
+"""Twilio's public classical hold music, used unless a deployment sets its own."""
+CALLBACK_DIGIT = 1
+"""The key that turns a caller on hold into a callback request."""
+_AFTER_MUSIC = 2
+"""Seconds the hold `<Gather>` waits for a key after the music, before the next round."""
+
+
+def reason_key(reason: MoveReason) -> str:
+    """The prompt explaining why someone came ahead for `reason`."""
+    match reason:
+        case MoveReason.PRIORITY:
+            return "moved_back_priority"
+        case MoveReason.SLOT_DUE:
+            return "moved_back_slot"
+        case MoveReason.RETRY:
+            return "moved_back_retry"
+        case MoveReason.EARLIER_ARRIVAL:
+            return "moved_back_earlier"
+
+
+def position_lines(speaker: Speaker, position: Position, key: str = "position") -> list[Line]:
+    """The position said with prompt `key`, then the reasons if it is worse than announced.
+
+    Empty when the position is worse and there is no reason to give: it is not announced.
+    """
+    if position.moved_back and not position.reasons:
+        return []
+    lines = [speaker.line(key, position=position.number)]
+    if position.moved_back:
+        lines.extend(speaker.line(reason_key(reason)) for reason in position.reasons)
+    return lines
+
+
+def _announcement(speaker: Speaker, position: Position | None) -> list[Line]:
+    lines = [] if position is None else position_lines(speaker, position, "hold_announcement")
+    return lines or [speaker.line("hold_thanks")]
+
+
+def enqueue(doc: Document, call: QueueCall) -> None:
+    """Put the caller on hold in the queue's Twilio queue, with our waitUrl and action."""
+    doc.enqueue(call.queue, wait_url=call.url(Step.HOLD_WAIT), action=call.url(Step.QUEUE_RESULT))
+
+
+def hold(call: QueueCall) -> str:
+    """The document that puts the caller on hold."""
+    doc = Document()
+    enqueue(doc, call)
+    return doc.xml()
+
+
+def hold_wait(
+    call: QueueCall,
+    *,
+    position: Position | None,
+    estimate: Estimate | None,
+    music: str = DEFAULT_HOLD_MUSIC,
+    announce: bool = True,
+) -> str:
+    """The waitUrl document: announcement, callback offer and music, then round again."""
+    doc = Document()
+    prompt = doc.gather(call.url(Step.HOLD_KEY), timeout=_AFTER_MUSIC)
+    if announce:
+        prompt.says(_announcement(call.speaker, position))
+        if estimate is not None:
+            prompt.say(call.speaker.wait(estimate))
+        prompt.say(call.speaker.line("hold_offer", digit=CALLBACK_DIGIT))
+    prompt.play(music)
+    doc.redirect(call.url(Step.HOLD_WAIT))
+    return doc.xml()
+
+
+def leave_hold() -> str:
+    """The answer to the callback key on hold: `<Leave>`, so the Enqueue action takes over."""
+    doc = Document()
+    doc.leave()
+    return doc.xml()

@@ -1,0 +1,122 @@
+"""Process settings: environment variables with the HOLDLESS_ prefix, or a `.env` file.
+
+Built once in the entry point and passed down; nothing reads them at import time.
+The supervisor's rules (queues, hours, staffing, policy) live in the TOML config file
+named by `config_file`, modelled in `callback.config`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TWILIO_API_URL = "https://api.twilio.com"
+
+_PLACEHOLDER = re.compile(
+    r"^(|.*(change[-_ ]?me|your[-_ ]|placeholder|example|dummy|redacted|<.*>|\.\.\.).*"
+    r"|x+|0+|1234.*|secret|password|token|test|todo|none|null)$",
+    re.IGNORECASE,
+)
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
+_AUTH_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _refuse_placeholder(value: str, field: str) -> None:
+    """Refuse values that are obviously copied from a sample file rather than real secrets."""
+    if _PLACEHOLDER.match(value.strip()) or len(set(value.lower())) <= 2:
+        raise ValueError(f"{field} looks like a placeholder, not a real value")
+
+
+class Settings(BaseSettings):
+    """Everything the process needs that is not the supervisor's business."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HOLDLESS_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = Field(
+        default="sqlite:///holdless.db",
+        description="SQLAlchemy URL: SQLite file by default, postgresql+psycopg://... for many",
+    )
+    public_base_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("http://127.0.0.1:8000"),
+        description="The URL Twilio and browsers use to reach us (signatures use it)",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    config_file: Path = Path("holdless.toml")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_secondary_auth_token: SecretStr | None = Field(
+        default=None, description="The next auth token while Twilio rotates it"
+    )
+    twilio_api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl(TWILIO_API_URL),
+        description="Twilio's REST API base URL; point it at a local stand-in for tests",
+    )
+    twilio_http_timeout: float = Field(default=10.0, gt=0, le=60)
+    verify_twilio_signatures: bool = Field(
+        default=True, description="Only switch off for local experiments; the service warns"
+    )
+
+    @field_validator("twilio_account_sid")
+    @classmethod
+    def _account_sid(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        _refuse_placeholder(value.removeprefix("AC"), "twilio_account_sid")
+        if not _ACCOUNT_SID.match(value):
+            raise ValueError("twilio_account_sid must be 'AC' followed by 32 hex digits")
+        return value
+
+    @field_validator("twilio_auth_token", "twilio_secondary_auth_token")
+    @classmethod
+    def _auth_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        _refuse_placeholder(raw, "twilio auth token")
+        if not _AUTH_TOKEN.match(raw):
+            raise ValueError("a Twilio auth token is 32 hex digits")
+        return value
+
+    @property
+    def has_twilio_credentials(self) -> bool:
+        """True when both the account SID and the auth token are set."""
+        return self.twilio_account_sid is not None and self.twilio_auth_token is not None
+
+    @property
+    def carrier(self) -> Literal["twilio", "simulated"]:
+        """Which carrier the service talks to: the real Twilio, or the built-in simulation."""
+        return "twilio" if self.has_twilio_credentials else "simulated"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+class SettingsError(Exception):
+    """Invalid process settings, described without echoing any value (it may be a secret)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings from the environment and `.env`, with `overrides` on top."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = [
+            f"HOLDLESS_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors(include_input=False, include_url=False)
+        ]
+        raise SettingsError(problems) from None

@@ -1,0 +1,46 @@
+"""Builders for the store's contract tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from callback.merge import Incoming
+from callback.request import ContextEntry, Slot
+from callback.types import E164, Channel, QueueName
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SUPPORT = QueueName("support")
+SALES = QueueName("sales")
+LEASE = timedelta(seconds=90)
+
+
+def at(minutes: float) -> datetime:
+    """T0 plus `minutes`."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def number(n: int) -> E164:
+    """A distinct UK test number (Ofcom's drama range +44 20 7946 0xxx)."""
+    return E164(f"+44207946{n:04d}")
+
+
+def incoming(
+    start: float = 0,
+    *,
+    channel: Channel = Channel.WEB,
+    priority: int = 0,
+    slot: tuple[float, float] | None = None,
+    name: str | None = None,
+    language: str | None = None,
+    **data: Any,
+) -> Incoming:
+    """A request that joined the line at T0 + `start` minutes, told through `channel`."""
+    return Incoming(
+        context=ContextEntry(channel=channel, at=at(start), data=dict(data)),
+        virtual_start=at(start),
+        name=name,
+        language=language,
+        priority=priority,
+        slot=Slot(at(slot[0]), at(slot[1])) if slot is not None else None,
+    )

@@ -1,0 +1,72 @@
+from datetime import UTC, datetime, timedelta
+
+from callback.config.policy import CallbackPolicy
+from callback.forecast import Measured, blended_handle, blended_patience, forecast
+from tests.callback.config.snippets import build
+
+STAFFED = """
+[queues.support.staffing]
+weekdays = [{ from = "09:00", to = "17:00", agents = 4 }]
+"""
+# Monday 2 March 2026, 10:00 in London (GMT, so 10:00 UTC).
+MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def test_an_open_queue_gives_an_estimate_and_its_closing_time() -> None:
+    config = build(STAFFED)
+    result = forecast(
+        config.queues["support"], config.callback_policy("support"), 7, Measured(), MONDAY_10
+    )
+    assert result.open
+    assert result.closes_at == datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+    assert result.estimate is not None
+    # 8 stages of 4 agents at 6 minutes, sped up a little by patience: under 12 minutes.
+    assert timedelta(minutes=9) < result.estimate.wait < timedelta(minutes=12)
+    assert result.estimate.before_close
+
+
+def test_a_long_wait_offers_a_callback_and_a_short_one_does_not() -> None:
+    config = build(STAFFED)
+    queue, policy = config.queues["support"], config.callback_policy("support")
+    assert forecast(queue, policy, 20, Measured(), MONDAY_10).offer_callback
+    assert not forecast(queue, policy, 0, Measured(), MONDAY_10).offer_callback
+
+
+def test_a_closed_queue_says_when_it_opens() -> None:
+    config = build(STAFFED)
+    evening = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+    result = forecast(
+        config.queues["support"], config.callback_policy("support"), 0, Measured(), evening
+    )
+    assert not result.open
+    assert result.next_opening == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert result.estimate is not None
+    assert result.estimate.wait > timedelta(hours=13)
+
+
+def test_no_staffing_at_all_promises_nothing() -> None:
+    config = build()
+    result = forecast(
+        config.queues["support"], config.callback_policy("support"), 3, Measured(), MONDAY_10
+    )
+    assert result.estimate is None
+    assert not result.offer_callback
+
+
+def test_measurements_outweigh_the_prior_as_they_accumulate() -> None:
+    policy = CallbackPolicy(handle_time_prior=timedelta(minutes=6))
+    few = Measured(attempts=5, mean_handle=timedelta(minutes=2))
+    many = Measured(attempts=2000, mean_handle=timedelta(minutes=2))
+    assert blended_handle(policy, Measured()) == timedelta(minutes=6)
+    assert timedelta(minutes=5) < blended_handle(policy, few) < timedelta(minutes=6)
+    assert blended_handle(policy, many) < timedelta(minutes=2, seconds=5)
+
+
+def test_patience_is_exposure_over_abandonments() -> None:
+    policy = CallbackPolicy(patience_prior=timedelta(minutes=20))
+    impatient = Measured(abandoned=1000, exposure=timedelta(minutes=5000))
+    assert blended_patience(policy, Measured()) == timedelta(minutes=20)
+    patience = blended_patience(policy, impatient)
+    assert patience is not None
+    assert timedelta(minutes=5) < patience < timedelta(minutes=5, seconds=30)
+    assert blended_patience(CallbackPolicy(patience_prior=None), impatient) is None

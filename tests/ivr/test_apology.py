@@ -1,0 +1,36 @@
+from callback.config.catalogue import Catalogue, Language, builtin_catalogue
+from ivr.apology import FALLBACK_QUEUE, apology
+from ivr.speech import Speaker
+from tests.ivr.golden import response, say
+
+FALLBACK = say(
+    "We are sorry, something went wrong on our side. Please stay on the line while we connect you."
+)
+
+
+def test_the_apology_needs_no_config_at_all() -> None:
+    assert apology() == response(FALLBACK, f"<Enqueue>{FALLBACK_QUEUE}</Enqueue>")
+
+
+def test_the_apology_routes_to_the_queue_it_knows_in_the_callers_language() -> None:
+    speaker = Speaker(builtin_catalogue(), "is")
+    assert apology("sales", speaker) == response(
+        say(
+            "Því miður kom upp villa hjá okkur. Vinsamlegast bíddu á línunni á meðan "
+            "við gefum þér samband við þjónustufulltrúa.",
+            "is-IS",
+        ),
+        "<Enqueue>sales</Enqueue>",
+    )
+
+
+def test_a_broken_catalogue_falls_back_to_the_built_in_text() -> None:
+    broken = Catalogue({"en": Language("en", "English", "en-GB", "ltr", {})})
+    assert apology("support", Speaker(broken, "en")) == response(
+        FALLBACK, "<Enqueue>support</Enqueue>"
+    )
+
+
+def test_a_queue_name_twilio_would_refuse_falls_back() -> None:
+    assert f"<Enqueue>{FALLBACK_QUEUE}</Enqueue>" in apology("q" * 65)
+    assert f"<Enqueue>{FALLBACK_QUEUE}</Enqueue>" in apology("")

@@ -1,0 +1,1 @@
+"""The Starlette application: Twilio webhooks, the public API, consoles; the composition root."""

@@ -1,0 +1,70 @@
+"""The application factory and its lifespan: the one place concrete adapters are built."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from callback.config.reload import ConfigHolder
+from callback.store.engine import make_engine
+from callback.store.queue import QueueStore
+from scheduler.config_reload import reload_job
+from scheduler.ticker import Job, build_ticker
+from settings import Settings
+from webhooks.health import healthz
+from webhooks.queue_state import queue_state
+from webhooks.services import Clock, Services, system_clock
+
+log = logging.getLogger("holdless.app")
+
+CONFIG_POLL_SECONDS = 2.0
+CHECKPOINT_SECONDS = 5.0
+
+
+def build_services(settings: Settings, clock: Clock) -> Services:
+    """Database, store and the live config, from the settings."""
+    store = QueueStore(make_engine(settings.database_url))
+    holder = ConfigHolder(settings.config_file, clock())
+    return Services(settings=settings, store=store, config=holder, clock=clock)
+
+
+def _jobs(svc: Services) -> list[Job]:
+    return [
+        Job("config-reload", reload_job(svc.config, svc.store, svc.clock), CONFIG_POLL_SECONDS),
+        # Folding SQLite's log in the background keeps that disk work off request latency.
+        Job("db-checkpoint", svc.store.checkpoint, CHECKPOINT_SECONDS),
+    ]
+
+
+def create_app(
+    settings: Settings, *, clock: Clock = system_clock, ticker: bool = True
+) -> Starlette:
+    """A fresh application for `settings`; tests pass a fixed clock and may skip the ticker."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
+        svc = build_services(settings, clock)
+        scheduler = build_ticker(_jobs(svc)) if ticker else None
+        if scheduler is not None:
+            scheduler.start()
+        log.info("holdless ready: carrier=%s database=%s", settings.carrier, _db_kind(settings))
+        try:
+            yield {"services": svc}
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            svc.store.close()
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/v1/queues", queue_state, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _db_kind(settings: Settings) -> str:
+    return "sqlite" if settings.is_sqlite else "postgresql"

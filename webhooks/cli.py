@@ -1,0 +1,104 @@
+"""The `holdless` command: serve, migrate the database, check a supervisor config."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from callback.config import ConfigError, check_file, load_config
+from callback.store.migrate import upgrade
+from settings import Settings, SettingsError, load_settings
+from webhooks.logs import configure_logging
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"settings: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Migrate, validate the config, then run uvicorn until interrupted."""
+    import uvicorn  # imported here so `config check` stays fast
+
+    from webhooks.app import create_app
+
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = _settings_or_exit().model_copy(update=overrides)
+    configure_logging(settings.log_level)
+    try:
+        load_config(settings.config_file)
+    except ConfigError as exc:
+        print(exc.text(), file=sys.stderr)
+        return 1
+    upgrade(settings.database_url)
+    _announce(settings)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    return 0
+
+
+def _announce(settings: Settings) -> None:
+    base = f"http://{settings.host}:{settings.port}"
+    print(
+        f"Holdless is starting on {base}\n"
+        f"  health:       {base}/healthz\n"
+        f"  queue state:  {base}/api/v1/queues\n"
+        f"  config file:  {settings.config_file} (edits apply live)\n"
+        f"  database:     {settings.database_url.split('@')[-1]}\n"
+        f"  carrier:      {settings.carrier}",
+        flush=True,
+    )
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Bring the database schema to the newest migration."""
+    settings = _settings_or_exit()
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    """Validate a supervisor config file: 0 and a summary, or 1 and every error."""
+    result = check_file(Path(args.file))
+    print(result.text, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command tree; new subcommands hang off `commands`."""
+    parser = argparse.ArgumentParser(prog="holdless", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="migrate the database and run the service")
+    serve.add_argument("--host", help="interface to bind (default from HOLDLESS_HOST)")
+    serve.add_argument("--port", type=int, help="port to bind (default from HOLDLESS_PORT)")
+    serve.set_defaults(run=cmd_serve)
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True, metavar="DB_COMMAND"
+    )
+    db.add_parser("upgrade", help="apply pending migrations").set_defaults(run=cmd_db_upgrade)
+    config = commands.add_parser("config", help="supervisor config").add_subparsers(
+        dest="config_command", required=True, metavar="CONFIG_COMMAND"
+    )
+    check = config.add_parser("check", help="validate a config file")
+    check.add_argument("file", help="path to the TOML file")
+    check.set_defaults(run=cmd_config_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `holdless` console script."""
+    args = build_parser().parse_args(argv)
+    run: Command = args.run
+    return run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,27 @@
+"""Logging set-up: phone numbers are personal data, so every record is masked."""
+
+from __future__ import annotations
+
+import logging
+
+from callback.privacy import mask_text
+
+
+class MaskPhoneNumbers(logging.Filter):
+    """Rewrites each record's message so no full phone number reaches a log sink."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Mask the rendered message in place; never drops a record."""
+        record.msg = mask_text(record.getMessage())
+        record.args = None
+        return True
+
+
+def configure_logging(level: str) -> None:
+    """Root logging to stderr with masking; uvicorn's loggers propagate to it."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(MaskPhoneNumbers())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,0 +1,36 @@
+"""The shared objects built once by the lifespan and reached from each request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+
+from callback.config.reload import ConfigHolder
+from callback.store.queue import QueueStore
+from settings import Settings
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The wall clock in UTC: read once per request or tick, at the edge."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers need; tests build their own with a fixed clock and a fresh database."""
+
+    settings: Settings
+    store: QueueStore
+    config: ConfigHolder
+    clock: Clock
+
+
+def services(request: Request) -> Services:
+    """The services of the running app, as put in the lifespan state."""
+    found: Services = request.state.services
+    return found
