@@ -13,6 +13,7 @@ from callback.config.reload import ConfigHolder
 from callback.store.engine import make_engine
 from callback.store.queue import QueueStore
 from scheduler.config_reload import reload_job
+from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
 from settings import Settings
 from webhooks.health import healthz
@@ -37,6 +38,11 @@ def _jobs(svc: Services) -> list[Job]:
         Job("config-reload", reload_job(svc.config, svc.store, svc.clock), CONFIG_POLL_SECONDS),
         # Folding SQLite's log in the background keeps that disk work off request latency.
         Job("db-checkpoint", svc.store.checkpoint, CHECKPOINT_SECONDS),
+        Job(
+            "retention-purge",
+            retention_job(svc.config, svc.store, svc.clock),
+            svc.config.current.retention.purge_interval.total_seconds(),
+        ),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, text
@@ -14,7 +15,7 @@ from callback.forecast import Measured
 from callback.merge import Incoming, merge
 from callback.ordering import Position, explain
 from callback.request import CallbackRequest, Promise, check_transition
-from callback.store import commands, queries, stats
+from callback.store import commands, queries, retention, stats
 from callback.store.convert import Row, new_request, to_request
 from callback.store.engine import (
     checkpoint,
@@ -26,6 +27,7 @@ from callback.store.records import (
     Claim,
     ConfigChange,
     Enqueued,
+    Purged,
     QueueCounts,
     StateConflict,
     UnknownRequest,
@@ -160,6 +162,24 @@ class QueueStore:
         """Handle time per dial attempt and patience seen in `queue` between `since` and `now`."""
         with read_transaction(self._engine) as connection:
             return stats.measured(connection, queue, since, now)
+
+    def purge(self, now: datetime, personal_data: timedelta, history: timedelta) -> Purged:
+        """Erase personal data older than `personal_data`, delete history older than `history`."""
+        erased = deleted = 0
+        while ids := self._batch(retention.unpurged_ids, now - personal_data):
+            self._write(partial(retention.erase_personal_data, ids=ids, now=now))
+            erased += len(ids)
+        while ids := self._batch(retention.expired_ids, now - history):
+            self._write(partial(retention.delete_requests, ids=ids))
+            deleted += len(ids)
+        changes = self._write(lambda c: retention.delete_config_changes(c, now - history))
+        return Purged(erased=erased, deleted=deleted, config_changes=changes)
+
+    def _batch(
+        self, find: Callable[[Connection, datetime], Sequence[int]], before: datetime
+    ) -> Sequence[int]:
+        with read_transaction(self._engine) as connection:
+            return find(connection, before)
 
     def ping(self) -> bool:
         """True when the database answers a trivial query (the health check)."""

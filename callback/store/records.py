@@ -70,3 +70,12 @@ class ConfigChange:
     old_hash: str | None
     new_hash: str
     sections: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    """What one retention run did."""
+
+    erased: int
+    deleted: int
+    config_changes: int

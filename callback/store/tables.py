@@ -6,7 +6,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ColumnElement, Index, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    Index,
+    MetaData,
+    String,
+    Table,
+    and_,
+)
 from sqlalchemy import literal_column as sql_literal
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -85,6 +94,7 @@ class CallbackRequestRow(StoreModel, table=True):
     created_at: datetime = Field(sa_type=UtcTimestamp)
     updated_at: datetime = Field(sa_type=UtcTimestamp)
     finished_at: datetime | None = Field(sa_type=UtcTimestamp)
+    purged_at: datetime | None = Field(sa_type=UtcTimestamp)
 
 
 class DialAttemptRow(StoreModel, table=True):
@@ -186,3 +196,13 @@ Index(
 # scan over the last day, however long the history.
 Index("ix_dial_attempt_queue_ended", ATTEMPT.c.queue, ATTEMPT.c.ended_at)
 Index("ix_callback_request_queue_finished", _r.queue, _r.finished_at)
+# Retention (callback.store.retention): finished requests whose personal data is still held,
+# and the whole history by age for deletion.
+_unpurged = and_(_r.finished_at.is_not(None), _r.purged_at.is_(None))
+Index(
+    "ix_callback_request_unpurged",
+    _r.finished_at,
+    sqlite_where=_unpurged,
+    postgresql_where=_unpurged,
+)
+Index("ix_callback_request_finished", _r.finished_at)

@@ -22,6 +22,7 @@ PENDING = sa.text("state IN ('waiting', 'scheduled')")
 ON_CALL = sa.text("state IN ('dialing', 'connected')")
 ACTIVE = sa.text("state IN ('waiting', 'scheduled', 'dialing', 'connected')")
 OPEN = sa.text("ended_at IS NULL")
+UNPURGED = sa.text("finished_at IS NOT NULL AND purged_at IS NULL")
 STATES = (
     "'waiting', 'scheduled', 'dialing', 'connected', 'completed', 'failed', 'cancelled', 'expired'"
 )
@@ -68,6 +69,7 @@ def _create_callback_request() -> None:
         _time("created_at", required=True),
         _time("updated_at", required=True),
         _time("finished_at"),
+        _time("purged_at"),
         sa.PrimaryKeyConstraint("id", name="pk_callback_request"),
         sa.CheckConstraint(f"state IN ({STATES})", name="ck_callback_request_state"),
         sa.CheckConstraint(
@@ -110,6 +112,14 @@ def _create_callback_request() -> None:
     op.create_index(
         "ix_callback_request_queue_finished", "callback_request", ["queue", "finished_at"]
     )
+    op.create_index(
+        "ix_callback_request_unpurged",
+        "callback_request",
+        ["finished_at"],
+        sqlite_where=UNPURGED,
+        postgresql_where=UNPURGED,
+    )
+    op.create_index("ix_callback_request_finished", "callback_request", ["finished_at"])
 
 
 def _create_dial_attempt() -> None:
