@@ -37,6 +37,7 @@ class Forecast:
     open: bool
     next_opening: datetime | None
     closes_at: datetime | None
+    """The end of the open period the customer can be served in (today's, or the next)."""
     estimate: Estimate | None
     offer_callback: bool
 
@@ -64,13 +65,17 @@ def forecast(
     """The forecast for the (ahead + 1)-th in line of `queue` at `now`."""
     schedule = queue.schedule()
     is_open = schedule.is_open(now)
-    closing = schedule.closes_at(now) if is_open else None
+    next_opening = None if is_open else schedule.next_opening(now)
+    # Closed now: the callback can only happen in the next open period, so that period's
+    # closing is the one the promise must beat.
+    opens = now if is_open else next_opening
+    closing = schedule.closes_at(opens) if opens is not None else None
     cutoff = closing - policy.cutoff_before_closing if closing is not None else None
     estimate = _estimate(queue, policy, ahead, measured, now, cutoff, is_open)
     offer = estimate is not None and estimate.wait > policy.offer_threshold
     return Forecast(
         open=is_open,
-        next_opening=None if is_open else schedule.next_opening(now),
+        next_opening=next_opening,
         closes_at=closing,
         estimate=estimate,
         offer_callback=offer,

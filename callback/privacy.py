@@ -39,9 +39,27 @@ def mask_number(number: str) -> str:
     return _masked(parsed)
 
 
+# ISO dates, times and timestamps are what logs are made of and no phone number is written so;
+# they are kept readable (the digit-run rule would otherwise take "2026-11-22 11:04").
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[+-]\d{2}:\d{2})?(?![\d:])"
+)
+
+
 def mask_text(text: str) -> str:
     """Mask everything in free text that looks like a phone number (digits are folded first)."""
     plain = normalise_digits(text)
+    pieces: list[str] = []
+    done = 0
+    for stamp in _TIMESTAMP.finditer(plain):
+        pieces += [_mask_numbers(plain[done : stamp.start()]), stamp.group()]
+        done = stamp.end()
+    pieces.append(_mask_numbers(plain[done:]))
+    return "".join(pieces)
+
+
+def _mask_numbers(plain: str) -> str:
     pieces: list[str] = []
     done = 0
     for match in PhoneNumberMatcher(plain, phonenumbers.UNKNOWN_REGION, Leniency.POSSIBLE):

@@ -25,3 +25,5 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # The ticker runs jobs every few seconds; its per-run lines would drown everything else.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))

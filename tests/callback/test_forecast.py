@@ -42,6 +42,18 @@ def test_a_closed_queue_says_when_it_opens() -> None:
     assert result.next_opening == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     assert result.estimate is not None
     assert result.estimate.wait > timedelta(hours=13)
+    assert result.closes_at == datetime(2026, 3, 3, 17, 0, tzinfo=UTC)
+    assert result.estimate.before_close
+
+
+def test_a_promise_past_the_next_closing_is_not_before_close() -> None:
+    config = build(STAFFED)
+    evening = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+    # Nobody gives up: 400 ahead of 4 agents at 6 minutes is 10 hours of work.
+    policy = config.callback_policy("support").model_copy(update={"patience_prior": None})
+    result = forecast(config.queues["support"], policy, 400, Measured(), evening)
+    assert result.estimate is not None
+    assert not result.estimate.before_close
 
 
 def test_no_staffing_at_all_promises_nothing() -> None:

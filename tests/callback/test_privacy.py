@@ -112,8 +112,15 @@ def test_numbers_in_free_text_are_masked(text: str, masked: str) -> None:
     assert mask_text(text) == masked
 
 
-def test_dates_are_masked_too_rather_than_risk_a_number() -> None:
-    assert mask_text("on 2025-03-09") == "on ****-**-09"
+def test_iso_dates_and_times_stay_readable_in_logs() -> None:
+    line = "next run at: 2026-11-22 11:04:41 UTC (at 2026-11-22T11:04:37.383587+00:00)"
+    assert mask_text(line) == line
+    assert mask_text("opens at 08:00, closes 17:30:00") == "opens at 08:00, closes 17:30:00"
+
+
+def test_a_number_beside_a_timestamp_is_still_masked() -> None:
+    masked = mask_text("2026-11-22 11:04:41 call from 02079460000 at 11:04")
+    assert masked == "2026-11-22 11:04:41 call from *********00 at 11:04"
 
 
 words = st.text(st.characters(exclude_categories=("Nd", "No", "Cs")), max_size=20)
