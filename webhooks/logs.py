@@ -27,3 +27,6 @@ def configure_logging(level: str) -> None:
     root.setLevel(level)
     # The ticker runs jobs every few seconds; its per-run lines would drown everything else.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
+    # urllib3 (under the twilio client) logs raw request lines at DEBUG, query strings with
+    # phone numbers included; the filter above is a second line of defence, not the first.
+    logging.getLogger("urllib3").setLevel(max(logging.INFO, root.level))
