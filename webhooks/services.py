@@ -9,8 +9,11 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 
 from callback.config.reload import ConfigHolder
+from callback.store.calls import CallStore
 from callback.store.queue import QueueStore
 from settings import Settings
+from webhooks.twilio.notify import Notifier
+from webhooks.twilio.signature import SignatureChecker
 
 Clock = Callable[[], datetime]
 
@@ -28,6 +31,9 @@ class Services:
     store: QueueStore
     config: ConfigHolder
     clock: Clock
+    calls: CallStore
+    signatures: SignatureChecker
+    notifier: Notifier
 
 
 def services(request: Request) -> Services:

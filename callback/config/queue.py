@@ -12,6 +12,7 @@ from callback.config.fields import (
     ClockEnd,
     ClockTime,
     Duration,
+    E164Number,
     FrozenModel,
     LanguageCode,
     OpeningRange,
@@ -82,6 +83,8 @@ class QueueConfig(FrozenModel):
     closures: tuple[ClosureConfig, ...] = ()
     staffing: Week[StaffEntry] = Field(default_factory=Week[StaffEntry])
     callback: CallbackOverrides = Field(default_factory=CallbackOverrides)
+    numbers: tuple[E164Number, ...] = ()
+    """Service numbers whose calls this queue answers (each listed under [service] numbers)."""
 
     @property
     def zone(self) -> ZoneInfo:

@@ -65,6 +65,18 @@ def agent_issues(config: SupervisorConfig) -> Iterator[ConfigIssue]:
             yield ConfigIssue(f"agents[{index}].endpoint", rule)
 
 
+def routing_issues(config: SupervisorConfig) -> Iterator[ConfigIssue]:
+    """Queue numbers that are not our service numbers, or that two queues claim."""
+    claimed: dict[str, str] = {}
+    for name, queue in config.queues.items():
+        for index, number in enumerate(queue.numbers):
+            where = key_path(("queues", name, "numbers", index))
+            if number not in config.service.numbers:
+                yield ConfigIssue(where, "must be one of the numbers under [service] numbers")
+            elif claimed.setdefault(number, name) != name:
+                yield ConfigIssue(where, f"already answered by queue {claimed[number]!r}")
+
+
 def number_issues(config: SupervisorConfig) -> Iterator[ConfigIssue]:
     """Allow-lists that would refuse every number, and queue regions they exclude."""
     numbers = config.numbers
@@ -126,6 +138,7 @@ def config_issues(config: SupervisorConfig, catalogue: Catalogue) -> list[Config
     issues += callback_issues(config)
     issues += agent_issues(config)
     issues += number_issues(config)
+    issues += routing_issues(config)
     issues += limit_issues(config)
     for code, pack in config.prompts.items():
         issues += pack_issues(code, pack, catalogue)

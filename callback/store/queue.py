@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from callback.forecast import Measured
 from callback.merge import Incoming, merge
 from callback.ordering import Position, explain
-from callback.request import CallbackRequest, Promise, check_transition
-from callback.store import commands, queries, retention, stats
+from callback.request import CallbackRequest, ContextEntry, Promise, check_transition
+from callback.store import calls, commands, queries, retention, stats
 from callback.store.convert import Row, new_request, to_request
 from callback.store.engine import (
     checkpoint,
@@ -180,6 +180,41 @@ class QueueStore:
     ) -> Sequence[int]:
         with read_transaction(self._engine) as connection:
             return find(connection, before)
+
+    def end_dial(
+        self,
+        request_id: RequestId,
+        attempt_id: int,
+        fence: int,
+        outcome: str,
+        target: State,
+        now: datetime,
+        *,
+        due_at: datetime | None = None,
+        call_sid: str | None = None,
+    ) -> CallbackRequest | None:
+        """End a dial attempt and move its request to `target` in one transaction.
+
+        None when the attempt was already ended or its fence is stale: a duplicate or late
+        report of the same call changes nothing.
+        """
+        with write_transaction(self._engine) as connection:
+            if not commands.finish_attempt(connection, attempt_id, fence, outcome, now, call_sid):
+                return None
+            row = _existing(connection, request_id, lock=True)
+            check_transition(State(row["state"]), target)
+            return to_request(commands.move(connection, row, target, now, due_at))
+
+    def booked(self, queue: QueueName, start: datetime) -> int:
+        """Unfinished requests of `queue` booked for the slot that starts at `start`."""
+        with read_transaction(self._engine) as connection:
+            return calls.booked(connection, queue, start)
+
+    def add_context(self, request_id: RequestId, entry: ContextEntry, now: datetime) -> None:
+        """Append what a channel learnt later (a rating, a transcription) to a request."""
+        with write_transaction(self._engine) as connection:
+            if not calls.append_context(connection, request_id, entry, now):
+                raise UnknownRequest(request_id)
 
     def ping(self) -> bool:
         """True when the database answers a trivial query (the health check)."""

@@ -206,3 +206,63 @@ Index(
     postgresql_where=_unpurged,
 )
 Index("ix_callback_request_finished", _r.finished_at)
+
+
+class PhoneCallRow(StoreModel, table=True):
+    """One Twilio call leg we have seen, by CallSid: its arrival, status rank and hold.
+
+    No phone number is kept here: every webhook carries it again, and a table without
+    numbers needs no purge.
+    """
+
+    __tablename__ = "phone_call"
+
+    call_sid: str = Field(primary_key=True, sa_type=String)
+    direction: str = Field(sa_type=String)
+    queue: str | None = Field(sa_type=String)
+    arrived_at: datetime = Field(sa_type=UtcTimestamp)
+    status: str | None = Field(sa_type=String)
+    status_rank: int
+    answered_by: str | None = Field(sa_type=String)
+    hold_since: datetime | None = Field(sa_type=UtcTimestamp)
+    slot_start: datetime | None = Field(sa_type=UtcTimestamp)
+    slot_end: datetime | None = Field(sa_type=UtcTimestamp)
+    updated_at: datetime = Field(sa_type=UtcTimestamp)
+
+
+class CallEventRow(StoreModel, table=True):
+    """A status, answering-machine or message-delivery event, as Twilio reported it."""
+
+    __tablename__ = "call_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sid: str = Field(sa_type=String)
+    kind: str = Field(sa_type=String)
+    status: str = Field(sa_type=String)
+    applied: bool
+    at: datetime = Field(sa_type=UtcTimestamp)
+
+
+class SmsSuppressionRow(StoreModel, table=True):
+    """A number that replied STOP: it gets no more text messages."""
+
+    __tablename__ = "sms_suppression"
+
+    number: str = Field(primary_key=True, sa_type=String)
+    at: datetime = Field(sa_type=UtcTimestamp)
+
+
+PHONE_CALL: Table = metadata.tables["phone_call"]
+CALL_EVENT: Table = metadata.tables["call_event"]
+SMS_SUPPRESSION: Table = metadata.tables["sms_suppression"]
+
+_on_hold = PHONE_CALL.c.hold_since.is_not(None)
+Index(
+    "ix_phone_call_on_hold",
+    PHONE_CALL.c.queue,
+    sqlite_where=_on_hold,
+    postgresql_where=_on_hold,
+)
+Index("ix_call_event_sid", CALL_EVENT.c.sid)
+Index("ix_dial_attempt_call_sid", ATTEMPT.c.call_sid)
+Index("ix_callback_request_slot", _r.queue, _r.slot_start)

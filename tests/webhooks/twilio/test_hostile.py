@@ -1,0 +1,79 @@
+"""Hostile bodies get TwiML or a 4xx, never a 5xx."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ivr.links import Step
+from tests.webhooks.twilio.conftest import Twilio, verbs
+
+PATHS = [
+    "/twilio/voice",
+    "/twilio/status",
+    "/twilio/sms",
+    "/twilio/sms-status",
+    "/twilio/fallback",
+    *(f"/twilio/ivr/{step.value}?queue=support&lang=en&request=1" for step in Step),
+]
+NAMES = st.sampled_from(
+    [
+        "CallSid",
+        "From",
+        "To",
+        "Digits",
+        "CallStatus",
+        "AnsweredBy",
+        "QueuePosition",
+        "QueueResult",
+        "DialCallStatus",
+        "RecordingUrl",
+        "Body",
+        "MessageSid",
+        "MessageStatus",
+    ]
+)
+
+
+def test_a_1_mb_body_is_refused_with_413(twilio: Twilio) -> None:
+    response = twilio.raw("/twilio/voice", {"Body": "x" * 1_000_000})
+    assert response.status_code == 413
+
+
+def test_a_voice_webhook_without_any_field_still_answers_twiml(twilio: Twilio) -> None:
+    response = twilio.raw("/twilio/voice", {})
+    assert response.status_code == 200
+    assert response.text.startswith("<?xml")
+
+
+def test_an_unknown_step_or_a_broken_link_gets_the_apology(twilio: Twilio) -> None:
+    for url in (
+        "/twilio/ivr/nowhere",
+        "/twilio/ivr/offer?queue=../../etc",
+        "/twilio/ivr/offer?queue=gone",
+    ):
+        doc = twilio.twiml(url, Digits="1")
+        assert verbs(doc) == ["Say", "Enqueue"]
+
+
+def test_digits_that_are_not_digits_and_unicode_get_twiml(twilio: Twilio) -> None:
+    for digits in ("١٢٣", "*#*", "1" * 500, "\u202e\u0000"):
+        twilio.twiml("/twilio/ivr/number?queue=support&lang=en", Digits=digits)
+        twilio.twiml("/twilio/ivr/offer?queue=support&lang=en", Digits=digits)
+
+
+def test_a_status_without_call_sid_or_status_is_400(twilio: Twilio) -> None:
+    assert twilio.raw("/twilio/status", {}).status_code == 400
+    assert twilio.post("/twilio/status", CallStatus="exploded").status_code == 400
+    assert twilio.post("/twilio/status", CallSid="../x", CallStatus="ringing").status_code == 400
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.sampled_from(PATHS), form=st.dictionaries(NAMES, st.text(max_size=40), max_size=6))
+def test_random_forms_never_get_a_5xx(twilio: Twilio, path: str, form: dict[str, str]) -> None:
+    response = twilio.raw(path, form)
+    assert response.status_code < 500
+    if response.status_code == 200 and not path.startswith("/twilio/sms"):
+        assert response.text.startswith("<?xml")

@@ -1,0 +1,1 @@
+"""Twilio's side of the service: signed voice, status and SMS webhooks answered with TwiML."""

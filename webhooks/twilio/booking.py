@@ -1,0 +1,101 @@
+"""Turning a call into a callback request: its original place, its promise, its SMS."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from callback.estimate import Estimate
+from callback.merge import Incoming
+from callback.privacy import mask_number
+from callback.request import CallbackRequest, ContextEntry, Slot
+from callback.types import E164, Channel, QueueName
+from ivr.call import QueueCall
+from ivr.confirm import callback_confirmed, farewell, promise_for
+from ivr.links import Link
+from ivr.menu import MENU_ATTEMPTS
+from ivr.schedule import slot_confirmed
+from ivr.spoken import clock
+from webhooks.twilio.outlook import live_forecast
+from webhooks.twilio.turn import Turn
+
+log = logging.getLogger("holdless.twilio")
+
+
+def next_try(link: Link, digits: str) -> int | None:
+    """The attempt to show a menu again with after a wrong key or silence; None: use default."""
+    attempt = link.attempt + (1 if digits else 0)
+    return attempt if attempt < MENU_ATTEMPTS else None
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """A stored request and the estimate promised with it, if any."""
+
+    request: CallbackRequest
+    estimate: Estimate | None
+
+
+def book(
+    turn: Turn,
+    call: QueueCall,
+    number: E164,
+    slot: Slot | None,
+    data: dict[str, Any],
+    *,
+    promise: bool = True,
+) -> Booked:
+    """Store (or merge) the caller's request, keeping the moment the call first arrived."""
+    svc, now = turn.svc, turn.now
+    record = svc.calls.get(turn.call_sid) if turn.call_sid else None
+    incoming = Incoming(
+        context=ContextEntry(Channel.IVR, now, {"call_sid": turn.call_sid[:64], **data}),
+        virtual_start=record.arrived_at if record is not None else now,
+        language=call.language,
+        priority=call.settings.priority,
+        slot=slot,
+    )
+    request = svc.store.enqueue(QueueName(call.queue), number, incoming, now).request
+    if turn.call_sid:
+        svc.calls.set_hold(turn.call_sid, None, now)
+    estimate = _promise(turn, request) if promise and slot is None else None
+    _confirm_by_sms(turn, call, request, estimate)
+    log.info("callback request %s booked for %s", request.id, mask_number(number))
+    return Booked(request, estimate)
+
+
+def _promise(turn: Turn, request: CallbackRequest) -> Estimate | None:
+    position = turn.svc.store.position(request.id, turn.now)
+    ahead = position.ahead if position is not None else 0
+    estimate = live_forecast(turn, request.queue, ahead).estimate
+    if estimate is not None:
+        promise = promise_for(estimate, turn.now)
+        turn.svc.store.record_announcement(request.id, ahead, promise, turn.now)
+    return estimate
+
+
+def _confirm_by_sms(
+    turn: Turn, call: QueueCall, request: CallbackRequest, estimate: Estimate | None
+) -> None:
+    if estimate is None or turn.svc.calls.is_suppressed(request.number):
+        return
+    position = turn.svc.store.position(request.id, turn.now)
+    body = call.speaker.text(
+        "sms_confirmation",
+        company=call.company,
+        position=position.number if position is not None else 1,
+        time=clock(estimate.by, call.zone),
+        cancel="CANCEL",
+    )
+    turn.svc.notifier.send(request.number, body)
+
+
+def confirmation(turn: Turn, call: QueueCall, booked: Booked) -> str:
+    """What the caller hears once booked: the slot, the promise, or a plain goodbye."""
+    slot = booked.request.slot
+    if slot is not None:
+        return slot_confirmed(call, now=turn.now, slot=slot)
+    if booked.estimate is not None:
+        return callback_confirmed(call, estimate=booked.estimate)
+    return farewell(call)

@@ -1,0 +1,43 @@
+"""Reading Twilio's form bodies with a size cap: a huge body is refused, never buffered whole."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+MAX_BODY = 64 * 1024
+"""Bytes a Twilio webhook body may have: its parameters (even a transcription) fit easily."""
+MAX_FIELD = 4096
+"""Characters kept of one parameter's value."""
+
+
+class BodyTooLarge(ValueError):
+    """The request body exceeds `MAX_BODY`."""
+
+
+def _declared_length(request: Request) -> int | None:
+    raw = request.headers.get("content-length", "")
+    return int(raw) if raw.isdigit() else None
+
+
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The body, or `BodyTooLarge` as soon as more than `limit` bytes are declared or read."""
+    declared = _declared_length(request)
+    if declared is not None and declared > limit:
+        raise BodyTooLarge(f"declared {declared} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"more than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_form(body: bytes) -> dict[str, str]:
+    """Form parameters (last value wins); bytes that are not UTF-8 become U+FFFD."""
+    text = body.decode("utf-8", errors="replace")
+    pairs = parse_qsl(text, keep_blank_values=True)
+    return {name: value for name, value in pairs}

@@ -1,0 +1,120 @@
+"""Route wrappers: size cap, signature check, then the handler; voice never answers 5xx.
+
+A voice handler that fails for any reason is logged with its CallSid (numbers masked)
+and the caller hears `ivr.apology` and waits in the live queue. The path is logged,
+never the query: IVR links may carry keyed digits.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TypeAlias
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from callback.privacy import mask_number
+from ivr.apology import apology
+from ivr.links import Link, LinkError, parse_link
+from webhooks.services import Services, services
+from webhooks.twilio.form import BodyTooLarge, parse_form, read_body
+from webhooks.twilio.signature import SIGNATURE_HEADER
+from webhooks.twilio.turn import BadInput, Turn
+
+TWIML = "application/xml"
+Reply: TypeAlias = str | None
+"""TwiML to answer with, or None for an empty 204."""
+Handler: TypeAlias = Callable[[Turn], Reply]
+Endpoint: TypeAlias = Callable[[Request], Awaitable[Response]]
+LinkHandler: TypeAlias = Callable[[Link], Handler]
+
+_QUEUE_NAME = re.compile(r"[a-z0-9_-]{1,64}")
+
+log = logging.getLogger("holdless.twilio")
+
+
+def twiml(body: str) -> Response:
+    """A 200 TwiML answer."""
+    return Response(body, media_type=TWIML)
+
+
+def _reply(reply: Reply) -> Response:
+    return Response(status_code=204) if reply is None else twiml(reply)
+
+
+async def _signed_form(request: Request, svc: Services) -> dict[str, str] | Response:
+    try:
+        body = await read_body(request)
+    except BodyTooLarge:
+        return Response("request body too large", status_code=413)
+    form = parse_form(body)
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    query = request.url.query
+    if not svc.signatures.valid(request.url.path, query, form, signature):
+        log.warning("refused %s: missing or wrong Twilio signature", request.url.path)
+        return Response("invalid signature", status_code=403)
+    return form
+
+
+def _turn(svc: Services, form: dict[str, str], link: Link | None) -> Turn:
+    return Turn(svc=svc, config=svc.config.current, now=svc.clock(), form=form, link=link)
+
+
+def _link(request: Request) -> Link | None:
+    if not request.url.path.startswith("/twilio/ivr/"):
+        return None
+    return parse_link(request.url.path, request.url.query)
+
+
+def _apologise(request: Request, form: dict[str, str], error: Exception) -> Response:
+    log.error(
+        "voice webhook %s failed for call %s from %s: %s",
+        request.url.path,
+        form.get("CallSid", "?")[:64],
+        mask_number(form.get("From", "")),
+        type(error).__name__,
+        exc_info=error,
+    )
+    queue = request.query_params.get("queue", "")
+    return twiml(apology(queue if _QUEUE_NAME.fullmatch(queue) else None))
+
+
+def voice(handler: Handler | None = None, *, dispatch: LinkHandler | None = None) -> Endpoint:
+    """A voice route: TwiML for every outcome, the apology when anything fails inside."""
+
+    async def endpoint(request: Request) -> Response:
+        svc = services(request)
+        form = await _signed_form(request, svc)
+        if isinstance(form, Response):
+            return form
+        try:
+            link = _link(request)
+            chosen = dispatch(link) if dispatch is not None and link is not None else handler
+            if chosen is None:
+                raise LinkError("no handler for this path")
+            reply = await run_in_threadpool(chosen, _turn(svc, form, link))
+        except Exception as error:  # a caller must never hear a dead line, whatever failed
+            return _apologise(request, form, error)
+        return _reply(reply)
+
+    return endpoint
+
+
+def callback(handler: Handler) -> Endpoint:
+    """A non-voice route (status, SMS): 400 for unusable input, 204 or TwiML otherwise."""
+
+    async def endpoint(request: Request) -> Response:
+        svc = services(request)
+        form = await _signed_form(request, svc)
+        if isinstance(form, Response):
+            return form
+        try:
+            reply = await run_in_threadpool(handler, _turn(svc, form, None))
+        except BadInput as error:
+            return Response(str(error), status_code=400)
+        return _reply(reply)
+
+    return endpoint

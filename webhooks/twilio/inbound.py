@@ -1,0 +1,101 @@
+"""The incoming call: recognition, welcome, language and reason menus, the offer, closed hours."""
+
+from __future__ import annotations
+
+from callback.types import QueueName, State
+from ivr import capture, inbound, recognise, voicemail
+from ivr.call import QueueCall
+from ivr.hold import hold
+from ivr.schedule import offer_slots
+from webhooks.twilio.booking import next_try
+from webhooks.twilio.outlook import free_slots, standing
+from webhooks.twilio.turn import Turn
+
+DIRECTION = "inbound"
+
+
+def route_queue(turn: Turn) -> QueueName:
+    """The queue that answers the called number; the first queue when none claims it."""
+    called = turn.field("To")
+    for name, settings in turn.config.queues.items():
+        if called and called in settings.numbers:
+            return QueueName(name)
+    return QueueName(next(iter(turn.config.queues)))
+
+
+def incoming(turn: Turn) -> str:
+    """`POST /twilio/voice`: a caller with a pending callback hears it, others the welcome."""
+    queue = route_queue(turn)
+    if turn.call_sid:
+        turn.svc.calls.arrive(turn.call_sid, DIRECTION, queue, turn.now)
+    call = turn.call(queue)
+    caller = turn.caller(queue)
+    pending = turn.svc.store.active_for(queue, caller) if caller is not None else None
+    if pending is not None and pending.state in (State.WAITING, State.SCHEDULED):
+        position = turn.svc.store.position(pending.id, turn.now)
+        return recognise.recognised(call, now=turn.now, request=pending, position=position)
+    return welcome(turn, call)
+
+
+def welcome(turn: Turn, call: QueueCall) -> str:
+    """The greeting and whatever comes next: closed hours, languages, reasons or the wait."""
+    queue = QueueName(call.queue)
+    return inbound.welcome(
+        call,
+        now=turn.now,
+        schedule=call.settings.schedule(),
+        standing=standing(turn, queue),
+        slots=bool(free_slots(turn, queue, limit=1)),
+    )
+
+
+def language(turn: Turn) -> str:
+    """`Step.LANGUAGE`: the chosen language, a repeat, or the default language."""
+    call = turn.call()
+    code = inbound.language_digits(call).get(turn.digits)
+    if code is None:
+        attempt = next_try(turn.step, turn.digits)
+        if attempt is not None:
+            return inbound.language_menu(call, attempt=attempt)
+        code = call.settings.default_language
+    chosen = call.in_language(code)
+    queue = QueueName(call.queue)
+    slots = bool(free_slots(turn, queue, limit=1))
+    return inbound.language_chosen(chosen, standing=standing(turn, queue), slots=slots)
+
+
+def reason(turn: Turn) -> str:
+    """`Step.REASON`: position and wait after a reason (or after the menu's tries)."""
+    call = turn.call()
+    if turn.digits not in call.settings.reasons:
+        attempt = next_try(turn.step, turn.digits)
+        if attempt is not None:
+            return inbound.reason_menu(call, attempt=attempt)
+    queue = QueueName(call.queue)
+    slots = bool(free_slots(turn, queue, limit=1))
+    return inbound.reason_chosen(call, standing=standing(turn, queue), slots=slots)
+
+
+def offer(turn: Turn) -> str:
+    """`Step.OFFER`: 1 a callback (number capture), 2 a time, anything else hold."""
+    call = turn.call()
+    if turn.digits == str(inbound.CALLBACK_DIGIT):
+        return capture.start_capture(call, turn.caller(call.queue))
+    if turn.digits == str(inbound.SCHEDULE_DIGIT):
+        return offer_slots(call, now=turn.now, slots=free_slots(turn, QueueName(call.queue)))
+    return hold(call)
+
+
+def closed(turn: Turn) -> str:
+    """`Step.CLOSED`: 1 books a time, 2 leaves a voicemail; a repeat, then goodbye."""
+    call = turn.call()
+    slots = free_slots(turn, QueueName(call.queue))
+    if turn.digits == "1" and slots:
+        return offer_slots(call, now=turn.now, slots=slots)
+    if turn.digits == str(inbound.VOICEMAIL_DIGIT):
+        return voicemail.voicemail(call)
+    attempt = next_try(turn.step, turn.digits)
+    if attempt is None:
+        return voicemail.voicemail(call)
+    schedule = call.settings.schedule()
+    return inbound.closed(call, now=turn.now, schedule=schedule, slots=bool(slots), attempt=attempt)

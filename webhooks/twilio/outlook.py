@@ -1,0 +1,72 @@
+"""What a caller can be promised now: the live forecast, their standing, the free slots.
+
+The live line is the callbacks due in the store plus the callers on hold that we track
+by CallSid, since both wait for the same agents.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from callback.forecast import Forecast, forecast
+from callback.ordering import Position
+from callback.request import Slot
+from callback.types import QueueName
+from ivr.inbound import Standing
+from ivr.schedule import MAX_SLOTS
+from webhooks.twilio.turn import Turn
+
+MEASURE_WINDOW = timedelta(hours=24)
+SLOT_HORIZON = timedelta(days=7)
+MAX_SLOTS_SCANNED = 64
+"""Slots looked at for free capacity before giving up on offering any."""
+
+
+def live_forecast(turn: Turn, queue: QueueName, ahead: int | None = None) -> Forecast:
+    """The forecast for a newcomer (or for someone with `ahead` callers before them)."""
+    if ahead is None:
+        ahead = line_length(turn, queue)
+    measured = turn.svc.store.measured(queue, turn.now - MEASURE_WINDOW, turn.now)
+    config = turn.config
+    policy = config.callback_policy(queue)
+    return forecast(config.queues[queue], policy, ahead, measured, turn.now)
+
+
+def standing(turn: Turn, queue: QueueName) -> Standing | None:
+    """Where a newcomer would stand; None when no wait can be estimated."""
+    ahead = line_length(turn, queue)
+    outlook = live_forecast(turn, queue, ahead)
+    if outlook.estimate is None:
+        return None
+    return Standing(Position(ahead=ahead), outlook.estimate)
+
+
+def line_length(turn: Turn, queue: QueueName) -> int:
+    """Callbacks due plus callers on hold in `queue`: the line a newcomer joins."""
+    counts = turn.svc.store.counts(turn.now).get(queue)
+    return (counts.due if counts is not None else 0) + turn.svc.calls.on_hold(queue)
+
+
+def slot_capacity(turn: Turn, queue: QueueName, start: datetime) -> int:
+    """Callbacks the slot starting at `start` can take: configured, or from the staffing plan."""
+    policy = turn.config.callback_policy(queue)
+    if policy.slot_capacity != "auto":
+        return policy.slot_capacity
+    agents = turn.config.queues[queue].staffing_plan().agents_at(start)
+    return int(agents * policy.slot_length / policy.handle_time_prior)
+
+
+def free_slots(turn: Turn, queue: QueueName, limit: int = MAX_SLOTS) -> list[Slot]:
+    """The next slots that still have room, soonest first."""
+    settings = turn.config.queues[queue]
+    length = turn.config.callback_policy(queue).slot_length
+    periods = settings.schedule().slots(turn.now, turn.now + SLOT_HORIZON, length)
+    found: list[Slot] = []
+    for start, end in periods[:MAX_SLOTS_SCANNED]:
+        if start <= turn.now:
+            continue
+        if slot_capacity(turn, queue, start) > turn.svc.store.booked(queue, start):
+            found.append(Slot(start, end))
+        if len(found) >= limit:
+            break
+    return found

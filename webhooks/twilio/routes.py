@@ -1,0 +1,71 @@
+"""The Twilio routes: the fixed entry points and one route per IVR step."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from ivr.apology import apology
+from ivr.hold import hold
+from ivr.links import Entry, Link, Step
+from webhooks.twilio import (
+    capture,
+    holding,
+    inbound,
+    outbound,
+    recognition,
+    scheduling,
+    sms,
+    status,
+    voicemail,
+)
+from webhooks.twilio.guard import Handler, Reply, callback, voice
+from webhooks.twilio.turn import Turn
+
+STEPS: dict[Step, Handler] = {
+    Step.LANGUAGE: inbound.language,
+    Step.REASON: inbound.reason,
+    Step.OFFER: inbound.offer,
+    Step.CLOSED: inbound.closed,
+    Step.HOLD: lambda turn: hold(turn.call()),
+    Step.HOLD_WAIT: holding.waiting,
+    Step.HOLD_KEY: holding.key,
+    Step.QUEUE_RESULT: holding.result,
+    Step.CALLER_ID: capture.caller_id,
+    Step.NUMBER: capture.number,
+    Step.NUMBER_CONFIRM: capture.number_confirm,
+    Step.WAY_OUT: capture.way_out,
+    Step.SLOTS: scheduling.slots,
+    Step.SLOT: scheduling.slot,
+    Step.RECOGNISED: recognition.recognised,
+    Step.VOICEMAIL: voicemail.record,
+    Step.RECORDED: voicemail.recorded,
+    Step.RECORDING: voicemail.recording_status,
+    Step.TRANSCRIPTION: voicemail.transcription,
+    Step.ANSWER: outbound.answer,
+    Step.WHISPER: outbound.agent_whisper,
+    Step.CUSTOMER: outbound.customer,
+    Step.BRIDGED: outbound.bridged,
+    Step.SURVEY: outbound.rate,
+}
+
+
+def step_handler(link: Link) -> Handler:
+    """The handler of an IVR step."""
+    return STEPS[link.step]
+
+
+def fallback(turn: Turn) -> Reply:
+    """`POST /twilio/fallback`: Twilio could not reach or use the primary URL."""
+    return apology(turn.queue)
+
+
+def twilio_routes() -> list[Route]:
+    """Every Twilio webhook route."""
+    return [
+        Route(Entry.VOICE.value, voice(inbound.incoming), methods=["POST"]),
+        Route(Entry.STATUS.value, callback(status.status), methods=["POST"]),
+        Route(Entry.SMS.value, callback(sms.incoming_sms), methods=["POST"]),
+        Route(Entry.SMS_STATUS.value, callback(sms.sms_status), methods=["POST"]),
+        Route(Entry.FALLBACK.value, voice(fallback), methods=["POST"]),
+        Route("/twilio/ivr/{step}", voice(dispatch=step_handler), methods=["POST"]),
+    ]

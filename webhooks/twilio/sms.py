@@ -1,0 +1,74 @@
+"""`POST /twilio/sms` (CANCEL, STOP) and `POST /twilio/sms-status` (delivery reports).
+
+STOP also suppresses the number: nothing more is texted to it, and the reply is empty
+because the carrier's own opt-out notice is the last message such a number receives.
+"""
+
+from __future__ import annotations
+
+import re
+
+from twilio.twiml.messaging_response import MessagingResponse
+
+from callback.types import E164, PENDING_STATES, QueueName, State
+from webhooks.twilio.guard import Reply
+from webhooks.twilio.status import SID
+from webhooks.twilio.turn import BadInput, Turn
+
+CANCEL_WORDS = frozenset({"CANCEL"})
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT"})
+MESSAGE_STATUSES = frozenset(
+    {"accepted", "queued", "sending", "sent", "delivered", "undelivered", "failed", "read"}
+)
+_E164 = re.compile(r"\+[1-9][0-9]{5,14}")
+
+
+def _reply(text: str | None) -> str:
+    response = MessagingResponse()
+    if text is not None:
+        response.message(text)
+    return str(response.to_xml())
+
+
+def _sender(turn: Turn) -> E164:
+    sender = turn.required("From")
+    if not _E164.fullmatch(sender):
+        raise BadInput("From is not an E.164 number")
+    return E164(sender)
+
+
+def _cancel_all(turn: Turn, number: E164) -> int:
+    cancelled = 0
+    for queue in turn.config.queues:
+        request = turn.svc.store.active_for(QueueName(queue), number)
+        if request is not None and request.state in PENDING_STATES:
+            turn.svc.store.transition(request.id, State.CANCELLED, turn.now)
+            cancelled += 1
+    return cancelled
+
+
+def incoming_sms(turn: Turn) -> Reply:
+    """CANCEL cancels the number's pending callbacks; STOP also suppresses the number."""
+    number = _sender(turn)
+    word = turn.field("Body").upper()
+    if word in STOP_WORDS:
+        _cancel_all(turn, number)
+        turn.svc.calls.suppress(number, turn.now)
+        return _reply(None)
+    if word in CANCEL_WORDS and _cancel_all(turn, number):
+        if turn.svc.calls.is_suppressed(number):
+            return _reply(None)
+        language = turn.call().language
+        company = turn.config.service.company
+        return _reply(turn.config.catalogue.render(language, "sms_cancelled", company=company))
+    return _reply(None)
+
+
+def sms_status(turn: Turn) -> Reply:
+    """Record a delivery status of a message we sent."""
+    sid = turn.required("MessageSid")
+    status = turn.required("MessageStatus")
+    if not SID.fullmatch(sid) or status not in MESSAGE_STATUSES:
+        raise BadInput("malformed MessageSid or MessageStatus")
+    turn.svc.calls.note(sid, "sms", status, turn.now)
+    return None
