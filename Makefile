@@ -13,9 +13,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The supervisor edits holdless.toml (not tracked); it starts as a copy of the example.
+# Without Twilio credentials the simulated carrier sends a caller a minute (TRAFFIC=0: none).
+TRAFFIC ?= 1
 run: $(STAMP)
 	test -f holdless.toml || cp holdless.example.toml holdless.toml
-	$(BIN)/holdless serve
+	HOLDLESS_SIMULATED_TRAFFIC_PER_MINUTE=$${HOLDLESS_SIMULATED_TRAFFIC_PER_MINUTE:-$(TRAFFIC)} \
+		$(BIN)/holdless serve
 
 test: lint typecheck imports pytest
 

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
         description="Twilio's REST API base URL; point it at a local stand-in for tests",
     )
     twilio_http_timeout: float = Field(default=10.0, gt=0, le=60)
+    simulated_traffic_per_minute: float = Field(
+        default=0.0, ge=0, le=600, description="Simulated callers per minute when no Twilio account"
+    )
     verify_twilio_signatures: bool = Field(
         default=True, description="Only switch off for local experiments; the service warns"
     )

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from callback.config import load_config
 from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
 from callback.store.engine import make_engine
@@ -16,10 +17,13 @@ from callback.store.queue import QueueStore
 from scheduler.config_reload import reload_job
 from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
+from scheduler.twilio import Telephony, TwilioTelephony, build_client
 from settings import Settings
 from webhooks.health import healthz
 from webhooks.queue_state import queue_state
 from webhooks.services import Clock, Services, system_clock
+from webhooks.simulation import Simulation, offline_telephony, start_simulation
+from webhooks.sms_sender import TelephonySms
 from webhooks.twilio.notify import LogNotifier, Notifier
 from webhooks.twilio.routes import twilio_routes
 from webhooks.twilio.signature import checker_for
@@ -30,10 +34,17 @@ CONFIG_POLL_SECONDS = 2.0
 CHECKPOINT_SECONDS = 5.0
 
 
-def build_services(settings: Settings, clock: Clock, notifier: Notifier | None = None) -> Services:
-    """Database, stores, the live config and the signature checker, from the settings."""
+def build_services(
+    settings: Settings,
+    clock: Clock,
+    notifier: Notifier | None = None,
+    telephony: Telephony | None = None,
+) -> Services:
+    """Database, stores, the live config, the signature checker and telephony."""
     engine = make_engine(settings.database_url)
     holder = ConfigHolder(settings.config_file, clock())
+    telephony = telephony or real_telephony(settings)
+    notifier = notifier or _sms(settings, holder, telephony)
     return Services(
         settings=settings,
         store=QueueStore(engine),
@@ -41,8 +52,30 @@ def build_services(settings: Settings, clock: Clock, notifier: Notifier | None =
         clock=clock,
         calls=CallStore(engine),
         signatures=checker_for(settings),
-        notifier=notifier or LogNotifier(),
+        notifier=notifier,
+        telephony=telephony,
     )
+
+
+def real_telephony(settings: Settings) -> Telephony:
+    """Twilio's REST API with the configured credentials; refused without them."""
+    if settings.twilio_account_sid is None or settings.twilio_auth_token is None:
+        raise ValueError("no Twilio credentials: pass a telephony or run the simulation")
+    client = build_client(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token.get_secret_value(),
+        api_url=str(settings.twilio_api_url).rstrip("/"),
+        timeout_s=settings.twilio_http_timeout,
+    )
+    return TwilioTelephony(client)
+
+
+def _sms(settings: Settings, holder: ConfigHolder, telephony: Telephony) -> Notifier:
+    numbers = holder.current.service.numbers
+    if not numbers:
+        return LogNotifier()
+    status = str(settings.public_base_url).rstrip("/") + "/twilio/sms-status"
+    return TelephonySms(telephony, numbers[0], status)
 
 
 def _jobs(svc: Services) -> list[Job]:
@@ -64,15 +97,24 @@ def create_app(
     clock: Clock = system_clock,
     ticker: bool = True,
     notifier: Notifier | None = None,
+    telephony: Telephony | None = None,
+    simulate: bool | None = None,
 ) -> Starlette:
     """A fresh application for `settings`; tests pass a fixed clock and may skip the ticker.
 
-    `notifier` sends SMS; until the Twilio SMS adapter is wired in, messages are only logged.
+    With no Twilio credentials the simulated carrier plays Twilio (`simulate`, on by default
+    when the ticker runs); tests may pass their own `telephony` and `notifier` instead.
     """
+    simulating = settings.carrier == "simulated" and (ticker if simulate is None else simulate)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
-        svc = build_services(settings, clock, notifier)
+        simulation = _simulation(settings) if simulating and telephony is None else None
+        app.state.simulation = simulation  # for tools and tests that watch the carrier
+        phone = telephony or (
+            TwilioTelephony(simulation.twilio_client()) if simulation else _offline(settings)
+        )
+        svc = build_services(settings, clock, notifier, phone)
         scheduler = build_ticker(_jobs(svc)) if ticker else None
         if scheduler is not None:
             scheduler.start()
@@ -82,6 +124,10 @@ def create_app(
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
+            if simulation is not None:
+                await simulation.stop()
+            if isinstance(svc.notifier, TelephonySms):
+                svc.notifier.close()
             svc.store.close()
 
     routes = [
@@ -90,6 +136,16 @@ def create_app(
         *twilio_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _simulation(settings: Settings) -> Simulation:
+    return start_simulation(settings, load_config(settings.config_file))
+
+
+def _offline(settings: Settings) -> Telephony:
+    if settings.carrier == "twilio":
+        return real_telephony(settings)
+    return offline_telephony(settings)
 
 
 def _db_kind(settings: Settings) -> str:

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pydantic import AnyHttpUrl
+
 from callback.config import ConfigError, check_file, load_config
 from callback.store.migrate import upgrade
 from settings import Settings, SettingsError, load_settings
@@ -31,7 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from webhooks.app import create_app
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    settings = _settings_or_exit().model_copy(update=overrides)
+    settings = _with_local_url(_settings_or_exit().model_copy(update=overrides))
     configure_logging(settings.log_level)
     try:
         load_config(settings.config_file)
@@ -44,6 +46,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_local_url(settings: Settings) -> Settings:
+    # Without a public URL configured, Twilio (or the simulated carrier) reaches us where we
+    # listen; signatures are checked against the same URL.
+    if "public_base_url" in settings.model_fields_set:
+        return settings
+    local = AnyHttpUrl(f"http://{settings.host}:{settings.port}")
+    return settings.model_copy(update={"public_base_url": local})
+
+
 def _announce(settings: Settings) -> None:
     base = f"http://{settings.host}:{settings.port}"
     print(
@@ -52,7 +63,12 @@ def _announce(settings: Settings) -> None:
         f"  queue state:  {base}/api/v1/queues\n"
         f"  config file:  {settings.config_file} (edits apply live)\n"
         f"  database:     {settings.database_url.split('@')[-1]}\n"
-        f"  carrier:      {settings.carrier}",
+        f"  carrier:      {settings.carrier}"
+        + (
+            f" ({settings.simulated_traffic_per_minute:g} simulated callers a minute)"
+            if settings.carrier == "simulated"
+            else ""
+        ),
         flush=True,
     )
 

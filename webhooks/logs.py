@@ -30,3 +30,5 @@ def configure_logging(level: str) -> None:
     # urllib3 (under the twilio client) logs raw request lines at DEBUG, query strings with
     # phone numbers included; the filter above is a second line of defence, not the first.
     logging.getLogger("urllib3").setLevel(max(logging.INFO, root.level))
+    # The simulated carrier's HTTP client would log every webhook twice (uvicorn does too).
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
 from callback.store.queue import QueueStore
+from scheduler.twilio import Telephony
 from settings import Settings
 from webhooks.twilio.notify import Notifier
 from webhooks.twilio.signature import SignatureChecker
@@ -34,6 +35,7 @@ class Services:
     calls: CallStore
     signatures: SignatureChecker
     notifier: Notifier
+    telephony: Telephony
 
 
 def services(request: Request) -> Services:
