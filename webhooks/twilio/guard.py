@@ -104,7 +104,11 @@ def voice(handler: Handler | None = None, *, dispatch: LinkHandler | None = None
 
 
 def callback(handler: Handler) -> Endpoint:
-    """A non-voice route (status, SMS): 400 for unusable input, 204 or TwiML otherwise."""
+    """A non-voice route (status, SMS): 400 for unusable input, 204 or TwiML otherwise.
+
+    An internal failure is logged and answered 204: Twilio does not retry these callbacks,
+    and a status lost this way is recovered by the lease sweep asking the Calls API.
+    """
 
     async def endpoint(request: Request) -> Response:
         svc = services(request)
@@ -115,6 +119,15 @@ def callback(handler: Handler) -> Endpoint:
             reply = await run_in_threadpool(handler, _turn(svc, form, None))
         except BadInput as error:
             return Response(str(error), status_code=400)
+        except Exception as error:  # never a 5xx to Twilio; the lease sweep reconciles
+            log.error(
+                "callback %s failed for %s: %s",
+                request.url.path,
+                (form.get("CallSid") or form.get("MessageSid") or "?")[:64],
+                type(error).__name__,
+                exc_info=error,
+            )
+            return Response(status_code=204)
         return _reply(reply)
 
     return endpoint

@@ -77,3 +77,15 @@ def test_random_forms_never_get_a_5xx(twilio: Twilio, path: str, form: dict[str,
     assert response.status_code < 500
     if response.status_code == 200 and not path.startswith("/twilio/sms"):
         assert response.text.startswith("<?xml")
+
+
+def test_a_status_callback_that_fails_inside_is_answered_204_not_5xx(twilio: Twilio) -> None:
+    # The call tables vanish under the running app: every store call now fails.
+    with twilio.svc.store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE call_event")
+        connection.exec_driver_sql("DROP TABLE phone_call")
+    response = twilio.post("/twilio/status", CallStatus="completed")
+    assert response.status_code == 204
+    voice = twilio.post("/twilio/voice", CallStatus="ringing")
+    assert voice.status_code == 200
+    assert "<Enqueue" in voice.text
