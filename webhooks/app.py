@@ -12,13 +12,20 @@ from starlette.routing import Route
 from callback.config import load_config
 from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
+from callback.store.dispatching import DispatchStore
 from callback.store.engine import make_engine
+from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
+from callback.types import AgentId
+from ivr.links import Links
 from scheduler.config_reload import reload_job
+from scheduler.dispatch_lock import InstanceLock, lock_path
+from scheduler.dispatcher import Dispatcher
 from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
 from scheduler.twilio import Telephony, TwilioTelephony, build_client
 from settings import Settings
+from webhooks.agents import agent_status
 from webhooks.health import healthz
 from webhooks.queue_state import queue_state
 from webhooks.services import Clock, Services, system_clock
@@ -32,6 +39,8 @@ log = logging.getLogger("holdless.app")
 
 CONFIG_POLL_SECONDS = 2.0
 CHECKPOINT_SECONDS = 5.0
+DISPATCH_SECONDS = 1.0
+LEASE_SWEEP_SECONDS = 15.0
 
 
 def build_services(
@@ -45,15 +54,28 @@ def build_services(
     holder = ConfigHolder(settings.config_file, clock())
     telephony = telephony or real_telephony(settings)
     notifier = notifier or _sms(settings, holder, telephony)
+    store, calls, presence = QueueStore(engine), CallStore(engine), PresenceStore(engine)
+    dispatcher = Dispatcher(
+        store=store,
+        claims=DispatchStore(engine),
+        presence=presence,
+        calls=calls,
+        config=holder,
+        telephony=telephony,
+        links=Links(str(settings.public_base_url).rstrip("/")),
+        clock=clock,
+    )
     return Services(
         settings=settings,
-        store=QueueStore(engine),
+        store=store,
         config=holder,
         clock=clock,
-        calls=CallStore(engine),
+        calls=calls,
         signatures=checker_for(settings),
         notifier=notifier,
         telephony=telephony,
+        presence=presence,
+        dispatcher=dispatcher,
     )
 
 
@@ -88,7 +110,29 @@ def _jobs(svc: Services) -> list[Job]:
             retention_job(svc.config, svc.store, svc.clock),
             svc.config.current.retention.purge_interval.total_seconds(),
         ),
+        Job("dispatch", svc.dispatcher.run, DISPATCH_SECONDS),
+        Job("lease-sweep", lambda: svc.dispatcher.sweep(svc.clock()), LEASE_SWEEP_SECONDS),
     ]
+
+
+def _instance_lock(settings: Settings) -> InstanceLock | None:
+    # Only a dispatching instance (one with a ticker) must be alone on a SQLite file.
+    path = lock_path(settings.database_url)
+    if path is None:
+        return None
+    lock = InstanceLock(path)
+    lock.acquire()
+    return lock
+
+
+def _agents_on_duty(svc: Services) -> None:
+    # The simulated carrier answers every roster endpoint: its agents start available.
+    now = svc.clock()
+    agents = [AgentId(agent.id) for agent in svc.config.current.agents]
+    svc.presence.sync_roster(agents, now)
+    for agent in agents:
+        off = AgentStatus.OFFLINE
+        svc.presence.set_status(agent, off, AgentStatus.AVAILABLE, now, "simulation")
 
 
 def create_app(
@@ -109,12 +153,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
+        lock = _instance_lock(settings) if ticker else None
         simulation = _simulation(settings) if simulating and telephony is None else None
         app.state.simulation = simulation  # for tools and tests that watch the carrier
         phone = telephony or (
             TwilioTelephony(simulation.twilio_client()) if simulation else _offline(settings)
         )
         svc = build_services(settings, clock, notifier, phone)
+        if simulation is not None:
+            _agents_on_duty(svc)
         scheduler = build_ticker(_jobs(svc)) if ticker else None
         if scheduler is not None:
             scheduler.start()
@@ -129,10 +176,13 @@ def create_app(
             if isinstance(svc.notifier, TelephonySms):
                 svc.notifier.close()
             svc.store.close()
+            if lock is not None:
+                lock.release()
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/v1/queues", queue_state, methods=["GET"]),
+        Route("/api/v1/agents/{agent_id}/status", agent_status, methods=["POST"]),
         *twilio_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

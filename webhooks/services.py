@@ -10,7 +10,9 @@ from starlette.requests import Request
 
 from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
+from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
+from scheduler.dispatcher import Dispatcher
 from scheduler.twilio import Telephony
 from settings import Settings
 from webhooks.twilio.notify import Notifier
@@ -36,6 +38,8 @@ class Services:
     signatures: SignatureChecker
     notifier: Notifier
     telephony: Telephony
+    presence: PresenceStore
+    dispatcher: Dispatcher
 
 
 def services(request: Request) -> Services:

@@ -43,6 +43,17 @@ SayLanguage = Annotated[
     ),
 ]
 Days = Annotated[int, Field(ge=1, le=3650)]
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _key_hash(value: str) -> str:
+    # The value is not echoed: a pasted raw key must not reach logs or the console.
+    if not _SHA256.fullmatch(value):
+        raise ValueError("a key is stored as its SHA-256 hash: 64 lower-case hex digits")
+    return value
+
+
+KeyHash = Annotated[str, AfterValidator(_key_hash)]
 _PACK_KEYS = frozenset({"name", "say_language", "direction"})
 
 
@@ -52,6 +63,8 @@ class ServiceConfig(FrozenModel):
     company: Name
     numbers: Annotated[tuple[E164Number, ...], Field(min_length=1)]
     support_url: HttpUrl | None = None
+    supervisor_key_sha256: KeyHash | None = None
+    """SHA-256 of the supervisor's API key, which may change any agent's presence."""
 
 
 class AgentConfig(FrozenModel):
@@ -62,6 +75,8 @@ class AgentConfig(FrozenModel):
     endpoint: Endpoint
     queues: Annotated[tuple[str, ...], Field(min_length=1)]
     max_unanswered_offers: Annotated[int, Field(ge=0, le=100)] = 3
+    api_key_sha256: KeyHash | None = None
+    """SHA-256 of the agent's own API key for the presence API."""
 
     @property
     def endpoint_kind(self) -> EndpointKind:

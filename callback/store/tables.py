@@ -266,3 +266,42 @@ Index(
 Index("ix_call_event_sid", CALL_EVENT.c.sid)
 Index("ix_dial_attempt_call_sid", ATTEMPT.c.call_sid)
 Index("ix_callback_request_slot", _r.queue, _r.slot_start)
+
+
+class AgentPresenceRow(StoreModel, table=True):
+    """An agent's presence now: status, since when, why, and the dial that holds them."""
+
+    __tablename__ = "agent_presence"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('available', 'busy', 'wrap_up', 'away', 'offline')", name="status"
+        ),
+    )
+
+    agent_id: str = Field(primary_key=True, sa_type=String)
+    status: str = Field(sa_type=String)
+    since: datetime = Field(sa_type=UtcTimestamp)
+    cause: str = Field(sa_type=String)
+    unanswered: int
+    attempt_id: int | None
+    until: datetime | None = Field(sa_type=UtcTimestamp)
+
+
+class PresenceChangeRow(StoreModel, table=True):
+    """One change of an agent's presence, with its cause (the presence history)."""
+
+    __tablename__ = "presence_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: str = Field(sa_type=String)
+    status: str = Field(sa_type=String)
+    at: datetime = Field(sa_type=UtcTimestamp)
+    cause: str = Field(sa_type=String)
+
+
+PRESENCE: Table = metadata.tables["agent_presence"]
+PRESENCE_CHANGE: Table = metadata.tables["presence_change"]
+
+Index("ix_presence_change_agent_at", PRESENCE_CHANGE.c.agent_id, PRESENCE_CHANGE.c.at)
+# The rate cap counts a queue's dials started in the last minute.
+Index("ix_dial_attempt_queue_claimed", ATTEMPT.c.queue, ATTEMPT.c.claimed_at)

@@ -1,0 +1,112 @@
+"""The presence API: bearer keys checked against hashes, errors naming field and rule."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from callback.merge import Incoming
+from callback.request import ContextEntry
+from callback.store.presence import AgentStatus
+from callback.types import E164, AgentId, Channel, QueueName, State
+from tests.webhooks.conftest import MONDAY_10
+from webhooks.services import Services
+
+ALICE_KEY = "alice-key-for-tests-only"
+SUPERVISOR_KEY = "supervisor-key-for-tests-only"
+URL = "/api/v1/agents/{}/status"
+
+
+def _sha(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@pytest.fixture
+def client(config_file: Path, make_client: Callable[..., TestClient]) -> TestClient:
+    text = config_file.read_text()
+    text = text.replace('id = "alice"\n', f'id = "alice"\napi_key_sha256 = "{_sha(ALICE_KEY)}"\n')
+    text = text.replace(
+        'company = "Example Energy"',
+        f'company = "Example Energy"\nsupervisor_key_sha256 = "{_sha(SUPERVISOR_KEY)}"',
+    )
+    config_file.write_text(text)
+    return make_client()
+
+
+def _post(client: TestClient, agent: str, key: str | None, body: object) -> Any:
+    headers = {"Authorization": f"Bearer {key}"} if key is not None else {}
+    return client.post(URL.format(agent), json=body, headers=headers)
+
+
+def _svc(client: TestClient) -> Services:
+    found: Services = client.app_state["services"]
+    return found
+
+
+def test_an_agent_with_their_key_becomes_available(client: TestClient) -> None:
+    response = _post(client, "alice", ALICE_KEY, {"status": "available"})
+    assert response.status_code == 200
+    assert response.json() == {"agent": "alice", "status": "available"}
+    presence = _svc(client).presence.get(AgentId("alice"))
+    assert presence is not None and presence.status is AgentStatus.AVAILABLE
+    assert presence.cause == "set by the agent"
+
+
+def test_becoming_available_dials_a_waiting_customer_at_once(client: TestClient) -> None:
+    svc = _svc(client)
+    incoming = Incoming(ContextEntry(Channel.WEB, MONDAY_10, {}), virtual_start=MONDAY_10)
+    request = svc.store.enqueue(QueueName("support"), E164("+442079460456"), incoming, MONDAY_10)
+    _post(client, "alice", ALICE_KEY, {"status": "available"})
+    stored = svc.store.get(request.request.id)
+    assert stored is not None and stored.state is State.DIALING
+    presence = svc.presence.get(AgentId("alice"))
+    assert presence is not None and presence.status is AgentStatus.BUSY
+
+
+def test_the_supervisor_may_change_any_agent(client: TestClient) -> None:
+    response = _post(client, "boris", SUPERVISOR_KEY, {"status": "away"})
+    assert response.status_code == 200
+    presence = _svc(client).presence.get(AgentId("boris"))
+    assert presence is not None and presence.cause == "set by the supervisor"
+
+
+@pytest.mark.parametrize(
+    ("agent", "key", "body", "status", "field"),
+    [
+        ("alice", None, {"status": "away"}, 401, "Authorization"),
+        ("alice", "wrong", {"status": "away"}, 403, "Authorization"),
+        ("boris", ALICE_KEY, {"status": "away"}, 403, "Authorization"),
+        ("nobody", ALICE_KEY, {"status": "away"}, 403, "Authorization"),
+        ("nobody", SUPERVISOR_KEY, {"status": "away"}, 404, "agent_id"),
+        ("alice", ALICE_KEY, {"status": "busy"}, 422, "status"),
+        ("alice", ALICE_KEY, ["available"], 422, "status"),
+    ],
+)
+def test_refusals_name_the_field_and_the_rule(
+    client: TestClient, agent: str, key: str | None, body: object, status: int, field: str
+) -> None:
+    response = _post(client, agent, key, body)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["field"] == field and error["rule"]
+
+
+def test_a_body_that_is_not_json_is_refused(client: TestClient) -> None:
+    headers = {"Authorization": f"Bearer {ALICE_KEY}"}
+    response = client.post(URL.format("alice"), content=b"\xff{", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "body"
+
+
+def test_a_busy_agent_cannot_declare_themselves_available(client: TestClient) -> None:
+    svc = _svc(client)
+    incoming = Incoming(ContextEntry(Channel.WEB, MONDAY_10, {}), virtual_start=MONDAY_10)
+    svc.store.enqueue(QueueName("support"), E164("+442079460456"), incoming, MONDAY_10)
+    _post(client, "alice", ALICE_KEY, {"status": "available"})
+    response = _post(client, "alice", ALICE_KEY, {"status": "available"})
+    assert response.status_code == 409

@@ -1,0 +1,121 @@
+"""`POST /api/v1/agents/{agent_id}/status`: an agent (or the supervisor) sets presence.
+
+Keys live in the config only as SHA-256 hashes and are compared in constant time. Errors
+are JSON naming the field and the rule broken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from enum import StrEnum
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from callback.config import SupervisorConfig
+from callback.config.sections import AgentConfig
+from callback.store.presence import AgentStatus
+from callback.types import AgentId
+from webhooks.services import services
+
+MAX_BODY = 1024
+WORKING = frozenset({AgentStatus.BUSY, AgentStatus.WRAP_UP})
+
+
+class Chosen(StrEnum):
+    """The statuses a person may choose; busy and wrap-up follow calls."""
+
+    AVAILABLE = "available"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+class ApiError(Exception):
+    """An answer other than 200: HTTP status, the field concerned and the rule broken."""
+
+    def __init__(self, status: int, field: str, rule: str) -> None:
+        super().__init__(rule)
+        self.status, self.field, self.rule = status, field, rule
+
+    def response(self) -> JSONResponse:
+        """The JSON error answer."""
+        body = {"error": {"field": self.field, "rule": self.rule}}
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        return JSONResponse(body, status_code=self.status, headers=headers)
+
+
+def _matches(key: str, stored: str | None) -> bool:
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    # Compared even when nothing is stored, so timing does not tell which keys exist.
+    return hmac.compare_digest(digest, stored or "") and stored is not None
+
+
+def bearer(request: Request) -> str:
+    """The bearer credential of the request; 401 if there is none."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise ApiError(401, "Authorization", "send 'Authorization: Bearer <key>'")
+    return key.strip()
+
+
+def authorise(config: SupervisorConfig, agent_id: str, key: str) -> AgentConfig:
+    """The agent whose presence `key` may change: their own key or the supervisor's."""
+    agent = next((a for a in config.agents if a.id == agent_id), None)
+    supervisor = _matches(key, config.service.supervisor_key_sha256)
+    own = agent is not None and _matches(key, agent.api_key_sha256)
+    if not (supervisor or own):
+        raise ApiError(403, "Authorization", "this key may not change this agent's presence")
+    if agent is None:
+        raise ApiError(404, "agent_id", f"no agent {agent_id!r} in the roster")
+    return agent
+
+
+async def chosen_status(request: Request) -> Chosen:
+    """The status in the JSON body; 422 naming the rule otherwise."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ApiError(422, "body", f"at most {MAX_BODY} bytes")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(422, "body", 'a JSON object like {"status": "available"}') from None
+    value = body.get("status") if isinstance(body, dict) else None
+    if value not in set(Chosen):
+        raise ApiError(422, "status", "one of 'available', 'away', 'offline'")
+    return Chosen(value)
+
+
+async def agent_status(request: Request) -> JSONResponse:
+    """Set the agent's presence; becoming available starts a dispatch at once."""
+    try:
+        return await _set(request)
+    except ApiError as error:
+        return error.response()
+
+
+async def _set(request: Request) -> JSONResponse:
+    svc = services(request)
+    agent = authorise(svc.config.current, request.path_params["agent_id"], bearer(request))
+    target = AgentStatus(await chosen_status(request))
+    agent_id, now = AgentId(agent.id), svc.clock()
+    svc.presence.sync_roster([agent_id], now)
+    current = svc.presence.get(agent_id)
+    assert current is not None  # just synced
+    if current.status in WORKING and target is AgentStatus.AVAILABLE:
+        rule = f"the agent is {current.status.value}: available again when that ends"
+        raise ApiError(409, "status", rule)
+    cause = f"set by {'the agent' if _own(request, agent) else 'the supervisor'}"
+    if current.status is not target and not svc.presence.set_status(
+        agent_id, current.status, target, now, cause
+    ):
+        raise ApiError(409, "status", "the presence changed meanwhile: try again")
+    kick = BackgroundTask(svc.dispatcher.run) if target is AgentStatus.AVAILABLE else None
+    body = {"agent": agent.id, "status": target.value}
+    return JSONResponse(body, background=kick)
+
+
+def _own(request: Request, agent: AgentConfig) -> bool:
+    return _matches(bearer(request), agent.api_key_sha256)
