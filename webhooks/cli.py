@@ -11,6 +11,7 @@ from pydantic import AnyHttpUrl
 
 from callback.config import ConfigError, check_file, load_config
 from callback.store.migrate import upgrade
+from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
 from webhooks.logs import configure_logging
 
@@ -40,10 +41,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc.text(), file=sys.stderr)
         return 1
+    if (refusal := _another_instance(settings)) is not None:
+        print(refusal, file=sys.stderr)
+        return 1
     upgrade(settings.database_url)
     _announce(settings)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
     return 0
+
+
+def _another_instance(settings: Settings) -> str | None:
+    # A clean message before uvicorn starts; the app takes the lock for real in its lifespan.
+    path = lock_path(settings.database_url)
+    if path is None:
+        return None
+    probe = InstanceLock(path)
+    try:
+        probe.acquire()
+    except InstanceLocked as refusal:
+        return str(refusal)
+    probe.release()
+    return None
 
 
 def _with_local_url(settings: Settings) -> Settings:

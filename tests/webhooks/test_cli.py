@@ -106,3 +106,29 @@ def wait_until_up(url: str, server: subprocess.Popen[str]) -> httpx.Response:
         except httpx.TransportError:
             time.sleep(0.2)
     raise AssertionError("the server did not answer within 60 s")
+
+
+def test_a_second_instance_on_one_sqlite_file_is_refused(tmp_path: Path) -> None:
+    from scheduler.dispatch_lock import InstanceLock, lock_path
+
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    path = lock_path(url)
+    assert path is not None
+    first = InstanceLock(path)
+    first.acquire()
+    try:
+        env = {**os.environ, "HOLDLESS_DATABASE_URL": url, "HOLDLESS_CONFIG_FILE": str(EXAMPLE)}
+        done = subprocess.run(
+            [*HOLDLESS, "serve", "--port", str(free_port())],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    finally:
+        first.release()
+    assert done.returncode == 1
+    assert "another Holdless instance is already running" in done.stderr
+    assert "PostgreSQL" in done.stderr
