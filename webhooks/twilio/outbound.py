@@ -68,7 +68,7 @@ def answer(turn: Turn) -> str:
     if turn.config.callback_policy(request.queue).dial_mode is DialMode.AGENT_FIRST:
         return _brief_agent(turn, request)
     call = _customer_call(turn, request)
-    if not turn.digits:
+    if not turn.digits and turn.step.attempt == 0:  # the answer itself, not the menu's repeat
         answered_by = turn.field("AnsweredBy")[:32]
         if answered_by and turn.call_sid:
             turn.svc.calls.set_answered_by(turn.call_sid, answered_by, turn.now)
@@ -77,6 +77,14 @@ def answer(turn: Turn) -> str:
         return _connect(turn, request, call)
     if turn.digits == RESCHEDULE:
         return _reschedule(turn, request, call)
+    return _no_choice(turn, request, call)
+
+
+def _no_choice(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:
+    # Asynchronous detection reports a machine while the menu plays: leave the message now.
+    record = turn.svc.calls.get(turn.call_sid) if turn.call_sid else None
+    if record is not None and outbound.is_machine(record.answered_by):
+        return outbound.machine_message(call)
     attempt = next_try(turn.step, turn.digits)
     if attempt is None:
         return farewell(call)
