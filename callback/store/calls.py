@@ -175,6 +175,18 @@ class CallStore:
         with write_transaction(self._engine) as connection:
             _event(connection, sid, kind, status, False, now)
 
+    def last_note(self, sid: str, kind: str) -> str | None:
+        """The latest event of `kind` noted for the call (the reason chosen in the menu)."""
+        query = (
+            select(CALL_EVENT.c.status)
+            .where(CALL_EVENT.c.sid == sid, CALL_EVENT.c.kind == kind)
+            .order_by(CALL_EVENT.c.id.desc())
+            .limit(1)
+        )
+        with read_transaction(self._engine) as connection:
+            found: str | None = connection.execute(query).scalar_one_or_none()
+        return found
+
     def set_answered_by(self, call_sid: str, answered_by: str, now: datetime) -> None:
         """Remember who or what answered the call (Twilio's AnsweredBy)."""
         self._update(call_sid, {"answered_by": answered_by, "updated_at": now}, "amd", now)

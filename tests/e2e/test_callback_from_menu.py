@@ -51,7 +51,11 @@ async def test_a_booked_request_waits_with_its_promise_and_an_sms(world: World) 
     request = world.request()
     assert request.state is State.WAITING
     assert request.virtual_start == MONDAY_10  # the moment the call arrived
-    assert request.contexts[0].data == {"call_sid": call.sid, "source": "phone"}
+    assert request.contexts[0].data == {
+        "call_sid": call.sid,
+        "source": "phone",
+        "reason": "billing",
+    }
     promise = request.promise
     assert promise is not None
     assert promise.announced_at == request.created_at

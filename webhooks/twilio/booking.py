@@ -37,6 +37,10 @@ class Booked:
     estimate: Estimate | None
 
 
+REASON_NOTE = "reason"
+"""The call event kind under which the reason chosen in the menu is kept."""
+
+
 def book(
     turn: Turn,
     call: QueueCall,
@@ -49,6 +53,8 @@ def book(
     """Store (or merge) the caller's request, keeping the moment the call first arrived."""
     svc, now = turn.svc, turn.now
     record = svc.calls.get(turn.call_sid) if turn.call_sid else None
+    reason = svc.calls.last_note(turn.call_sid, REASON_NOTE) if turn.call_sid else None
+    data = {"reason": reason, **data} if reason is not None else data
     incoming = Incoming(
         context=ContextEntry(Channel.IVR, now, {"call_sid": turn.call_sid[:64], **data}),
         virtual_start=record.arrived_at if record is not None else now,

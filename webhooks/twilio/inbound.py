@@ -7,7 +7,7 @@ from ivr import capture, inbound, recognise, voicemail
 from ivr.call import QueueCall
 from ivr.hold import hold
 from ivr.schedule import offer_slots
-from webhooks.twilio.booking import next_try
+from webhooks.twilio.booking import REASON_NOTE, next_try
 from webhooks.twilio.outlook import free_slots, standing
 from webhooks.twilio.turn import Turn
 
@@ -71,6 +71,10 @@ def reason(turn: Turn) -> str:
         attempt = next_try(turn.step, turn.digits)
         if attempt is not None:
             return inbound.reason_menu(call, attempt=attempt)
+    chosen = call.settings.reasons.get(turn.digits)
+    if chosen is not None and turn.call_sid:
+        # Remembered with the call so the booking (a few webhooks later) can brief the agent.
+        turn.svc.calls.note(turn.call_sid, REASON_NOTE, chosen.label, turn.now)
     queue = QueueName(call.queue)
     slots = bool(free_slots(turn, queue, limit=1))
     return inbound.reason_chosen(call, standing=standing(turn, queue), slots=slots)

@@ -1,15 +1,4 @@
-"""PENDING (not collected): the reason a caller picks in the IVR never reaches the whisper.
-
-Issue 3 asks that the agent's whisper gives the reason for the call. A caller who presses
-1 ("billing") at the reason menu is booked with context {"call_sid", "source"} only: the
-`Step.REASON` handler (webhooks/twilio/inbound.py) does not remember the choice, the links
-after it (ivr/links.py `Link`) do not carry it, and `booking.book` cannot add it, so
-`outbound.briefing` finds no "reason" and the agent hears no "Reason: ..." line. Web
-requests that carry {"reason": ...} are briefed correctly (see test_agent_first.py).
-
-Fixing it means carrying the reason from the menu to the booking (a link parameter or a
-column on the call record), beyond a one-file fix. Rename to test_ivr_reason.py when done.
-"""
+"""The reason a caller picks in the IVR menu reaches the agent's whisper."""
 
 from __future__ import annotations
 
