@@ -26,6 +26,9 @@ from scheduler.ticker import Job, build_ticker
 from scheduler.twilio import Telephony, TwilioTelephony, build_client
 from settings import Settings
 from webhooks.agents import agent_status
+from webhooks.api.limits import KEEP_COUNTS
+from webhooks.api.routes import api_routes
+from webhooks.api.state import ApiState, build_api_state
 from webhooks.health import healthz
 from webhooks.queue_state import queue_state
 from webhooks.services import Clock, Services, system_clock
@@ -115,6 +118,13 @@ def _jobs(svc: Services) -> list[Job]:
     ]
 
 
+def _forget_job(svc: Services, api: ApiState) -> Job:
+    def forget() -> None:
+        api.abuse.forget(svc.clock() - KEEP_COUNTS)
+
+    return Job("abuse-forget", forget, LEASE_SWEEP_SECONDS * 4)
+
+
 def _instance_lock(settings: Settings) -> InstanceLock | None:
     # Only a dispatching instance (one with a ticker) must be alone on a SQLite file.
     path = lock_path(settings.database_url)
@@ -162,13 +172,15 @@ def create_app(
         svc = build_services(settings, clock, notifier, phone)
         if simulation is not None:
             _agents_on_duty(svc)
-        scheduler = build_ticker(_jobs(svc)) if ticker else None
+        api = build_api_state(svc)
+        scheduler = build_ticker([*_jobs(svc), _forget_job(svc, api)]) if ticker else None
         if scheduler is not None:
             scheduler.start()
         log.info("holdless ready: carrier=%s database=%s", settings.carrier, _db_kind(settings))
         try:
-            yield {"services": svc}
+            yield {"services": svc, "api": api}
         finally:
+            await api.http.aclose()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             if simulation is not None:
@@ -184,6 +196,7 @@ def create_app(
         Route("/api/v1/queues", queue_state, methods=["GET"]),
         Route("/api/v1/agents/{agent_id}/status", agent_status, methods=["POST"]),
         *twilio_routes(),
+        *api_routes(),  # last: its mount takes every other /api/v1 path
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

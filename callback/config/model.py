@@ -8,6 +8,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from callback.calling_window import CallingWindow
 from callback.config.abuse import AbuseConfig
+from callback.config.api import ApiConfig, api_issues
 from callback.config.catalogue import Catalogue, builtin_catalogue
 from callback.config.fields import EndpointKind, FrozenModel, ReadOnlyMap
 from callback.config.issues import ConfigError
@@ -39,6 +40,7 @@ class SupervisorConfig(FrozenModel):
     numbers: NumbersConfig = Field(default_factory=NumbersConfig)
     calling_window: CallingWindowConfig = Field(default_factory=CallingWindowConfig)
     abuse: AbuseConfig = Field(default_factory=AbuseConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     prompts: ReadOnlyMap[str, PromptPack] = Field(default_factory=dict)
 
@@ -49,7 +51,7 @@ class SupervisorConfig(FrozenModel):
         # Raised as ConfigError, not ValueError, so pydantic lets it through with the
         # precise key path of every issue instead of folding them into one root error.
         self._catalogue = builtin_catalogue().with_packs(self.prompts)
-        issues = config_issues(self, self._catalogue)
+        issues = [*config_issues(self, self._catalogue), *api_issues(self.api, self.queues)]
         if issues:
             raise ConfigError(UNNAMED, issues)
         return self

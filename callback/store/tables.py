@@ -305,3 +305,44 @@ PRESENCE_CHANGE: Table = metadata.tables["presence_change"]
 Index("ix_presence_change_agent_at", PRESENCE_CHANGE.c.agent_id, PRESENCE_CHANGE.c.at)
 # The rate cap counts a queue's dials started in the last minute.
 Index("ix_dial_attempt_queue_claimed", ATTEMPT.c.queue, ATTEMPT.c.claimed_at)
+
+
+class AbuseEventRow(StoreModel, table=True):
+    """One accepted public request, counted under each key a limit watches (ip, number ...)."""
+
+    __tablename__ = "abuse_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String)
+    key: str = Field(sa_type=String)
+    at: datetime = Field(sa_type=UtcTimestamp)
+
+
+class AbuseRefusalRow(StoreModel, table=True):
+    """How many public requests were refused for one reason, so an attack is visible."""
+
+    __tablename__ = "abuse_refusal"
+
+    reason: str = Field(primary_key=True, sa_type=String)
+    count: int
+    first_at: datetime = Field(sa_type=UtcTimestamp)
+    last_at: datetime = Field(sa_type=UtcTimestamp)
+
+
+class StatusTokenRow(StoreModel, table=True):
+    """The SHA-256 of a status URL's token and the request it shows (never the token itself)."""
+
+    __tablename__ = "status_token"
+
+    token_sha256: str = Field(primary_key=True, sa_type=String)
+    request_id: int
+    created_at: datetime = Field(sa_type=UtcTimestamp)
+
+
+ABUSE_EVENT: Table = metadata.tables["abuse_event"]
+ABUSE_REFUSAL: Table = metadata.tables["abuse_refusal"]
+STATUS_TOKEN: Table = metadata.tables["status_token"]
+
+Index("ix_abuse_event_kind_key_at", ABUSE_EVENT.c.kind, ABUSE_EVENT.c.key, ABUSE_EVENT.c.at)
+Index("ix_abuse_event_at", ABUSE_EVENT.c.at)
+Index("ix_status_token_request_id", STATUS_TOKEN.c.request_id)

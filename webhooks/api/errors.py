@@ -1,0 +1,78 @@
+"""API errors: a stable code, the field concerned and a message a person can read."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from enum import StrEnum
+
+from starlette.responses import JSONResponse
+
+from webhooks.api.schemas import ErrorBody, ErrorDetail, SlotOut
+
+
+class Code(StrEnum):
+    """Every error code the API answers with; clients may rely on these."""
+
+    INVALID_BODY = "invalid_body"
+    BODY_TOO_LARGE = "body_too_large"
+    UNKNOWN_FIELD = "unknown_field"
+    INVALID_FIELD = "invalid_field"
+    INVALID_NUMBER = "invalid_number"
+    UNKNOWN_QUEUE = "unknown_queue"
+    QUEUE_CLOSED = "queue_closed"
+    SLOT_UNAVAILABLE = "slot_unavailable"
+    ALREADY_REQUESTED = "already_requested"
+    RATE_LIMITED = "rate_limited"
+    SERVICE_PAUSED = "service_paused"
+    BOT_SUSPECTED = "bot_suspected"
+    CAPTCHA_FAILED = "captcha_failed"
+    UNAUTHORIZED = "unauthorized"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    NOT_CANCELLABLE = "not_cancellable"
+
+
+class ApiProblem(Exception):
+    """An answer other than success; raised anywhere in a handler, answered as JSON."""
+
+    def __init__(
+        self,
+        status: int,
+        code: Code,
+        field: str | None,
+        message: str,
+        *,
+        reason: str | None = None,
+        retry_after: timedelta | None = None,
+        next_slots: list[SlotOut] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.field, self.message = status, code, field, message
+        self.reason, self.retry_after, self.next_slots = reason, retry_after, next_slots
+
+    @property
+    def tally(self) -> str:
+        """The name this refusal is counted under: the code, and the reason if any."""
+        return f"{self.code}.{self.reason}" if self.reason else str(self.code)
+
+    def response(self, headers: dict[str, str] | None = None) -> JSONResponse:
+        """The JSON error answer, with Retry-After when the client should wait."""
+        seconds = None
+        extra = dict(headers or {})
+        if self.retry_after is not None:
+            seconds = max(1, math.ceil(self.retry_after.total_seconds()))
+            extra["Retry-After"] = str(seconds)
+        if self.status == 401:
+            extra["WWW-Authenticate"] = 'HMAC-SHA256 realm="holdless"'
+        detail = ErrorDetail(
+            code=self.code,
+            field=self.field,
+            message=self.message,
+            reason=self.reason,
+            retry_after=seconds,
+            next_slots=self.next_slots,
+        )
+        body = ErrorBody(error=detail).model_dump(mode="json", exclude_none=True)
+        return JSONResponse(body, status_code=self.status, headers=extra)

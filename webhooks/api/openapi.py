@@ -1,0 +1,160 @@
+"""The OpenAPI 3.1 document of `/api/v1`, generated from the operations table and the models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from webhooks.api import schemas
+from webhooks.api.auth import KEY_ID, SIGNATURE, SITE_KEY, TIMESTAMP
+
+PREFIX = "/api/v1"
+_REF = "#/components/schemas/{model}"
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One path and method: what it takes and what it answers."""
+
+    path: str
+    method: str
+    summary: str
+    answers: dict[int, type[BaseModel]]
+    body: type[BaseModel] | None = None
+    parameters: tuple[dict[str, Any], ...] = ()
+    security: tuple[str, ...] = ()
+    errors: tuple[int, ...] = field(default=(404,))
+
+
+def _in_path(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+_DATE = {
+    "name": "date",
+    "in": "query",
+    "required": True,
+    "schema": {"type": "string", "format": "date"},
+}
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "/callbacks",
+        "post",
+        "Ask for a callback (a duplicate merges into the pending one)",
+        {201: schemas.CallbackOut, 200: schemas.CallbackOut},
+        body=schemas.CallbackIn,
+        security=("siteKey", "signed"),
+        errors=(400, 401, 403, 404, 409, 413, 422, 429, 503),
+    ),
+    Operation(
+        "/callbacks/{token}",
+        "get",
+        "A request's state, place in line and estimate",
+        {200: schemas.StatusOut},
+        parameters=(_in_path("token"),),
+    ),
+    Operation(
+        "/callbacks/{token}",
+        "delete",
+        "Cancel a request that is still waiting",
+        {200: schemas.StatusOut},
+        parameters=(_in_path("token"),),
+        errors=(404, 409),
+    ),
+    Operation(
+        "/queues/{queue}/estimate",
+        "get",
+        "Open or closed, the current wait, callback offered",
+        {200: schemas.QueueEstimateOut},
+        parameters=(_in_path("queue"),),
+    ),
+    Operation(
+        "/queues/{queue}/slots",
+        "get",
+        "Slots of one day that still have room",
+        {200: schemas.SlotsOut},
+        parameters=(_in_path("queue"), _DATE),
+        errors=(404, 422),
+    ),
+    Operation(
+        "/abuse",
+        "get",
+        "Refused requests counted by reason (supervisor)",
+        {200: schemas.AbuseOut},
+        security=("supervisor",),
+        errors=(401,),
+    ),
+)
+
+_SECURITY = {
+    "siteKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": SITE_KEY,
+        "description": "A web site's public key; only from the site's listed origins",
+    },
+    "signed": {
+        "type": "apiKey",
+        "in": "header",
+        "name": SIGNATURE,
+        "description": f"Hex HMAC-SHA256, with {KEY_ID} and {TIMESTAMP}: see the README",
+    },
+    "supervisor": {"type": "http", "scheme": "bearer"},
+}
+
+
+def _models() -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = [schemas.ErrorBody]
+    for operation in OPERATIONS:
+        found += [*operation.answers.values(), *([operation.body] if operation.body else [])]
+    return list(dict.fromkeys(found))
+
+
+def _content(model: type[BaseModel]) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}}
+
+
+def _operation(operation: Operation) -> dict[str, Any]:
+    responses = {
+        str(status): {"description": model.__doc__ or "", "content": _content(model)}
+        for status, model in operation.answers.items()
+    }
+    for status in operation.errors:
+        responses[str(status)] = {"description": "an error", "content": _content(schemas.ErrorBody)}
+    found: dict[str, Any] = {"summary": operation.summary, "responses": responses}
+    if operation.parameters:
+        found["parameters"] = list(operation.parameters)
+    if operation.body is not None:
+        found["requestBody"] = {"required": True, "content": _content(operation.body)}
+    if operation.security:
+        found["security"] = [{name: []} for name in operation.security]
+    return found
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    modes = [
+        (model, "validation" if model is schemas.CallbackIn else "serialization")
+        for model in _models()
+    ]
+    _, defs = models_json_schema(modes, ref_template=_REF)  # type: ignore[arg-type]
+    paths: dict[str, dict[str, Any]] = {}
+    for operation in OPERATIONS:
+        paths.setdefault(PREFIX + operation.path, {})[operation.method] = _operation(operation)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Holdless public API", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": defs.get("$defs", {}), "securitySchemes": _SECURITY},
+    }
+
+
+async def openapi(request: Request) -> JSONResponse:
+    """`GET /api/v1/openapi.json`."""
+    return JSONResponse(document())

@@ -1,0 +1,25 @@
+"""The routes of `/api/v1` this package serves (the app mounts them after its own)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount, Route
+
+from webhooks.api.callbacks import callback_status, cancel_callback, create_callback
+from webhooks.api.cors import preflight
+from webhooks.api.openapi import PREFIX, openapi
+from webhooks.api.queues import abuse_view, queue_estimate, queue_slots
+
+
+def api_routes() -> list[BaseRoute]:
+    """The public API under `/api/v1`."""
+    routes = [
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/callbacks", create_callback, methods=["POST"]),
+        Route("/callbacks/{token}", callback_status, methods=["GET"], name="callback_status"),
+        Route("/callbacks/{token}", cancel_callback, methods=["DELETE"]),
+        Route("/queues/{queue}/estimate", queue_estimate, methods=["GET"]),
+        Route("/queues/{queue}/slots", queue_slots, methods=["GET"]),
+        Route("/abuse", abuse_view, methods=["GET"]),
+        Route("/{path:path}", preflight, methods=["OPTIONS"]),
+    ]
+    return [Mount(PREFIX, routes=routes)]
