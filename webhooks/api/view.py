@@ -5,9 +5,8 @@ from __future__ import annotations
 from callback.estimate import Estimate
 from callback.request import CallbackRequest, Promise, Slot
 from callback.types import QueueName
-from ivr.confirm import promise_for
 from webhooks.api.schemas import EstimateOut, PromiseOut, SlotOut, StatusOut
-from webhooks.twilio.outlook import free_slots, live_forecast, slot_capacity
+from webhooks.twilio.outlook import free_slots, live_forecast, record_promise, slot_capacity
 from webhooks.twilio.turn import Turn
 
 NEXT_SLOTS = 4
@@ -53,15 +52,9 @@ def next_slots(turn: Turn, queue: QueueName) -> list[SlotOut]:
 
 
 def promise(turn: Turn, request: CallbackRequest) -> CallbackRequest:
-    """Estimate the wait of a request in line, record it as its promise, return it updated."""
-    position = turn.svc.store.position(request.id, turn.now)
-    if position is None:
+    """Record the promise of a request in line (see `record_promise`), return it updated."""
+    if record_promise(turn, request) is None:
         return request
-    estimate = live_forecast(turn, request.queue, position.ahead).estimate
-    if estimate is None:
-        return request
-    made = promise_for(estimate, turn.now)
-    turn.svc.store.record_announcement(request.id, position.ahead, made, turn.now)
     return turn.svc.store.get(request.id) or request
 
 

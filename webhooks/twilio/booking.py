@@ -12,12 +12,12 @@ from callback.privacy import mask_number
 from callback.request import CallbackRequest, ContextEntry, Slot
 from callback.types import E164, Channel, QueueName
 from ivr.call import QueueCall
-from ivr.confirm import callback_confirmed, farewell, promise_for
+from ivr.confirm import callback_confirmed, farewell
 from ivr.links import Link
 from ivr.menu import MENU_ATTEMPTS
 from ivr.schedule import slot_confirmed
 from ivr.spoken import clock
-from webhooks.twilio.outlook import live_forecast
+from webhooks.twilio.outlook import record_promise
 from webhooks.twilio.turn import Turn
 
 log = logging.getLogger("holdless.twilio")
@@ -65,20 +65,10 @@ def book(
     request = svc.store.enqueue(QueueName(call.queue), number, incoming, now).request
     if turn.call_sid:
         svc.calls.set_hold(turn.call_sid, None, now)
-    estimate = _promise(turn, request) if promise and slot is None else None
+    estimate = record_promise(turn, request) if promise and slot is None else None
     _confirm_by_sms(turn, call, request, estimate)
     log.info("callback request %s booked for %s", request.id, mask_number(number))
     return Booked(request, estimate)
-
-
-def _promise(turn: Turn, request: CallbackRequest) -> Estimate | None:
-    position = turn.svc.store.position(request.id, turn.now)
-    ahead = position.ahead if position is not None else 0
-    estimate = live_forecast(turn, request.queue, ahead).estimate
-    if estimate is not None:
-        promise = promise_for(estimate, turn.now)
-        turn.svc.store.record_announcement(request.id, ahead, promise, turn.now)
-    return estimate
 
 
 def _confirm_by_sms(

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from callback.estimate import Estimate
 from callback.forecast import Forecast, forecast
 from callback.ordering import Position
-from callback.request import Slot
+from callback.request import CallbackRequest, Slot
 from callback.types import QueueName
+from ivr.confirm import promise_for
 from ivr.inbound import Standing
 from ivr.schedule import MAX_SLOTS
 from webhooks.twilio.turn import Turn
@@ -70,3 +72,18 @@ def free_slots(turn: Turn, queue: QueueName, limit: int = MAX_SLOTS) -> list[Slo
         if len(found) >= limit:
             break
     return found
+
+
+def record_promise(turn: Turn, request: CallbackRequest) -> Estimate | None:
+    """Estimate the wait of a request in line and store it as the promise made to the customer.
+
+    None (and nothing stored) when the request is not in line or no estimate can be made.
+    """
+    position = turn.svc.store.position(request.id, turn.now)
+    if position is None:
+        return None
+    estimate = live_forecast(turn, request.queue, position.ahead).estimate
+    if estimate is not None:
+        made = promise_for(estimate, turn.now)
+        turn.svc.store.record_announcement(request.id, position.ahead, made, turn.now)
+    return estimate

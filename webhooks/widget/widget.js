@@ -1,0 +1,286 @@
+/* Holdless "Call me back" widget: one script tag, a form in a shadow root, no framework.
+   Embed: <script src="https://calls.example.com/widget.js" data-queue="support"
+   data-key="pk_..." async></script>. Attributes: data-lang, data-color, data-position
+   (right|left), data-title, data-button, data-proactive-seconds, data-poll-seconds,
+   data-honeypot, data-mode (float|page). */
+(() => {
+  "use strict";
+  const TEXTS = {
+    en: {
+      button: "Call me back", title: "We will call you back", close: "Close",
+      phone: "Phone number", name: "Your name (optional)", submit: "Call me back",
+      checking: "Checking the wait…", sending: "Sending…",
+      open: "We are open. Expected wait: about {m} min ({lo}–{hi} min).",
+      openNoWait: "We are open.", closed: "We are closed now.", opens: "We open again {t}.",
+      position: "You are number {n} in line.", promise: "We will call you in about {m} min, by {t}.",
+      slot: "We will call you between {s} and {e}.", dialing: "We are calling you now.",
+      connected: "You are connected.", completed: "Thank you, your callback is done.",
+      cancelled: "Your callback is cancelled.", failed: "We could not reach you this time.",
+      cancel: "Cancel my callback", proactive: "Rather not wait? We can call you back.",
+      error: "Something went wrong. Please try again.", offline: "No connection. Please try again.",
+      required: "Please enter your phone number.", min: "min",
+    },
+    ru: {
+      button: "Перезвоните мне", title: "Мы вам перезвоним", close: "Закрыть",
+      phone: "Номер телефона", name: "Ваше имя (необязательно)", submit: "Перезвоните мне",
+      checking: "Узнаём время ожидания…", sending: "Отправляем…",
+      open: "Мы работаем. Ожидание: около {m} мин ({lo}–{hi} мин).",
+      openNoWait: "Мы работаем.", closed: "Сейчас мы закрыты.", opens: "Откроемся {t}.",
+      position: "Вы {n}-й в очереди.", promise: "Мы позвоним примерно через {m} мин, до {t}.",
+      slot: "Мы позвоним между {s} и {e}.", dialing: "Мы вам звоним.",
+      connected: "Вы на связи.", completed: "Спасибо, звонок состоялся.",
+      cancelled: "Обратный звонок отменён.", failed: "Нам не удалось до вас дозвониться.",
+      cancel: "Отменить звонок", proactive: "Не хотите ждать? Мы можем вам перезвонить.",
+      error: "Что-то пошло не так. Попробуйте ещё раз.", offline: "Нет связи. Попробуйте ещё раз.",
+      required: "Введите номер телефона.", min: "мин",
+    },
+    fa: {
+      button: "با من تماس بگیرید", title: "ما با شما تماس می‌گیریم", close: "بستن",
+      phone: "شماره تلفن", name: "نام شما (اختیاری)", submit: "با من تماس بگیرید",
+      checking: "در حال بررسی زمان انتظار…", sending: "در حال ارسال…",
+      open: "ما باز هستیم. زمان انتظار: حدود {m} دقیقه ({lo} تا {hi} دقیقه).",
+      openNoWait: "ما باز هستیم.", closed: "اکنون بسته هستیم.", opens: "دوباره {t} باز می‌کنیم.",
+      position: "شما نفر {n} در صف هستید.",
+      promise: "حدود {m} دقیقه دیگر، تا {t}، با شما تماس می‌گیریم.",
+      slot: "بین {s} و {e} با شما تماس می‌گیریم.", dialing: "در حال تماس با شما هستیم.",
+      connected: "تماس برقرار است.", completed: "سپاس، تماس انجام شد.",
+      cancelled: "درخواست تماس لغو شد.", failed: "این بار نتوانستیم با شما تماس بگیریم.",
+      cancel: "لغو درخواست تماس", proactive: "نمی‌خواهید منتظر بمانید؟ ما با شما تماس می‌گیریم.",
+      error: "مشکلی پیش آمد. لطفاً دوباره تلاش کنید.", offline: "اتصال برقرار نیست. دوباره تلاش کنید.",
+      required: "لطفاً شماره تلفن خود را وارد کنید.", min: "دقیقه",
+    },
+    is: {
+      button: "Hringið í mig", title: "Við hringjum í þig", close: "Loka",
+      phone: "Símanúmer", name: "Nafn (valfrjálst)", submit: "Hringið í mig",
+      checking: "Athuga biðtíma…", sending: "Sendi…",
+      open: "Opið. Áætluð bið: um {m} mín ({lo}–{hi} mín).",
+      openNoWait: "Opið.", closed: "Lokað núna.", opens: "Við opnum aftur {t}.",
+      position: "Þú ert númer {n} í röðinni.", promise: "Við hringjum eftir um {m} mín, fyrir {t}.",
+      slot: "Við hringjum milli {s} og {e}.", dialing: "Við hringjum í þig núna.",
+      connected: "Símtalið er hafið.", completed: "Takk, símtalinu er lokið.",
+      cancelled: "Hætt var við símtalið.", failed: "Okkur tókst ekki að ná í þig.",
+      cancel: "Hætta við símtalið", proactive: "Viltu ekki bíða? Við getum hringt í þig.",
+      error: "Eitthvað fór úrskeiðis. Reyndu aftur.", offline: "Engin tenging. Reyndu aftur.",
+      required: "Sláðu inn símanúmer.", min: "mín",
+    },
+  };
+  const RTL = ["fa"];
+  const DONE = ["completed", "failed", "cancelled", "expired"];
+  const STYLE = `
+:host{all:initial;--hl-brand:#1a56db;--hl-text:#111;--hl-bg:#fff;font:16px/1.4 system-ui,sans-serif;color:var(--hl-text)}
+.float{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:8px}
+.float.left{inset-inline-end:auto;inset-inline-start:20px;align-items:flex-start}
+button{font:inherit;cursor:pointer;border-radius:8px;padding:10px 16px;border:2px solid var(--hl-brand)}
+.primary{background:var(--hl-brand);color:#fff}.secondary{background:var(--hl-bg);color:var(--hl-brand)}
+button:disabled{opacity:.6;cursor:default}
+:focus-visible{outline:3px solid #ffbf00;outline-offset:2px;box-shadow:0 0 0 5px #111}
+.panel{background:var(--hl-bg);border-radius:12px;box-shadow:0 6px 24px rgba(0,0,0,.25);padding:16px;width:min(340px,calc(100vw - 40px));box-sizing:border-box}
+.page .panel{box-shadow:none;border:1px solid #ccc;margin:24px auto;width:min(480px,100%)}
+.head{display:flex;justify-content:space-between;align-items:center;gap:8px}
+h2{font-size:1.15em;margin:0}
+.x{border:none;background:none;color:var(--hl-text);padding:4px 8px;font-size:1.3em}
+label{display:block;margin-block-start:12px;font-weight:600}
+input{font:inherit;box-sizing:border-box;width:100%;padding:8px;margin-block-start:4px;border:1px solid #767676;border-radius:6px;color:inherit;background:#fff}
+input[aria-invalid=true]{border-color:#b00020}
+.err{color:#b00020;margin:4px 0 0;font-size:.9em}.err:empty{display:none}
+.wait,.live{margin:12px 0 0}
+.actions{margin-block-start:16px;display:flex;gap:8px;flex-wrap:wrap}
+.trap{position:absolute;inset-inline-start:-10000px;width:1px;height:1px;overflow:hidden}
+.bubble{background:var(--hl-bg);border-radius:8px;box-shadow:0 2px 10px rgba(0,0,0,.2);padding:8px 12px;max-width:260px}
+[hidden]{display:none!important}`;
+
+  const script = document.currentScript || document.querySelector("script[data-queue][src*='widget.js']");
+  if (!script || !script.dataset.queue) return;
+  const cfg = script.dataset;
+  const api = new URL("/api/v1/", script.src).href;
+  const queue = cfg.queue;
+  const lang = pickLanguage(cfg.lang || document.documentElement.lang || navigator.language || "en");
+  const t = Object.assign({}, TEXTS[lang], cfg.title ? { title: cfg.title } : {},
+    cfg.button ? { button: cfg.button, submit: cfg.button } : {});
+  const pageMode = cfg.mode === "page";
+  const pollMs = Math.max(2, Number(cfg.pollSeconds) || 10) * 1000;
+  let shownAt = 0, statusUrl = "", timer = 0;
+
+  function pickLanguage(tag) {
+    const code = String(tag).toLowerCase().split("-")[0];
+    return Object.prototype.hasOwnProperty.call(TEXTS, code) ? code : "en";
+  }
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, (_, k) => (k in values ? String(values[k]) : ""));
+  }
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") node.textContent = v; else if (v !== false) node.setAttribute(k, v === true ? "" : v);
+    }
+    node.append(...children);
+    return node;
+  }
+  const num = new Intl.NumberFormat(lang);
+  const clock = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+  const day = new Intl.DateTimeFormat(lang, { weekday: "long", hour: "2-digit", minute: "2-digit" });
+  const mins = (s) => num.format(Math.max(1, Math.round(s / 60)));
+
+  const host = el("div", { "data-holdless": queue, dir: RTL.includes(lang) ? "rtl" : "ltr", lang });
+  const root = host.attachShadow({ mode: "open" });
+  if (cfg.color && CSS.supports("color", cfg.color)) host.style.setProperty("--hl-brand", cfg.color);
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    root.adoptedStyleSheets = [sheet];
+  } catch (_) {
+    root.append(el("style", { text: STYLE }));
+  }
+
+  const id = (name) => "hl-" + name;
+  const launcher = el("button", { type: "button", class: "primary", "aria-expanded": "false", "aria-controls": id("panel"), text: t.button });
+  const bubble = el("button", { type: "button", class: "secondary bubble", hidden: true, text: t.proactive });
+  const close = el("button", { type: "button", class: "x", "aria-label": t.close, text: "×" });
+  const phone = el("input", { id: id("phone"), name: "phone", type: "tel", autocomplete: "tel", inputmode: "tel", required: true, "aria-describedby": id("phone-err"), maxlength: "40" });
+  const phoneErr = el("p", { id: id("phone-err"), class: "err" });
+  const name = el("input", { id: id("name"), name: "name", autocomplete: "name", maxlength: "100", "aria-describedby": id("name-err") });
+  const nameErr = el("p", { id: id("name-err"), class: "err" });
+  const trap = el("input", { name: cfg.honeypot || "website", tabindex: "-1", autocomplete: "off", "aria-hidden": "true" });
+  const formErr = el("p", { class: "err", id: id("form-err") });
+  const wait = el("p", { class: "wait", text: t.checking });
+  const submit = el("button", { type: "submit", class: "primary", text: t.submit });
+  const form = el("form", { novalidate: true },
+    el("label", { for: id("phone"), text: t.phone }), phone, phoneErr,
+    el("label", { for: id("name"), text: t.name }), name, nameErr,
+    el("div", { class: "trap", "aria-hidden": "true" }, trap),
+    formErr, el("div", { class: "actions" }, submit));
+  const live = el("div", { class: "live", hidden: true });
+  const cancel = el("button", { type: "button", class: "secondary", text: t.cancel });
+  const after = el("div", { hidden: true }, live, el("div", { class: "actions" }, cancel));
+  const announcer = el("div", { class: "trap", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+  const heading = el("h2", { id: id("title"), text: t.title });
+  const panel = el("section", { id: id("panel"), class: "panel", "aria-labelledby": id("title"), hidden: !pageMode },
+    el("div", { class: "head" }, heading, pageMode ? "" : close), wait, form, after);
+  const frame = el("div", { class: pageMode ? "page" : "float" + (cfg.position === "left" ? " left" : "") },
+    ...(pageMode ? [panel] : [bubble, panel, launcher]), announcer);
+  root.append(frame);
+
+  const say = (text) => { announcer.textContent = ""; setTimeout(() => { announcer.textContent = text; }, 50); };
+  const fields = { phone: [phone, phoneErr], name: [name, nameErr] };
+
+  function clearErrors() {
+    for (const [input, out] of Object.values(fields)) { input.removeAttribute("aria-invalid"); out.textContent = ""; }
+    formErr.textContent = "";
+  }
+  function showError(field, message) {
+    const pair = fields[field];
+    const out = pair ? pair[1] : formErr;
+    out.textContent = message;
+    if (pair) { pair[0].setAttribute("aria-invalid", "true"); pair[0].focus(); }
+    say(message);
+  }
+  async function call(method, url, body) {
+    const init = { method, headers: {}, credentials: "omit", cache: "no-store" };
+    if (body) {
+      init.headers = { "Content-Type": "application/json", "X-Holdless-Site-Key": cfg.key || "" };
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(url, init);
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw Object.assign(new Error("api"), { detail: (data && data.error) || {} });
+    return data;
+  }
+  function failed(error) {
+    const detail = error.detail;
+    if (!detail) return showError(null, t.offline);
+    showError(detail.field, detail.message || t.error);
+  }
+
+  async function loadWait() {
+    try {
+      const q = await call("GET", api + "queues/" + encodeURIComponent(queue) + "/estimate");
+      const e = q.estimate;
+      let text = !q.open ? t.closed : e ? fill(t.open, { m: mins(e.wait_seconds), lo: mins(e.low_seconds), hi: mins(e.high_seconds) }) : t.openNoWait;
+      if (!q.accepting && q.next_opening) text += " " + fill(t.opens, { t: day.format(new Date(q.next_opening)) });
+      wait.textContent = text;
+      submit.disabled = !q.accepting;
+    } catch (error) {
+      wait.textContent = error.detail && error.detail.message ? error.detail.message : t.offline;
+    }
+  }
+
+  function render(status) {
+    const lines = [];
+    if (status.position) lines.push(fill(t.position, { n: num.format(status.position) }));
+    const p = status.state === "waiting" && (status.promise || status.estimate);
+    if (p) lines.push(fill(t.promise, { m: mins(p.wait_seconds), t: clock.format(new Date(p.by)) }));
+    if (status.slot && status.state === "scheduled") lines.push(fill(t.slot, { s: day.format(new Date(status.slot.start)), e: clock.format(new Date(status.slot.end)) }));
+    if (t[status.state] && status.state !== "scheduled") lines.push(t[status.state]);
+    if (status.state === "expired") lines.push(t.failed);
+    const text = lines.join(" ");
+    if (text !== live.textContent) { live.textContent = text; say(text); }
+    cancel.hidden = DONE.includes(status.state) || status.state === "dialing" || status.state === "connected";
+    if (DONE.includes(status.state)) stopPolling();
+  }
+  function stopPolling() { clearTimeout(timer); timer = 0; }
+  function poll() {
+    timer = setTimeout(async () => {
+      try { render(await call("GET", statusUrl)); } catch (_) { /* the next poll tries again */ }
+      if (timer) poll();
+    }, pollMs);
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors();
+    if (!phone.value.trim()) return showError("phone", t.required);
+    const body = { queue, phone: phone.value.trim(), language: lang, fill_ms: Math.round(performance.now() - shownAt), context: { page: location.pathname.slice(0, 500) } };
+    if (name.value.trim()) body.name = name.value.trim();
+    body[trap.name] = trap.value;
+    submit.disabled = true;
+    submit.textContent = t.sending;
+    try {
+      const status = await call("POST", api + "callbacks", body);
+      statusUrl = status.status_url;
+      form.hidden = true; wait.hidden = true; after.hidden = false; live.hidden = false;
+      render(status);
+      cancel.focus();
+      if (!DONE.includes(status.state)) poll();
+    } catch (error) {
+      failed(error);
+    } finally {
+      submit.disabled = false;
+      submit.textContent = t.submit;
+    }
+  });
+
+  cancel.addEventListener("click", async () => {
+    cancel.disabled = true;
+    try { stopPolling(); render(await call("DELETE", statusUrl)); } catch (error) { failed(error); poll(); }
+    cancel.disabled = false;
+  });
+
+  function open() {
+    bubble.hidden = true;
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    if (!shownAt) shownAt = performance.now();
+    loadWait();
+    (form.hidden ? cancel : phone).focus();
+  }
+  function hide() {
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
+  }
+  launcher.addEventListener("click", open);
+  close.addEventListener("click", hide);
+  bubble.addEventListener("click", open);
+  panel.addEventListener("keydown", (event) => { if (event.key === "Escape" && !pageMode) hide(); });
+
+  function mount() {
+    const target = pageMode ? document.querySelector("[data-holdless-target]") : null;
+    (target || document.body).append(host);
+    if (pageMode) { shownAt = performance.now(); loadWait(); return; }
+    const seconds = Number(cfg.proactiveSeconds);
+    if (seconds > 0) setTimeout(() => { if (panel.hidden) { bubble.hidden = false; say(t.proactive); } }, seconds * 1000);
+  }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+})();
