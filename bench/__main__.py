@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import estimate, queue_ops
+from bench import estimate, queue_ops, webhook
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     quick = "--quick" in sys.argv[1:]
     estimate.main()
     queue_ops.main(["--quick"] if quick else [])
+    webhook.main(["--quick"] if quick else [])
 
 
 if __name__ == "__main__":

@@ -131,6 +131,23 @@ def _after_language(doc: Document, call: QueueCall, standing: Standing | None, s
         _standing(doc, call, standing, slots=slots)
 
 
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What `welcome` will speak, so the caller computes only that (it costs queries)."""
+
+    standing: bool
+    slots: bool
+
+
+def welcome_needs(call: QueueCall, *, now: datetime, schedule: Schedule) -> Needs:
+    """Which inputs `welcome` uses for this call: it mirrors welcome's branches."""
+    if not schedule.is_open(now):
+        return Needs(standing=False, slots=True)
+    if len(call.settings.languages) > 1 or call.settings.reasons:
+        return Needs(standing=False, slots=False)
+    return Needs(standing=True, slots=True)
+
+
 def welcome(
     call: QueueCall,
     *,

@@ -30,6 +30,8 @@ from webhooks.api.limits import KEEP_COUNTS
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
 from webhooks.health import healthz
+from webhooks.hosted import hosted_routes
+from webhooks.measured import MeasuredCache
 from webhooks.queue_state import queue_state
 from webhooks.services import Clock, Services, system_clock
 from webhooks.simulation import Simulation, offline_telephony, start_simulation
@@ -37,6 +39,7 @@ from webhooks.sms_sender import TelephonySms
 from webhooks.twilio.notify import LogNotifier, Notifier
 from webhooks.twilio.routes import twilio_routes
 from webhooks.twilio.signature import checker_for
+from webhooks.widget.routes import widget_routes
 
 log = logging.getLogger("holdless.app")
 
@@ -79,6 +82,7 @@ def build_services(
         telephony=telephony,
         presence=presence,
         dispatcher=dispatcher,
+        measured=MeasuredCache(store),
     )
 
 
@@ -196,6 +200,8 @@ def create_app(
         Route("/api/v1/queues", queue_state, methods=["GET"]),
         Route("/api/v1/agents/{agent_id}/status", agent_status, methods=["POST"]),
         *twilio_routes(),
+        *widget_routes(),
+        *hosted_routes(),
         *api_routes(),  # last: its mount takes every other /api/v1 path
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -14,8 +14,6 @@ from callback.forecast import Forecast, forecast
 from callback.store.records import QueueCounts
 from callback.types import QueueName
 from webhooks.services import Services, services
-
-MEASURE_WINDOW = timedelta(hours=24)
 
 
 async def queue_state(request: Request) -> JSONResponse:
@@ -49,7 +47,7 @@ def _queue(
     now: datetime,
 ) -> dict[str, object]:
     counts = counts or QueueCounts()
-    measured = svc.store.measured(name, now - MEASURE_WINDOW, now)
+    measured = svc.measured.get(name, now)
     outlook = forecast(config.queues[name], config.callback_policy(name), counts.due, measured, now)
     return {
         "display_name": config.queues[name].display_name or name,

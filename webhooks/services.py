@@ -15,6 +15,7 @@ from callback.store.queue import QueueStore
 from scheduler.dispatcher import Dispatcher
 from scheduler.twilio import Telephony
 from settings import Settings
+from webhooks.measured import MeasuredCache
 from webhooks.twilio.notify import Notifier
 from webhooks.twilio.signature import SignatureChecker
 
@@ -38,6 +39,7 @@ class Services:
     signatures: SignatureChecker
     notifier: Notifier
     telephony: Telephony
+    measured: MeasuredCache
     presence: PresenceStore
     dispatcher: Dispatcher
 

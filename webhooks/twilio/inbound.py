@@ -40,12 +40,14 @@ def incoming(turn: Turn) -> str:
 def welcome(turn: Turn, call: QueueCall) -> str:
     """The greeting and whatever comes next: closed hours, languages, reasons or the wait."""
     queue = QueueName(call.queue)
+    schedule = call.settings.schedule()
+    needs = inbound.welcome_needs(call, now=turn.now, schedule=schedule)
     return inbound.welcome(
         call,
         now=turn.now,
-        schedule=call.settings.schedule(),
-        standing=standing(turn, queue),
-        slots=bool(free_slots(turn, queue, limit=1)),
+        schedule=schedule,
+        standing=standing(turn, queue) if needs.standing else None,
+        slots=bool(free_slots(turn, queue, limit=1)) if needs.slots else False,
     )
 
 

@@ -18,7 +18,6 @@ from ivr.inbound import Standing
 from ivr.schedule import MAX_SLOTS
 from webhooks.twilio.turn import Turn
 
-MEASURE_WINDOW = timedelta(hours=24)
 SLOT_HORIZON = timedelta(days=7)
 MAX_SLOTS_SCANNED = 64
 """Slots looked at for free capacity before giving up on offering any."""
@@ -28,7 +27,7 @@ def live_forecast(turn: Turn, queue: QueueName, ahead: int | None = None) -> For
     """The forecast for a newcomer (or for someone with `ahead` callers before them)."""
     if ahead is None:
         ahead = line_length(turn, queue)
-    measured = turn.svc.store.measured(queue, turn.now - MEASURE_WINDOW, turn.now)
+    measured = turn.svc.measured.get(queue, turn.now)
     config = turn.config
     policy = config.callback_policy(queue)
     return forecast(config.queues[queue], policy, ahead, measured, turn.now)

@@ -156,7 +156,7 @@ input[aria-invalid=true]{border-color:#b00020}
   const heading = el("h2", { id: id("title"), text: t.title });
   const panel = el("section", { id: id("panel"), class: "panel", "aria-labelledby": id("title"), hidden: !pageMode },
     el("div", { class: "head" }, heading, pageMode ? "" : close), wait, form, after);
-  const frame = el("div", { class: pageMode ? "page" : "float" + (cfg.position === "left" ? " left" : "") },
+  const frame = el("div", { dir: host.dir, class: pageMode ? "page" : "float" + (cfg.position === "left" ? " left" : "") },
     ...(pageMode ? [panel] : [bubble, panel, launcher]), announcer);
   root.append(frame);
 
@@ -282,5 +282,6 @@ input[aria-invalid=true]{border-color:#b00020}
     const seconds = Number(cfg.proactiveSeconds);
     if (seconds > 0) setTimeout(() => { if (panel.hidden) { bubble.hidden = false; say(t.proactive); } }, seconds * 1000);
   }
-  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
+  else mount();
 })();

@@ -1,0 +1,38 @@
+"""Measured handle time and patience per queue, shared by every webhook for a few seconds.
+
+The figures move over hours (they cover the last day); recomputing three aggregates on
+every call would cost more than the rest of the incoming-call webhook together.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+from callback.forecast import Measured
+from callback.store.queue import QueueStore
+from callback.types import QueueName
+
+WINDOW = timedelta(hours=24)
+TTL = timedelta(seconds=30)
+
+
+class MeasuredCache:
+    """`QueueStore.measured` over the last `WINDOW`, reused for `TTL` (thread-safe)."""
+
+    def __init__(self, store: QueueStore, ttl: timedelta = TTL) -> None:
+        self._store = store
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._entries: dict[QueueName, tuple[datetime, Measured]] = {}
+
+    def get(self, queue: QueueName, now: datetime) -> Measured:
+        """The queue's figures as of at most `TTL` before `now`."""
+        with self._lock:
+            entry = self._entries.get(queue)
+        if entry is not None and entry[0] <= now < entry[0] + self._ttl:
+            return entry[1]
+        value = self._store.measured(queue, now - WINDOW, now)
+        with self._lock:
+            self._entries[queue] = (now, value)
+        return value
