@@ -10,6 +10,7 @@ from callback.config import SupervisorConfig
 from callback.config.policy import DialMode
 from callback.retry import Decision, DialOutcome, Done, GiveUp, RetryAt
 from callback.store.calls import CallStore
+from callback.store.dispatching import DispatchStore
 from callback.store.queue import QueueStore
 from callback.store.records import Claim
 from callback.types import E164, State
@@ -85,6 +86,7 @@ class Dialler:
     store: QueueStore
     calls: CallStore
     telephony: Telephony
+    claims: DispatchStore
 
     def place(
         self, config: SupervisorConfig, claim: Claim, dial: Dial, now: datetime
@@ -117,14 +119,17 @@ class Dialler:
                 "request %s: dial outcome unknown (%s); left to the sweep", request.id, error
             )
             return
-        # Refused before ringing anyone. A passing fault (429, 503, no connection) is ours,
-        # not the customer's try; a refusal of the request itself counts as a failed dial.
-        outcome = DialOutcome.AGENT_UNAVAILABLE if error.retryable else DialOutcome.FAILED
-        # Recorded apart from the policy's outcome: an agent's presence must not read a
-        # carrier fault as an offer the agent left unanswered.
-        recorded = CARRIER_BUSY if error.retryable else CARRIER_REFUSED
+        if error.retryable:
+            # A passing fault (429, 503, no connection) refused the call before anyone was
+            # rung: ours, not the customer's try, so the attempt is not counted. Recorded
+            # apart from an agent's unanswered offer, so presence does not blame the agent.
+            delay = config.callback_policy(request.queue).agent_retry_delay
+            log.warning("request %s: dial refused (%s); retry in %s", request.id, error, delay)
+            self.claims.return_undialled(claim, CARRIER_BUSY, now, due_at=now + delay)
+            return
+        # A refusal of the request itself (a 4xx) counts as a failed dial.
         decision = config.retry_policy(request.queue).decide(
-            outcome=outcome,
+            outcome=DialOutcome.FAILED,
             attempts=max(1, request.attempts),
             first_attempt_at=claim.lease_until - config.callback_policy(request.queue).lease,
             requested_at=request.created_at,
@@ -133,5 +138,5 @@ class Dialler:
         target, due_at = _target(decision)
         log.warning("request %s: dial refused (%s); %s", request.id, error, target.value)
         self.store.end_dial(
-            request.id, claim.attempt_id, claim.fence, recorded, target, now, due_at=due_at
+            request.id, claim.attempt_id, claim.fence, CARRIER_REFUSED, target, now, due_at=due_at
         )

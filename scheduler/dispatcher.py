@@ -64,7 +64,7 @@ class Dispatcher:
     @property
     def dialler(self) -> Dialler:
         """Places the calls of this dispatcher's claims."""
-        return Dialler(self.store, self.calls, self.telephony)
+        return Dialler(self.store, self.calls, self.telephony, self.claims)
 
     def run(self) -> None:
         """One pass now; if a pass is running, it runs once more instead (a kick, not a queue)."""

@@ -124,11 +124,14 @@ class DispatchStore:
             found = connection.execute(_RECENT, {"queue": queue, "since": since}).scalars()
             return tuple(found)
 
-    def return_undialled(self, claim: Claim, outcome: str, now: datetime) -> CallbackRequest | None:
+    def return_undialled(
+        self, claim: Claim, outcome: str, now: datetime, due_at: datetime | None = None
+    ) -> CallbackRequest | None:
         """End an attempt whose call provably never went out; the request goes back in line.
 
         The attempt does not count against the customer's attempts: they were never rung.
-        None when the attempt was already ended or its fence is stale.
+        It is due again at `due_at` (default: at once). None when the attempt was already
+        ended or its fence is stale.
         """
         with write_transaction(self._engine) as connection:
             ended = commands.finish_attempt(
@@ -140,4 +143,5 @@ class DispatchStore:
             connection.execute(_UNCOUNT, {"row_id": row["id"]})
             moved = queries.request_row(connection, RequestId(claim.request.id))
             assert moved is not None
-            return to_request(commands.move(connection, moved, State.WAITING, now, now))
+            due = now if due_at is None else due_at
+            return to_request(commands.move(connection, moved, State.WAITING, now, due))

@@ -156,6 +156,7 @@ def test_a_passing_carrier_fault_retries_soon_and_frees_the_agent(world: World) 
     world.dispatcher.dispatch(MONDAY_10)
     stored = world.store.get(request)
     assert stored is not None and stored.state is State.WAITING
+    assert stored.attempts == 0  # nobody was rung: not one of the customer's tries
     assert world.store.position(request, MONDAY_10) is None  # after the agent retry delay
     world.dispatcher.dispatch(MONDAY_10 + timedelta(seconds=1))
     assert world.status("alice") is AgentStatus.AVAILABLE  # a carrier fault is not hers
