@@ -117,14 +117,16 @@ def stack(sqlite_url: str, tmp_path: Path) -> Iterator[Stack]:
         app.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the sync driver keeps an event loop running while it lives,
+# and the asyncio tests of the other packages cannot start theirs until it has stopped.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     """The Playwright driver."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
