@@ -346,3 +346,13 @@ STATUS_TOKEN: Table = metadata.tables["status_token"]
 Index("ix_abuse_event_kind_key_at", ABUSE_EVENT.c.kind, ABUSE_EVENT.c.key, ABUSE_EVENT.c.at)
 Index("ix_abuse_event_at", ABUSE_EVENT.c.at)
 Index("ix_status_token_request_id", STATUS_TOKEN.c.request_id)
+# SMS "1" after a failed series re-books (callback.store.rebook): the latest failed request of
+# a number, found without reading the rest of the history.
+_failed = state_in(_r.state, {State.FAILED})
+Index(
+    "ix_callback_request_failed_number",
+    _r.number,
+    _r.finished_at,
+    sqlite_where=_failed,
+    postgresql_where=_failed,
+)

@@ -1,4 +1,4 @@
-"""`POST /twilio/sms` (CANCEL, STOP) and `POST /twilio/sms-status` (delivery reports).
+"""`POST /twilio/sms` (CANCEL, STOP, "1" to re-book) and `POST /twilio/sms-status`.
 
 STOP also suppresses the number: nothing more is texted to it, and the reply is empty
 because the carrier's own opt-out notice is the last message such a number receives.
@@ -7,15 +7,24 @@ because the carrier's own opt-out notice is the last message such a number recei
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from twilio.twiml.messaging_response import MessagingResponse
 
-from callback.types import E164, PENDING_STATES, QueueName, State
+from callback.merge import Incoming
+from callback.request import ContextEntry
+from callback.store.rebook import latest_failed
+from callback.types import E164, PENDING_STATES, Channel, QueueName, State
+from ivr.spoken import clock
 from webhooks.twilio.guard import Reply
+from webhooks.twilio.outlook import record_promise
 from webhooks.twilio.status import SID
 from webhooks.twilio.turn import BadInput, Turn
 
 CANCEL_WORDS = frozenset({"CANCEL"})
+REBOOK_WORDS = frozenset({"1"})
+REBOOK_WINDOW = timedelta(days=7)
+"""How long after a failed series a "1" still books a new callback."""
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT"})
 MESSAGE_STATUSES = frozenset(
     {"accepted", "queued", "sending", "sent", "delivered", "undelivered", "failed", "read"}
@@ -61,7 +70,36 @@ def incoming_sms(turn: Turn) -> Reply:
         language = turn.call().language
         company = turn.config.service.company
         return _reply(turn.config.catalogue.render(language, "sms_cancelled", company=company))
+    if word in REBOOK_WORDS:
+        return _reply(_rebook(turn, number))
     return _reply(None)
+
+
+def _rebook(turn: Turn, number: E164) -> str | None:
+    """A new request in the queue of the number's last failed one; the confirmation text."""
+    failed = latest_failed(turn.svc.store.engine, number, turn.now - REBOOK_WINDOW)
+    if failed is None or failed.queue not in turn.config.queues:
+        return None
+    incoming = Incoming(
+        context=ContextEntry(Channel.SMS, turn.now, {"rebooked_from": failed.id}),
+        virtual_start=turn.now,
+        name=failed.name,
+        language=failed.language,
+        priority=failed.priority,
+    )
+    request = turn.svc.store.enqueue(failed.queue, number, incoming, turn.now).request
+    estimate = record_promise(turn, request)
+    position = turn.svc.store.position(request.id, turn.now)
+    if estimate is None or turn.svc.calls.is_suppressed(number):
+        return None
+    call = turn.call(failed.queue, failed.language)
+    return call.speaker.text(
+        "sms_confirmation",
+        company=call.company,
+        position=position.number if position is not None else 1,
+        time=clock(estimate.by, call.zone),
+        cancel="CANCEL",
+    )
 
 
 def sms_status(turn: Turn) -> Reply:

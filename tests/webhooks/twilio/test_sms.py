@@ -1,9 +1,11 @@
-"""SMS replies: CANCEL and STOP, and delivery statuses."""
+"""SMS replies: CANCEL, STOP, "1" to re-book, and delivery statuses."""
 
 from __future__ import annotations
 
-from callback.types import E164, RequestId, State
-from tests.webhooks.twilio.conftest import CALLER, Twilio, waiting_request
+from datetime import timedelta
+
+from callback.types import E164, Channel, QueueName, RequestId, State
+from tests.webhooks.twilio.conftest import CALLER, Twilio, dialling, waiting_request
 
 
 def test_sms_stop_cancels_and_suppresses(twilio: Twilio) -> None:
@@ -36,3 +38,35 @@ def test_a_suppressed_number_gets_no_confirmation_sms(twilio: Twilio) -> None:
 
 def test_a_reply_from_a_number_that_is_not_e164_is_400(twilio: Twilio) -> None:
     assert twilio.post("/twilio/sms", From="anonymous", Body="STOP").status_code == 400
+
+
+def failed_request(twilio: Twilio) -> int:
+    """A request whose series of dials failed."""
+    claim = dialling(twilio, "CA" + "7" * 32)
+    twilio.svc.store.transition(claim.request.id, State.FAILED, twilio.clock())
+    return int(claim.request.id)
+
+
+def test_sms_1_after_a_failed_series_books_a_new_callback(twilio: Twilio) -> None:
+    failed = failed_request(twilio)
+    twilio.clock.advance(timedelta(hours=1))
+    response = twilio.post("/twilio/sms", Body=" 1 ", MessageSid="SM" + "5" * 32)
+    assert response.status_code == 200
+    assert "number 1 in line" in response.text
+    fresh = twilio.svc.store.active_for(QueueName("support"), E164(CALLER))
+    assert fresh is not None and fresh.id != failed
+    assert fresh.state is State.WAITING
+    assert fresh.contexts[-1].channel is Channel.SMS
+    assert fresh.contexts[-1].data == {"rebooked_from": failed}
+    assert fresh.promise is not None
+
+
+def test_sms_1_without_a_recent_failed_series_books_nothing(twilio: Twilio) -> None:
+    response = twilio.post("/twilio/sms", Body="1", MessageSid="SM" + "6" * 32)
+    assert "<Message" not in response.text
+    assert twilio.svc.store.active_for(QueueName("support"), E164(CALLER)) is None
+    failed_request(twilio)
+    twilio.clock.advance(timedelta(days=8))
+    response = twilio.post("/twilio/sms", Body="1", MessageSid="SM" + "8" * 32)
+    assert "<Message" not in response.text
+    assert twilio.svc.store.active_for(QueueName("support"), E164(CALLER)) is None
