@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from callback.config import ConfigHolder, SupervisorConfig
+from callback.config.policy import DialMode
 from callback.dispatch import WINDOW, Budget, Eligibility, Snapshot, dial_budget, eligible
 from callback.request import CallbackRequest
 from callback.store.calls import CallStore
@@ -23,7 +24,7 @@ from callback.store.dispatching import DispatchStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
 from callback.store.records import Claim
-from callback.types import AgentId, QueueName
+from callback.types import E164, AgentId, QueueName
 from ivr.links import Links
 from scheduler.dispatch_dial import Dialler, agent_endpoint, dial_for
 from scheduler.dispatch_presence import follow_calls, free_agents
@@ -58,6 +59,9 @@ class Dispatcher:
     telephony: Telephony
     links: Links
     clock: Callable[[], datetime]
+    settle_recorded: Callable[[datetime], int] | None = None
+    """Settles calls that ended before their CallSid was attached (set by the app: the
+    settling rules live with the status webhook)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _again: threading.Event = field(default_factory=threading.Event, repr=False)
 
@@ -157,16 +161,29 @@ class Dispatcher:
     def sweep(self, now: datetime) -> int:
         """Resolve dials whose lease ran out; how many went back in line undialled."""
         config = self.config.current
+        if self.settle_recorded is not None:
+            self.settle_recorded(now)
         returned = 0
         for claim in self.store.expired_claims(now):
             returned += self._resolve(config, claim, now)
         return returned
 
+    def _dialled(self, config: SupervisorConfig, claim: Claim) -> E164:
+        """Who the attempt's call went to: the customer, or the agent when the agent is first."""
+        policy = config.callback_policy(claim.request.queue)
+        if policy.dial_mode is DialMode.AGENT_FIRST and claim.agent_id is not None:
+            endpoint = agent_endpoint(config, claim.agent_id)
+            if endpoint is not None:
+                return E164(endpoint)  # Twilio lists calls to sip:/client: targets too
+        return claim.request.number
+
     def _resolve(self, config: SupervisorConfig, claim: Claim, now: datetime) -> bool:
+        if self.calls.attached_sid(claim.attempt_id) is not None:
+            return False  # it went out: its status callbacks (or the recorded end) settle it
         lease = self._lease(config, claim.request.queue)
         since = claim.lease_until - lease - SWEEP_MARGIN
         try:
-            found = self.telephony.calls_to(claim.request.number, since)
+            found = self.telephony.calls_to(self._dialled(config, claim), since)
         except TelephonyError as error:
             log.warning("request %s: carrier not asked (%s); next sweep", claim.request.id, error)
             return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -39,6 +40,7 @@ from webhooks.sms_sender import TelephonySms
 from webhooks.twilio.notify import LogNotifier, Notifier
 from webhooks.twilio.routes import twilio_routes
 from webhooks.twilio.signature import checker_for
+from webhooks.twilio.status import settle_recorded
 from webhooks.widget.routes import widget_routes
 
 log = logging.getLogger("holdless.app")
@@ -71,7 +73,7 @@ def build_services(
         links=Links(str(settings.public_base_url).rstrip("/")),
         clock=clock,
     )
-    return Services(
+    svc = Services(
         settings=settings,
         store=store,
         config=holder,
@@ -84,6 +86,10 @@ def build_services(
         dispatcher=dispatcher,
         measured=MeasuredCache(store),
     )
+    # The sweep settles calls whose end was recorded before their CallSid was attached,
+    # with the status webhook's own rules (the dispatcher sits below the webhooks).
+    dispatcher.settle_recorded = partial(settle_recorded, svc)
+    return svc
 
 
 def real_telephony(settings: Settings) -> Telephony:

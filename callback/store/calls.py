@@ -187,6 +187,28 @@ class CallStore:
             found: str | None = connection.execute(query).scalar_one_or_none()
         return found
 
+    def attached_sid(self, attempt_id: int) -> str | None:
+        """The CallSid attached to a dial attempt, if the call is known to have gone out."""
+        query = select(_a.call_sid).where(_a.id == attempt_id)
+        with read_transaction(self._engine) as connection:
+            found: str | None = connection.execute(query).scalar_one_or_none()
+        return found
+
+    def ended_unsettled(self, limit: int = 100) -> list[tuple[str, str]]:
+        """(CallSid, final status) of open dial attempts whose call has already ended.
+
+        A final status that arrived before its CallSid was attached settled nothing; these
+        calls are settled from what was recorded. Open attempts are few (a partial index).
+        """
+        query = (
+            select(_p.call_sid, _p.status)
+            .select_from(ATTEMPT.join(PHONE_CALL, _p.call_sid == _a.call_sid))
+            .where(_a.ended_at.is_(None), _p.status_rank >= FINAL_RANK)
+            .limit(limit)
+        )
+        with read_transaction(self._engine) as connection:
+            return [(sid, status) for sid, status in connection.execute(query)]
+
     def set_answered_by(self, call_sid: str, answered_by: str, now: datetime) -> None:
         """Remember who or what answered the call (Twilio's AnsweredBy)."""
         self._update(call_sid, {"answered_by": answered_by, "updated_at": now}, "amd", now)

@@ -88,6 +88,7 @@ _EXPIRED = (
         _a.id.label("attempt_id"),
         _a.fence.label("attempt_fence"),
         _a.lease_until.label("attempt_lease_until"),
+        _a.agent_id.label("attempt_agent_id"),
     )
     .join(ATTEMPT, _a.request_id == _r.id)
     # Once connected, the call may outlast the lease: only unanswered dials are stranded.
@@ -172,6 +173,7 @@ def expired_claims(connection: Connection, now: datetime, limit: int) -> list[Cl
             attempt_id=row["attempt_id"],
             fence=row["attempt_fence"],
             lease_until=row["attempt_lease_until"],
+            agent_id=row["attempt_agent_id"],
         )
         for row in rows
     ]

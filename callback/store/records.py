@@ -7,7 +7,7 @@ from datetime import datetime
 
 from callback.merge import Merged
 from callback.request import CallbackRequest
-from callback.types import RequestId, State
+from callback.types import AgentId, RequestId, State
 
 
 class UnknownRequest(LookupError):
@@ -46,6 +46,7 @@ class Claim:
     attempt_id: int
     fence: int
     lease_until: datetime
+    agent_id: AgentId | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,13 +198,6 @@ def attempts_dialled_twice(calls: Iterable[Placed]) -> list[tuple[int | None, st
     return sorted((key for key, count in counts.items() if count > 1), key=str)
 
 
-def agent_leg_swept(call: Placed, attempt: AttemptRow) -> bool:
-    """Known gap, reported with this machine (issue 4): the sweep asks the carrier for calls
-    to the customer's number, but agent-first dials the agent, so a placed agent leg is
-    ended as never dialled. Remove this exclusion once the sweep knows the leg it placed."""
-    return attempt.outcome == NOT_DIALLED and call.to != attempt.number
-
-
 def calls_without_attempt(snap: Snapshot, calls: Iterable[Placed]) -> list[str]:
     """Placed calls with no attempt row of their request, or whose attempt says never dialled."""
     wrong = []
@@ -212,7 +205,7 @@ def calls_without_attempt(snap: Snapshot, calls: Iterable[Placed]) -> list[str]:
         attempt = snap.attempts.get(call.attempt_id) if call.attempt_id is not None else None
         if attempt is None or attempt.request_id != call.request_id:
             wrong.append(f"{call.sid}: no attempt row")
-        elif attempt.outcome == NOT_DIALLED and not agent_leg_swept(call, attempt):
+        elif attempt.outcome == NOT_DIALLED:
             wrong.append(f"{call.sid}: attempt {call.attempt_id} ended {NOT_DIALLED}")
     return wrong
 
@@ -229,22 +222,12 @@ def unsettled_on_call(snap: Snapshot) -> list[str]:
     return wrong
 
 
-def stranded(snap: Snapshot, excused: Iterable[int]) -> list[str]:
-    """Requests still dialling or connected, except those held by an attempt in `excused`.
-
-    Known gap, reported with this machine (issue 4): the status callbacks of a call whose
-    CallSid is not yet attached to its attempt (the dial timed out after sending, or the
-    process died) are recorded but settle nothing, and the sweep later attaches the CallSid
-    (or, once the customer answered, never looks) without settling the ended call: the
-    request stays dialling or connected for good. `excused` names such attempts; pass none
-    once ended calls are settled.
-    """
-    left_out = set(excused)
-    holding = {a.request_id: attempt_id for attempt_id, a in snap.attempts.items() if a.open}
+def stranded(snap: Snapshot) -> list[str]:
+    """Requests still dialling or connected once every call ended and every sweep ran."""
     return [
         f"request {request_id} still {row.state}"
         for request_id, row in snap.requests.items()
-        if row.state in ON_CALL and holding.get(request_id) not in left_out
+        if row.state in ON_CALL
     ]
 
 

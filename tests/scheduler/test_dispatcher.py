@@ -241,3 +241,17 @@ def test_presence_follows_the_call_through_wrap_up_in_the_history(world: World) 
         (AgentStatus.BUSY, "offer"),
         (AgentStatus.AVAILABLE, "test"),
     ]
+
+
+def test_the_sweep_leaves_a_dial_whose_call_is_known_to_the_status_callbacks(
+    world: World,
+) -> None:
+    request = world.wait()
+    world.on_duty("alice")
+    world.dispatcher.dispatch(MONDAY_10)
+    assert len(world.phone.placed) == 1  # its CallSid is attached to the attempt
+    # The carrier's call list says nothing (an agent-first leg, a lagging API): the known
+    # CallSid is what counts, and the call is never taken for one that did not happen.
+    assert world.dispatcher.sweep(MONDAY_10 + timedelta(minutes=10)) == 0
+    stored = world.store.get(request)
+    assert stored is not None and stored.state is State.DIALING

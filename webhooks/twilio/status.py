@@ -8,6 +8,7 @@ attempt and hands the request to the retry policy (or completes it).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from callback.config.policy import DialMode
 from callback.request import CallbackRequest
@@ -15,6 +16,7 @@ from callback.retry import DialOutcome
 from callback.store.calls import FINAL_RANK
 from callback.types import State
 from ivr.outbound import is_machine
+from webhooks.services import Services
 from webhooks.twilio.guard import Reply
 from webhooks.twilio.settle import settle
 from webhooks.twilio.turn import BadInput, Turn
@@ -91,3 +93,13 @@ def outcome_of(turn: Turn, request: CallbackRequest, sid: str, call_status: str)
     record = turn.svc.calls.get(sid)
     machine = record is not None and is_machine(record.answered_by)
     return DialOutcome.MACHINE if machine else DialOutcome.DECLINED
+
+
+def settle_recorded(svc: Services, now: datetime) -> int:
+    """Settle calls whose final status was recorded before their CallSid was attached."""
+    settled = 0
+    for sid, call_status in svc.calls.ended_unsettled():
+        turn = Turn(svc=svc, config=svc.config.current, now=now, form={"CallSid": sid})
+        _final(turn, sid, call_status)
+        settled += 1
+    return settled

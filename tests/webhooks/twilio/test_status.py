@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from callback.types import RequestId, State
-from tests.webhooks.twilio.conftest import Twilio, dialling
+from callback.types import AgentId, QueueName, RequestId, State
+from tests.webhooks.twilio.conftest import Twilio, dialling, waiting_request
 
 EVENTS = ("initiated", "ringing", "in-progress", "completed")
 
@@ -109,3 +109,23 @@ def test_an_unknown_call_sid_is_recorded_and_changes_nothing(twilio: Twilio) -> 
     _status(twilio, "CA" + "7" * 32, "completed")
     record = twilio.svc.calls.get("CA" + "7" * 32)
     assert record is not None and record.status == "completed"
+
+
+def test_a_call_that_ended_before_its_sid_was_attached_is_settled_by_the_sweep(
+    twilio: Twilio,
+) -> None:
+    waiting_request(twilio)
+    now = twilio.clock()
+    claim = twilio.svc.store.claim_next(
+        QueueName("support"), now, timedelta(minutes=2), AgentId("alice")
+    )
+    assert claim is not None
+    sid = "CA" + "5" * 32
+    # Twilio's final status outruns the REST reply that carries the CallSid.
+    assert twilio.post("/twilio/status", CallSid=sid, CallStatus="no-answer").status_code == 204
+    assert twilio.svc.calls.attach(claim.attempt_id, claim.fence, sid)
+    twilio.svc.dispatcher.sweep(now)
+    stored = twilio.svc.store.get(claim.request.id)
+    assert stored is not None and stored.state is State.WAITING  # back in line for a retry
+    attempt = twilio.svc.calls.attempt_for(sid)
+    assert attempt is not None and attempt.ended
