@@ -15,6 +15,7 @@ from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.engine import make_engine
+from callback.store.events import EventStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
 from callback.types import AgentId
@@ -22,6 +23,8 @@ from ivr.links import Links
 from scheduler.config_reload import reload_job
 from scheduler.dispatch_lock import InstanceLock, lock_path
 from scheduler.dispatcher import Dispatcher
+from scheduler.events import EventDelivery, state_change_job
+from scheduler.promises import CHECK_SECONDS, PromiseCheck
 from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
 from scheduler.twilio import Telephony, TwilioTelephony, build_client
@@ -49,6 +52,8 @@ CONFIG_POLL_SECONDS = 2.0
 CHECKPOINT_SECONDS = 5.0
 DISPATCH_SECONDS = 1.0
 LEASE_SWEEP_SECONDS = 15.0
+EVENT_SCAN_SECONDS = 5.0
+DELIVERY_SECONDS = 5.0
 
 
 def build_services(
@@ -125,6 +130,18 @@ def _jobs(svc: Services) -> list[Job]:
         ),
         Job("dispatch", svc.dispatcher.run, DISPATCH_SECONDS),
         Job("lease-sweep", lambda: svc.dispatcher.sweep(svc.clock()), LEASE_SWEEP_SECONDS),
+        *_event_jobs(svc),
+    ]
+
+
+def _event_jobs(svc: Services) -> list[Job]:
+    # Own jobs with their own short transactions: a slow receiver never delays a dial.
+    events = EventStore(svc.store.engine)
+    check = PromiseCheck(svc.config, events, svc.calls, svc.notifier, svc.clock)
+    return [
+        Job("promise-check", check.run, CHECK_SECONDS),
+        Job("event-scan", state_change_job(svc.config, events, svc.clock), EVENT_SCAN_SECONDS),
+        Job("event-delivery", EventDelivery(svc.config, events, svc.clock).run, DELIVERY_SECONDS),
     ]
 
 

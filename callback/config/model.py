@@ -10,6 +10,7 @@ from callback.calling_window import CallingWindow
 from callback.config.abuse import AbuseConfig
 from callback.config.api import ApiConfig, api_issues
 from callback.config.catalogue import Catalogue, builtin_catalogue
+from callback.config.events import EventsConfig, PromisesConfig
 from callback.config.fields import EndpointKind, FrozenModel, ReadOnlyMap
 from callback.config.issues import ConfigError
 from callback.config.policy import CallbackPolicy
@@ -42,6 +43,8 @@ class SupervisorConfig(FrozenModel):
     abuse: AbuseConfig = Field(default_factory=AbuseConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    events: EventsConfig = Field(default_factory=EventsConfig)
+    promises: PromisesConfig = Field(default_factory=PromisesConfig)
     prompts: ReadOnlyMap[str, PromptPack] = Field(default_factory=dict)
 
     _catalogue: Catalogue = PrivateAttr()

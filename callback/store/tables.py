@@ -356,3 +356,65 @@ Index(
     sqlite_where=_failed,
     postgresql_where=_failed,
 )
+
+
+class BrokenPromiseRow(StoreModel, table=True):
+    """A request not dialled by its promised time: recorded once, so it is counted once."""
+
+    __tablename__ = "broken_promise"
+
+    request_id: int = Field(primary_key=True)
+    queue: str = Field(sa_type=String)
+    promise_by: datetime = Field(sa_type=UtcTimestamp)
+    at: datetime = Field(sa_type=UtcTimestamp)
+
+
+class EventOutboxRow(StoreModel, table=True):
+    """A lifecycle event waiting for (or done with) delivery to the outbound webhook."""
+
+    __tablename__ = "event_outbox"
+    # Event ids reach the customer's systems (for de-duplication): SQLite must never reuse one.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String)
+    request_id: int
+    queue: str = Field(sa_type=String)
+    state: str = Field(sa_type=String)
+    at: datetime = Field(sa_type=UtcTimestamp)
+    attempts: int
+    next_attempt_at: datetime | None = Field(sa_type=UtcTimestamp)
+    delivered_at: datetime | None = Field(sa_type=UtcTimestamp)
+    gave_up_at: datetime | None = Field(sa_type=UtcTimestamp)
+
+
+class EventWatchRow(StoreModel, table=True):
+    """The state and context count last turned into an event, per request."""
+
+    __tablename__ = "event_watch"
+
+    request_id: int = Field(primary_key=True)
+    state: str = Field(sa_type=String)
+    contexts: int
+
+
+class EventCursorRow(StoreModel, table=True):
+    """How far the state-change scan has read the requests, by (updated_at, id)."""
+
+    __tablename__ = "event_cursor"
+
+    name: str = Field(primary_key=True, sa_type=String)
+    updated_at: datetime = Field(sa_type=UtcTimestamp)
+    request_id: int
+
+
+BROKEN_PROMISE: Table = metadata.tables["broken_promise"]
+EVENT_OUTBOX: Table = metadata.tables["event_outbox"]
+EVENT_WATCH: Table = metadata.tables["event_watch"]
+EVENT_CURSOR: Table = metadata.tables["event_cursor"]
+
+Index("ix_broken_promise_at", BROKEN_PROMISE.c.at)
+# Only events still to send carry a next attempt time: delivery reads them from this index.
+Index("ix_event_outbox_next_attempt", EVENT_OUTBOX.c.next_attempt_at)
+# The state-change scan reads the requests in (updated_at, id) order from its cursor.
+Index("ix_callback_request_updated", _r.updated_at, _r.id)
