@@ -13,6 +13,7 @@ from callback.estimate import Estimate
 from callback.forecast import Forecast, forecast
 from callback.store.records import QueueCounts
 from callback.types import QueueName
+from webhooks.api.view import estimate_out
 from webhooks.services import Services, services
 
 
@@ -72,12 +73,11 @@ def _outlook(outlook: Forecast) -> dict[str, object]:
 
 
 def _estimate(estimate: Estimate | None) -> dict[str, object] | None:
-    if estimate is None:
+    out = estimate_out(estimate)
+    if estimate is None or out is None:
         return None
     return {
-        "wait_seconds": round(estimate.wait.total_seconds()),
-        "low_seconds": round(estimate.low.total_seconds()),
-        "high_seconds": round(estimate.high.total_seconds()),
+        **out.model_dump(),
         "by": estimate.by.isoformat(),
         "before_close": estimate.before_close,
     }
