@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from starlette.requests import Request
 
@@ -12,14 +12,25 @@ from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
+from callback.types import QueueName
 from scheduler.dispatcher import Dispatcher
 from scheduler.twilio import Telephony
 from settings import Settings
 from webhooks.measured import MeasuredCache
+from webhooks.recent import Recent
+from webhooks.twilio.greetings import Greetings
 from webhooks.twilio.notify import Notifier
 from webhooks.twilio.signature import SignatureChecker
 
 Clock = Callable[[], datetime]
+
+BOOKABLE_TTL = timedelta(seconds=5)
+"""How long "this queue has a callback time free" is reused for the menus that offer one;
+the step that lists the times looks again, so a slot filled meanwhile is never offered."""
+
+
+def _bookable() -> Recent[QueueName, bool]:
+    return Recent(BOOKABLE_TTL)
 
 
 def system_clock() -> datetime:
@@ -42,6 +53,8 @@ class Services:
     measured: MeasuredCache
     presence: PresenceStore
     dispatcher: Dispatcher
+    bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
+    greetings: Greetings = field(default_factory=Greetings)
 
 
 def services(request: Request) -> Services:

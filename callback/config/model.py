@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Self
 
 from pydantic import Field, PrivateAttr, model_validator
@@ -66,7 +68,14 @@ class SupervisorConfig(FrozenModel):
 
     def callback_policy(self, queue: str) -> CallbackPolicy:
         """The queue's callback policy: `[callback_defaults]` with its own overrides."""
-        return self.queues[queue].callback.over(self.callback_defaults)
+        return self._policies[queue]
+
+    # Derived policies, built on first use (the config is immutable, webhooks ask often);
+    # pydantic leaves cached properties out of fields, dumps and equality.
+    @cached_property
+    def _policies(self) -> Mapping[str, CallbackPolicy]:
+        defaults = self.callback_defaults
+        return {name: queue.callback.over(defaults) for name, queue in self.queues.items()}
 
     def retry_policy(self, queue: str) -> RetryPolicy:
         """The queue's domain retry policy."""
@@ -81,6 +90,10 @@ class SupervisorConfig(FrozenModel):
 
     def number_policy(self) -> NumberPolicy:
         """The domain number policy, with our own numbers refused."""
+        return self._number_policy
+
+    @cached_property
+    def _number_policy(self) -> NumberPolicy:
         numbers = self.numbers
         regions = numbers.allowed_regions
         types = numbers.allowed_types

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from functools import cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -98,12 +99,22 @@ class QueueConfig(FrozenModel):
 
     def schedule(self) -> Schedule:
         """Opening hours and closures as a domain `Schedule`."""
+        return self._schedule
+
+    # Built on first use and kept (the model is immutable; every incoming call asks);
+    # pydantic leaves cached properties out of fields, dumps and equality.
+    @cached_property
+    def _schedule(self) -> Schedule:
         weekly: dict[int, tuple[Interval, ...]] = self.hours.by_weekday()
         closures = {entry.day: entry.closure() for entry in self.closures}
         return Schedule(tz=self.zone, weekly=weekly, closures=closures)
 
     def staffing_plan(self) -> StaffingPlan:
         """Expected agents per interval as a domain `StaffingPlan`."""
+        return self._plan
+
+    @cached_property
+    def _plan(self) -> StaffingPlan:
         weekly = {
             weekday: tuple(entry.interval() for entry in entries)
             for weekday, entries in self.staffing.by_weekday().items()

@@ -7,16 +7,19 @@ event is appended to `call_event`, applied or not, so the history shows what arr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
-from callback.request import ContextEntry, Slot
-from callback.store.convert import context_to_json
+from callback.request import CallbackRequest, ContextEntry, Slot
+from callback.store import queries
+from callback.store.convert import context_to_json, to_request
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.tables import (
     ATTEMPT,
@@ -32,6 +35,8 @@ FINAL_RANK = 3
 """The rank of a call status after which nothing more happens on the call."""
 NEW_RANK = -1
 """The rank of a call leg seen before any status."""
+INBOUND = "inbound"
+"""The direction of a call that a caller placed to one of our numbers."""
 
 _p = PHONE_CALL.c
 _a = ATTEMPT.c
@@ -106,13 +111,24 @@ def _record(row: RowMapping) -> CallRecord:
     )
 
 
-def _insert_ignoring(connection: Connection, values: dict[str, Any], table: Any) -> None:
-    statement: Insert
-    if connection.dialect.name == "postgresql":
-        statement = postgresql.insert(table).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(table).on_conflict_do_nothing()
-    connection.execute(statement, values)
+def _ignoring(table: Any) -> Mapping[str, Insert]:
+    # Built once per dialect: building them per call showed in the webhook profile.
+    return MappingProxyType(
+        {
+            "postgresql": postgresql.insert(table).on_conflict_do_nothing(),
+            "sqlite": sqlite.insert(table).on_conflict_do_nothing(),
+        }
+    )
+
+
+_NEW_CALL = _ignoring(PHONE_CALL)
+_NEW_SUPPRESSION = _ignoring(SMS_SUPPRESSION)
+
+
+def _insert_ignoring(
+    connection: Connection, values: dict[str, Any], statements: Mapping[str, Insert]
+) -> None:
+    connection.execute(statements[connection.dialect.name], values)
 
 
 def _ensure_call(
@@ -126,7 +142,7 @@ def _ensure_call(
         "status_rank": NEW_RANK,
         "updated_at": now,
     }
-    _insert_ignoring(connection, values, PHONE_CALL)
+    _insert_ignoring(connection, values, _NEW_CALL)
 
 
 def _event(
@@ -149,6 +165,17 @@ class CallStore:
         with write_transaction(self._engine) as connection:
             _ensure_call(connection, call_sid, direction, queue, now)
             return _record(connection.execute(_BY_SID, {"sid": call_sid}).mappings().one())
+
+    def arrive_known(
+        self, call_sid: str, queue: QueueName, caller: E164 | None, now: datetime
+    ) -> CallbackRequest | None:
+        """Store the incoming call leg `call_sid` if it is new (a repeat keeps its first
+        arrival) and find the caller's unfinished request in `queue`, in one transaction:
+        the two things every incoming call needs from the database."""
+        with write_transaction(self._engine) as connection:
+            _ensure_call(connection, call_sid, INBOUND, queue, now)
+            row = None if caller is None else queries.active_row(connection, queue, caller)
+        return None if row is None else to_request(row)
 
     def get(self, call_sid: str) -> CallRecord | None:
         """The call leg `call_sid`, or None if it was never seen."""
@@ -256,7 +283,7 @@ class CallStore:
     def suppress(self, number: E164, now: datetime) -> None:
         """Send no more SMS to `number` (it replied STOP)."""
         with write_transaction(self._engine) as connection:
-            _insert_ignoring(connection, {"number": number, "at": now}, SMS_SUPPRESSION)
+            _insert_ignoring(connection, {"number": number, "at": now}, _NEW_SUPPRESSION)
 
     def is_suppressed(self, number: E164) -> bool:
         """True when `number` asked for no more SMS."""

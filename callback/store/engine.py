@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -17,6 +19,11 @@ WAL_AUTOCHECKPOINT_PAGES = 10_000
 _WRITE = "holdless_write"
 _PG_UNIQUE_VIOLATION = "23505"  # SQLSTATE unique_violation
 
+# One writer at a time per SQLite engine, queued in the process: SQLite's own busy handler
+# waits by sleeping (1, 2, 5 ... 100 ms), so writers racing for its lock wait far longer
+# than the lock is held. Keyed weakly so an engine that is dropped takes its lock with it.
+_WRITERS: WeakKeyDictionary[Engine, threading.RLock] = WeakKeyDictionary()
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`; SQLite connections get WAL, a busy timeout and explicit BEGINs."""
@@ -24,6 +31,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
+        _WRITERS[engine] = threading.RLock()
     return engine
 
 
@@ -54,10 +62,17 @@ def _begin_sqlite(connection: Connection) -> None:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that will write: committed on success, rolled back on error."""
-    with engine.connect() as connection:
-        connection.execution_options(**{_WRITE: True})
-        with connection.begin():
-            yield connection
+    writers = _WRITERS.get(engine)
+    # On timeout it goes ahead: SQLite's busy timeout then decides, as without the queue.
+    queued = writers is not None and writers.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        with engine.connect() as connection:
+            connection.execution_options(**{_WRITE: True})
+            with connection.begin():
+                yield connection
+    finally:
+        if queued and writers is not None:
+            writers.release()
 
 
 @contextmanager

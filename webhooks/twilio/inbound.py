@@ -8,10 +8,9 @@ from ivr.call import QueueCall
 from ivr.hold import hold
 from ivr.schedule import offer_slots
 from webhooks.twilio.booking import REASON_NOTE, next_try
-from webhooks.twilio.outlook import free_slots, standing
+from webhooks.twilio.outlook import bookable, free_slots, standing
+from webhooks.twilio.recognition import caller_key
 from webhooks.twilio.turn import Turn
-
-DIRECTION = "inbound"
 
 
 def route_queue(turn: Turn) -> QueueName:
@@ -26,11 +25,12 @@ def route_queue(turn: Turn) -> QueueName:
 def incoming(turn: Turn) -> str:
     """`POST /twilio/voice`: a caller with a pending callback hears it, others the welcome."""
     queue = route_queue(turn)
+    caller = caller_key(turn)
     if turn.call_sid:
-        turn.svc.calls.arrive(turn.call_sid, DIRECTION, queue, turn.now)
+        pending = turn.svc.calls.arrive_known(turn.call_sid, queue, caller, turn.now)
+    else:
+        pending = turn.svc.store.active_for(queue, caller) if caller is not None else None
     call = turn.call(queue)
-    caller = turn.caller(queue)
-    pending = turn.svc.store.active_for(queue, caller) if caller is not None else None
     if pending is not None and pending.state in (State.WAITING, State.SCHEDULED):
         position = turn.svc.store.position(pending.id, turn.now)
         return recognise.recognised(call, now=turn.now, request=pending, position=position)
@@ -42,12 +42,15 @@ def welcome(turn: Turn, call: QueueCall) -> str:
     queue = QueueName(call.queue)
     schedule = call.settings.schedule()
     needs = inbound.welcome_needs(call, now=turn.now, schedule=schedule)
-    return inbound.welcome(
-        call,
-        now=turn.now,
-        schedule=schedule,
-        standing=standing(turn, queue) if needs.standing else None,
-        slots=bool(free_slots(turn, queue, limit=1)) if needs.slots else False,
+    now = turn.now
+    position = standing(turn, queue) if needs.standing else None
+    slots = bookable(turn, queue) if needs.slots else False
+    minute = now.replace(second=0, microsecond=0)
+    key = (queue, call.speaker.code, minute, position, slots)
+    return turn.svc.greetings.get(
+        turn.config,
+        key,
+        lambda: inbound.welcome(call, now=now, schedule=schedule, standing=position, slots=slots),
     )
 
 
@@ -62,7 +65,7 @@ def language(turn: Turn) -> str:
         code = call.settings.default_language
     chosen = call.in_language(code)
     queue = QueueName(call.queue)
-    slots = bool(free_slots(turn, queue, limit=1))
+    slots = bookable(turn, queue)
     return inbound.language_chosen(chosen, standing=standing(turn, queue), slots=slots)
 
 
@@ -78,7 +81,7 @@ def reason(turn: Turn) -> str:
         # Remembered with the call so the booking (a few webhooks later) can brief the agent.
         turn.svc.calls.note(turn.call_sid, REASON_NOTE, chosen.label, turn.now)
     queue = QueueName(call.queue)
-    slots = bool(free_slots(turn, queue, limit=1))
+    slots = bookable(turn, queue)
     return inbound.reason_chosen(call, standing=standing(turn, queue), slots=slots)
 
 

@@ -73,6 +73,11 @@ def free_slots(turn: Turn, queue: QueueName, limit: int = MAX_SLOTS) -> list[Slo
     return found
 
 
+def bookable(turn: Turn, queue: QueueName) -> bool:
+    """Whether any callback time is free in `queue`, as of a few seconds ago at most."""
+    return turn.svc.bookable.get(queue, turn.now, lambda: bool(free_slots(turn, queue, limit=1)))
+
+
 def record_promise(turn: Turn, request: CallbackRequest) -> Estimate | None:
     """Estimate the wait of a request in line and store it as the promise made to the customer.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -70,6 +71,25 @@ def test_a_write_transaction_takes_the_write_lock_when_it_begins(sqlite_engine: 
     other.execute("BEGIN IMMEDIATE")
     other.execute("ROLLBACK")
     other.close()
+
+
+def test_writers_of_one_process_queue_before_touching_sqlite(sqlite_engine: Engine) -> None:
+    # SQLite's busy handler waits by sleeping; in-process writers wait on a lock instead,
+    # without holding a connection, and go in turn as soon as the writer ahead commits.
+    entered = threading.Event()
+
+    def second_writer() -> None:
+        with write_transaction(sqlite_engine) as connection:
+            entered.set()
+            connection.execute(text("SELECT 1"))
+
+    with write_transaction(sqlite_engine):
+        waiting = threading.Thread(target=second_writer)
+        waiting.start()
+        assert not entered.wait(timeout=0.3)
+        assert sqlite_engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    waiting.join(timeout=10)
+    assert entered.is_set()
 
 
 def test_a_read_transaction_leaves_the_write_lock_free(sqlite_engine: Engine) -> None:

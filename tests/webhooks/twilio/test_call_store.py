@@ -34,6 +34,26 @@ def test_arrival_is_kept_from_the_first_webhook(engine: Engine) -> None:
     assert first.arrived_at == again.arrived_at == NOW
 
 
+def test_an_arrival_finds_the_callers_unfinished_request_in_its_queue(store: QueueStore) -> None:
+    calls = CallStore(store.engine)
+    incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
+    stored = store.enqueue(QUEUE, NUMBER, incoming, NOW).request
+    assert calls.arrive_known("CA5", QUEUE, E164("+442079460999"), NOW) is None
+    assert calls.arrive_known("CA6", QueueName("sales"), NUMBER, NOW) is None
+    found = calls.arrive_known("CA7", QUEUE, NUMBER, NOW)
+    assert found is not None and found.id == stored.id
+    assert calls.arrive_known("CA8", QUEUE, None, NOW) is None
+    assert [calls.get(sid) is not None for sid in ("CA5", "CA6", "CA7", "CA8")] == [True] * 4
+
+
+def test_a_repeated_arrival_keeps_the_first(engine: Engine) -> None:
+    calls = CallStore(engine)
+    calls.arrive_known("CA9", QUEUE, None, NOW)
+    calls.arrive_known("CA9", QUEUE, None, NOW + timedelta(minutes=5))
+    record = calls.get("CA9")
+    assert record is not None and record.arrived_at == NOW and record.direction == "inbound"
+
+
 def test_hold_is_counted_until_the_call_ends(engine: Engine) -> None:
     calls = CallStore(engine)
     calls.arrive("CA3", "inbound", QUEUE, NOW)
