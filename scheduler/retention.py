@@ -23,13 +23,13 @@ def retention_job(
         done = store.purge(
             clock(), timedelta(days=keep.personal_data_days), timedelta(days=keep.history_days)
         )
-        if done.erased or done.deleted or done.config_changes:
+        if done.erased or done.deleted or done.history_rows:
             log.info(
                 "retention: erased personal data of %d requests, deleted %d requests "
-                "and %d config changes",
+                "and %d rows of other history",
                 done.erased,
                 done.deleted,
-                done.config_changes,
+                done.history_rows,
             )
         return done
 

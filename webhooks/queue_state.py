@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -11,10 +11,15 @@ from starlette.responses import JSONResponse
 from callback.config import SupervisorConfig
 from callback.estimate import Estimate
 from callback.forecast import Forecast, forecast
+from callback.store.events import EventStore
 from callback.store.records import QueueCounts
 from callback.types import QueueName
 from webhooks.api.view import estimate_out
+from webhooks.line import line_length
 from webhooks.services import Services, services
+
+PROMISE_WINDOW = timedelta(hours=24)
+"""How far back the broken promises shown are counted."""
 
 
 async def queue_state(request: Request) -> JSONResponse:
@@ -32,10 +37,12 @@ def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[st
         name: _queue(svc, config, QueueName(name), counts.get(QueueName(name)), now)
         for name in config.queues
     }
+    broken = EventStore(svc.store.engine).broken_promises(now - PROMISE_WINDOW)
     return {
         "at": now.isoformat(),
         "carrier": svc.settings.carrier,
         "queues": queues,
+        "broken_promises_24h": broken,
         "config": svc.config.status(),
     }
 
@@ -47,11 +54,14 @@ def _queue(
     counts: QueueCounts | None,
     now: datetime,
 ) -> dict[str, object]:
+    line = line_length(svc, name, counts)
     counts = counts or QueueCounts()
     measured = svc.measured.get(name, now)
-    outlook = forecast(config.queues[name], config.callback_policy(name), counts.due, measured, now)
+    outlook = forecast(config.queues[name], config.callback_policy(name), line, measured, now)
     return {
         "display_name": config.queues[name].display_name or name,
+        "line": line,
+        "on_hold": line - counts.due,
         "waiting": counts.waiting,
         "due": counts.due,
         "scheduled": counts.scheduled,

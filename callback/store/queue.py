@@ -172,8 +172,10 @@ class QueueStore:
         while ids := self._batch(retention.expired_ids, now - history):
             self._write(partial(retention.delete_requests, ids=ids))
             deleted += len(ids)
-        changes = self._write(lambda c: retention.delete_config_changes(c, now - history))
-        return Purged(erased=erased, deleted=deleted, config_changes=changes)
+        rows = 0
+        while batch := self._write(partial(retention.delete_old_history, before=now - history)):
+            rows += batch
+        return Purged(erased=erased, deleted=deleted, history_rows=rows)
 
     def _batch(
         self, find: Callable[[Connection, datetime], Sequence[int]], before: datetime

@@ -79,4 +79,5 @@ class Purged:
 
     erased: int
     deleted: int
-    config_changes: int
+    history_rows: int
+    """Call legs, call and lifecycle events, presence and config changes deleted."""

@@ -9,9 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, or_, select, update
 
-from callback.store.tables import ATTEMPT, CONFIG_CHANGE, REQUEST
+from callback.store.tables import (
+    ATTEMPT,
+    BROKEN_PROMISE,
+    CALL_EVENT,
+    CONFIG_CHANGE,
+    EVENT_OUTBOX,
+    EVENT_WATCH,
+    PHONE_CALL,
+    PRESENCE_CHANGE,
+    REQUEST,
+    STATUS_TOKEN,
+)
 
 BATCH = 500
 _r, _a = REQUEST.c, ATTEMPT.c
@@ -43,13 +54,36 @@ def expired_ids(connection: Connection, before: datetime) -> Sequence[int]:
     return connection.execute(query).scalars().all()
 
 
+_PER_REQUEST = (ATTEMPT, STATUS_TOKEN, EVENT_WATCH, BROKEN_PROMISE, EVENT_OUTBOX)
+"""Rows that belong to one request and go with it."""
+
+
 def delete_requests(connection: Connection, ids: Sequence[int]) -> None:
-    """Delete `ids` with their dial attempts."""
-    connection.execute(delete(ATTEMPT).where(_a.request_id.in_(ids)))
+    """Delete `ids` with their dial attempts, status tokens and event bookkeeping."""
+    for table in _PER_REQUEST:
+        connection.execute(delete(table).where(table.c.request_id.in_(ids)))
     connection.execute(delete(REQUEST).where(_r.id.in_(ids)))
 
 
-def delete_config_changes(connection: Connection, before: datetime) -> int:
-    """Delete the record of configuration changes applied before `before`."""
-    result = connection.execute(delete(CONFIG_CHANGE).where(CONFIG_CHANGE.c.at < before))
-    return result.rowcount
+def _old_rows(before: datetime) -> list[tuple[Table, ColumnElement[bool]]]:
+    # History that is not a request: call legs and their events, presence changes, config
+    # changes, and lifecycle events that were delivered or given up on.
+    outbox = EVENT_OUTBOX.c
+    settled = or_(outbox.delivered_at < before, outbox.gave_up_at < before)
+    return [
+        (CALL_EVENT, CALL_EVENT.c.at < before),
+        (PHONE_CALL, PHONE_CALL.c.updated_at < before),
+        (PRESENCE_CHANGE, PRESENCE_CHANGE.c.at < before),
+        (CONFIG_CHANGE, CONFIG_CHANGE.c.at < before),
+        (EVENT_OUTBOX, settled),
+    ]
+
+
+def delete_old_history(connection: Connection, before: datetime) -> int:
+    """Delete up to one batch per history table of rows older than `before`; rows deleted."""
+    deleted = 0
+    for table, old in _old_rows(before):
+        key = next(iter(table.primary_key.columns))
+        batch = select(key).where(old).limit(BATCH).scalar_subquery()
+        deleted += connection.execute(delete(table).where(key.in_(batch))).rowcount
+    return deleted

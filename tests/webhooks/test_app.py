@@ -72,6 +72,26 @@ def test_queue_state_counts_requests_in_line(make_client: Client, settings: Sett
     assert (empty["waiting"], empty["due"]) == (3, 3)
 
 
+def test_queue_state_counts_callers_on_hold_in_the_line_as_callers_hear_it(
+    make_client: Client, settings: Settings
+) -> None:
+    from callback.store.calls import CallStore
+    from callback.types import QueueName
+    from tests.webhooks.conftest import MONDAY_10
+
+    client = make_client()
+    quiet = state(client)["queues"]["support"]
+    calls = CallStore(make_engine(settings.database_url))
+    for n in range(4):
+        calls.arrive_known(f"CA{n}", QueueName("support"), None, MONDAY_10)
+        calls.set_hold(f"CA{n}", MONDAY_10, MONDAY_10)
+    busy = state(client)
+    support = busy["queues"]["support"]
+    assert (support["line"], support["on_hold"], support["due"]) == (4, 4, 0)
+    assert support["estimate"]["wait_seconds"] > quiet["estimate"]["wait_seconds"]
+    assert busy["broken_promises_24h"] == 0
+
+
 def test_a_closed_queue_says_when_it_opens(make_client: Client) -> None:
     sunday = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     support = state(make_client(clock=lambda: sunday))["queues"]["support"]

@@ -16,6 +16,7 @@ from callback.types import QueueName
 from ivr.confirm import promise_for
 from ivr.inbound import Standing
 from ivr.schedule import MAX_SLOTS
+from webhooks.line import line_length as shared_line_length
 from webhooks.twilio.turn import Turn
 
 SLOT_HORIZON = timedelta(days=7)
@@ -44,8 +45,7 @@ def standing(turn: Turn, queue: QueueName) -> Standing | None:
 
 def line_length(turn: Turn, queue: QueueName) -> int:
     """Callbacks due plus callers on hold in `queue`: the line a newcomer joins."""
-    counts = turn.svc.store.counts(turn.now).get(queue)
-    return (counts.due if counts is not None else 0) + turn.svc.calls.on_hold(queue)
+    return shared_line_length(turn.svc, queue, turn.svc.store.counts(turn.now).get(queue))
 
 
 def slot_capacity(turn: Turn, queue: QueueName, start: datetime) -> int:

@@ -1,10 +1,19 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 
 from callback.store import QueueStore, retention
-from callback.store.tables import ATTEMPT
+from callback.store.tables import (
+    ATTEMPT,
+    BROKEN_PROMISE,
+    CALL_EVENT,
+    EVENT_OUTBOX,
+    EVENT_WATCH,
+    PHONE_CALL,
+    PRESENCE_CHANGE,
+    STATUS_TOKEN,
+)
 from callback.types import State
 from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
 
@@ -60,7 +69,7 @@ def test_history_past_its_keep_time_is_deleted_with_its_attempts(store: QueueSto
     old = finished_request(store, 1, 10)
     store.record_config_change(at(0), "holdless.toml", "a", "b", ["agents"])
     report = store.purge(at(400 * DAY), MONTH, YEAR)
-    assert (report.deleted, report.config_changes) == (1, 1)
+    assert (report.deleted, report.history_rows) == (1, 1)
     assert store.get(old) is None
     with store.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(ATTEMPT)).scalar_one() == 0
@@ -71,3 +80,83 @@ def test_purge_works_in_batches(store: QueueStore, monkeypatch: pytest.MonkeyPat
     for n in range(12):
         finished_request(store, n, 10 + n)
     assert store.purge(at(41 * DAY), MONTH, YEAR).erased == 12
+
+
+HISTORY = (CALL_EVENT, PHONE_CALL, PRESENCE_CHANGE)
+OF_REQUEST = (STATUS_TOKEN, EVENT_WATCH, BROKEN_PROMISE, EVENT_OUTBOX)
+"""Rows that go with their request (the lifecycle events too, delivered or not)."""
+
+
+def _history(store: QueueStore, tag: str, when: datetime, request_id: int) -> None:
+    rows: list[tuple[Table, dict[str, object]]] = [
+        (
+            CALL_EVENT,
+            {
+                "sid": f"CA{tag}",
+                "kind": "status",
+                "status": "completed",
+                "applied": True,
+                "at": when,
+            },
+        ),
+        (
+            PHONE_CALL,
+            {
+                "call_sid": f"CA{tag}",
+                "direction": "inbound",
+                "queue": SUPPORT,
+                "arrived_at": when,
+                "status_rank": 3,
+                "updated_at": when,
+            },
+        ),
+        (PRESENCE_CHANGE, {"agent_id": "alice", "status": "away", "at": when, "cause": "api"}),
+        (
+            EVENT_OUTBOX,
+            {
+                "kind": "completed",
+                "request_id": request_id,
+                "queue": SUPPORT,
+                "state": "completed",
+                "at": when,
+                "attempts": 1,
+                "delivered_at": when,
+            },
+        ),
+        (
+            STATUS_TOKEN,
+            {"token_sha256": f"sha-{tag}", "request_id": request_id, "created_at": when},
+        ),
+        (EVENT_WATCH, {"request_id": request_id, "state": "cancelled", "contexts": 1}),
+        (
+            BROKEN_PROMISE,
+            {"request_id": request_id, "queue": SUPPORT, "promise_by": when, "at": when},
+        ),
+    ]
+    with store.engine.begin() as connection:
+        for table, values in rows:
+            connection.execute(insert(table).values(**_columns(table, values)))
+
+
+def _columns(table: Table, values: dict[str, object]) -> dict[str, object]:
+    # Tables may carry more nullable columns than a test cares about.
+    return {name: value for name, value in values.items() if name in table.c}
+
+
+def _count(store: QueueStore, table: Table) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_old_call_presence_and_event_history_goes_and_recent_history_stays(
+    store: QueueStore,
+) -> None:
+    old = finished_request(store, 1, 10)
+    recent = finished_request(store, 2, 380 * DAY)
+    _history(store, "old", at(10), old)
+    _history(store, "new", at(380 * DAY), recent)
+    report = store.purge(at(400 * DAY), MONTH, YEAR)
+    assert report.deleted == 1
+    assert report.history_rows == len(HISTORY)
+    for table in (*HISTORY, *OF_REQUEST):
+        assert _count(store, table) == 1, table.name
