@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import estimate, queue_ops, webhook
+from bench import api_create, dispatch_latency, estimate, queue_ops, webhook
 
 
 def main() -> None:
@@ -13,6 +13,8 @@ def main() -> None:
     estimate.main()
     queue_ops.main(["--quick"] if quick else [])
     webhook.main(["--quick"] if quick else [])
+    dispatch_latency.main(["--quick"] if quick else [])
+    api_create.main(["--quick"] if quick else [])
 
 
 if __name__ == "__main__":

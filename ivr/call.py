@@ -92,9 +92,10 @@ class QueueCall:
         request: int | None = None,
         digits: str | None = None,
         choices: tuple[str, ...] = (),
+        after: Step | None = None,
     ) -> Link:
         """The link of `step` in this queue and language."""
-        return Link(step, self.queue, self.language, attempt, request, digits, choices)
+        return Link(step, self.queue, self.language, attempt, request, digits, choices, after)
 
     def url(
         self,
@@ -104,7 +105,10 @@ class QueueCall:
         request: int | None = None,
         digits: str | None = None,
         choices: tuple[str, ...] = (),
+        after: Step | None = None,
     ) -> str:
         """The URL of `step` in this queue and language."""
-        link = self.link(step, attempt=attempt, request=request, digits=digits, choices=choices)
+        link = self.link(
+            step, attempt=attempt, request=request, digits=digits, choices=choices, after=after
+        )
         return self.links.url(link)

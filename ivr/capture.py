@@ -58,12 +58,25 @@ def confirm_caller_id(call: QueueCall, caller: str, *, attempt: int = 0) -> str:
     return doc.xml()
 
 
-def ask_number(call: QueueCall, *, refusal: Refusal | None = None, failures: int = 0) -> str:
-    """Key in a number ended by "#"; silence comes back as an empty number."""
+def ask_number(
+    call: QueueCall,
+    *,
+    refusal: Refusal | None = None,
+    failures: int = 0,
+    after: Step | None = None,
+    preface: str | None = None,
+) -> str:
+    """Key in a number ended by "#"; silence comes back as an empty number.
+
+    `after` is the step the confirmed number leads to (None: book a callback); `preface`
+    is a prompt key said first, such as why the number is needed.
+    """
     doc = Document()
+    if preface is not None:
+        doc.say(call.speaker.line(preface))
     if refusal is not None:
         doc.say(call.speaker.line(refusal_key(refusal)))
-    url = call.url(Step.NUMBER, attempt=failures)
+    url = call.url(Step.NUMBER, attempt=failures, after=after)
     prompt = doc.gather(url, digits=None, finish_on_key="#", timeout=NUMBER_TIMEOUT)
     prompt.say(call.speaker.line("enter_number"))
     doc.redirect(url)
@@ -77,10 +90,10 @@ def start_capture(call: QueueCall, caller: str | None) -> str:
     return confirm_caller_id(call, caller)
 
 
-def read_back(call: QueueCall, keyed: str, *, attempt: int = 0) -> str:
+def read_back(call: QueueCall, keyed: str, *, attempt: int = 0, after: Step | None = None) -> str:
     """ "You entered 0 7 9 4, ..." then 1 to use it or 2 to key it in again."""
     doc = Document()
-    link = call.link(Step.NUMBER_CONFIRM, attempt=attempt, digits=keyed)
+    link = call.link(Step.NUMBER_CONFIRM, attempt=attempt, digits=keyed, after=after)
     prompt = menu(doc, call, link)
     prompt.say(call.speaker.line("number_readback", digits=grouped_digits(keyed)))
     prompt.say(call.speaker.line("confirm_entered"))
@@ -100,8 +113,10 @@ def way_out(call: QueueCall, refusal: Refusal | None = None) -> str:
     return doc.xml()
 
 
-def number_refused(call: QueueCall, refusal: Refusal, *, failures: int) -> str:
+def number_refused(
+    call: QueueCall, refusal: Refusal, *, failures: int, after: Step | None = None
+) -> str:
     """After the `failures`-th refused number: the reason and another try, or the way out."""
     if failures >= MAX_NUMBER_FAILURES:
         return way_out(call, refusal)
-    return ask_number(call, refusal=refusal, failures=failures)
+    return ask_number(call, refusal=refusal, failures=failures, after=after)

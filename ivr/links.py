@@ -3,7 +3,8 @@
 A Twilio number is configured with the fixed entry points (`Entry`). Every other URL is
 an IVR step, `/twilio/ivr/<step>`, whose query carries what the next request needs: the
 queue, the caller's language, how many tries the step has had, the request concerned,
-the digits of a keyed number awaiting confirmation, or what each key of a menu stood for.
+the digits of a keyed number awaiting confirmation, what each key of a menu stood for, or
+the step a number capture leads to once the number is confirmed (`after`).
 
 The keyed digits are carried in the URL because Twilio already holds them (they arrived
 as Digits on this call) and the confirm step must not depend on server memory between two
@@ -91,6 +92,8 @@ class Link:
     request: int | None = None
     digits: str | None = None
     choices: tuple[str, ...] = field(default=())
+    after: Step | None = None
+    """Where a number capture goes once the number is confirmed; None books a callback."""
 
     def __post_init__(self) -> None:
         _check(_QUEUE, "queue", self.queue)
@@ -124,6 +127,8 @@ class Link:
             pairs.append(("digits", self.digits))
         if self.choices:
             pairs.append(("choices", ",".join(self.choices)))
+        if self.after is not None:
+            pairs.append(("after", self.after.value))
         return urlencode(pairs)
 
     def relative(self) -> str:
@@ -141,6 +146,7 @@ class Link:
             self.request,
             self.digits,
             self.choices,
+            self.after,
         )
 
 
@@ -150,7 +156,7 @@ def _count(name: str, text: str) -> int:
     return int(text)
 
 
-_FIELDS = frozenset({"queue", "lang", "attempt", "request", "digits", "choices"})
+_FIELDS = frozenset({"queue", "lang", "attempt", "request", "digits", "choices", "after"})
 
 
 def _query_fields(query: str) -> dict[str, str]:
@@ -168,6 +174,13 @@ def _query_fields(query: str) -> dict[str, str]:
     return found
 
 
+def _step(name: str, value: str) -> Step:
+    try:
+        return Step(value)
+    except ValueError:
+        raise LinkError(f"{name}: unknown step {value!r}") from None
+
+
 def parse_link(path: str, query: str = "") -> Link:
     """The link a request for `path` with raw `query` was made from; `LinkError` if none."""
     if not path.startswith(PREFIX):
@@ -179,6 +192,7 @@ def parse_link(path: str, query: str = "") -> Link:
     fields = _query_fields(query)
     request = fields.get("request")
     choices = fields.get("choices")
+    after = fields.get("after")
     return Link(
         step,
         queue=fields.get("queue"),
@@ -187,6 +201,7 @@ def parse_link(path: str, query: str = "") -> Link:
         request=None if request is None else _count("request", request),
         digits=fields.get("digits"),
         choices=() if not choices else tuple(choices.split(",")),
+        after=None if after is None else _step("after", after),
     )
 
 

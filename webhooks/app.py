@@ -18,6 +18,7 @@ from callback.store.engine import make_engine
 from callback.store.events import EventStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
+from callback.store.verification import VerificationStore
 from callback.types import AgentId
 from ivr.links import Links
 from scheduler.config_reload import reload_job
@@ -146,8 +147,13 @@ def _event_jobs(svc: Services) -> list[Job]:
 
 
 def _forget_job(svc: Services, api: ApiState) -> Job:
+    verifications = VerificationStore(svc.store.engine)
+
     def forget() -> None:
-        api.abuse.forget(svc.clock() - KEEP_COUNTS)
+        now = svc.clock()
+        api.abuse.forget(now - KEEP_COUNTS)
+        # Held web requests whose code was never entered hold a number nobody confirmed.
+        verifications.forget_expired(now)
 
     return Job("abuse-forget", forget, LEASE_SWEEP_SECONDS * 4)
 

@@ -3,6 +3,7 @@
 The page loads the same `/widget.js` in page mode. Its link carries the public key of a site
 that lists the service's own origin (the public base URL), e.g.
 `https://calls.example.com/c/support?key=pk_...&lang=fa`, so the API's origin check holds.
+The site's `widget` branding (colour, texts) is written into the script tag's attributes.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from callback.config import SupervisorConfig
-from webhooks.api.auth import site_client
+from callback.config.api import SiteConfig
 from webhooks.api.errors import ApiProblem
+from webhooks.api.widget_style import site_of
 from webhooks.services import services
 
 LANGUAGES = ("en", "ru", "fa", "is")
@@ -67,9 +69,10 @@ async def hosted_page(request: Request) -> Response:
     queue = request.path_params["queue"]
     lang = _language(config, queue, request.query_params.get("lang", ""))
     key = request.query_params.get("key", "")
-    if queue not in config.queues or not _usable(config, key, str(svc.settings.public_base_url)):
+    site = _site(config, key, str(svc.settings.public_base_url))
+    if queue not in config.queues or site is None:
         return _page(config, lang, NO_LINK[lang], "", status=404)
-    return _page(config, lang, _title(config, queue), _widget(queue, key, lang))
+    return _page(config, lang, _title(config, queue), _widget(queue, key, lang, site))
 
 
 def _language(config: SupervisorConfig, queue: str, wanted: str) -> str:
@@ -79,13 +82,12 @@ def _language(config: SupervisorConfig, queue: str, wanted: str) -> str:
     return next((code for code in spoken if code in LANGUAGES), "en")
 
 
-def _usable(config: SupervisorConfig, key: str, base_url: str) -> bool:
+def _site(config: SupervisorConfig, key: str, base_url: str) -> SiteConfig | None:
     # The same check the API makes when the page posts from the service's own origin.
     try:
-        site_client(config.api, key, origin_of(base_url))
+        return site_of(config.api, key, origin_of(base_url))
     except ApiProblem:
-        return False
-    return True
+        return None
 
 
 def _title(config: SupervisorConfig, queue: str) -> str:
@@ -94,10 +96,21 @@ def _title(config: SupervisorConfig, queue: str) -> str:
     return f"{company}: {shown}" if shown else company
 
 
-def _widget(queue: str, key: str, lang: str) -> str:
-    attrs = {"queue": queue, "key": key, "lang": lang, "mode": "page"}
+def _widget(queue: str, key: str, lang: str, site: SiteConfig) -> str:
+    attrs = {"queue": queue, "key": key, "lang": lang, "mode": "page"} | _branding(site, lang)
     data = " ".join(f'data-{name}="{escape(value)}"' for name, value in attrs.items())
     return f'<script src="/widget.js" {data} async></script>'
+
+
+def _branding(site: SiteConfig, lang: str) -> dict[str, str]:
+    style = site.widget
+    texts = style.texts.by_language().get(lang)
+    given = {
+        "color": style.color,
+        "title": texts.title if texts is not None else None,
+        "button": texts.button if texts is not None else None,
+    }
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _page(

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, Field
 from callback.config.fields import Duration, EnvName, FrozenModel, at_least, matching
 from callback.config.issues import ConfigIssue
 from callback.config.sections import KeyHash
+from callback.config.widget import WidgetStyle
 
 ClientId = Annotated[
     str,
@@ -41,6 +42,7 @@ class SiteConfig(FrozenModel):
     origins: Annotated[tuple[Origin, ...], Field(min_length=1)]
     queues: tuple[str, ...] | None = None
     """Queues the site may use; omitted: all."""
+    widget: WidgetStyle = Field(default_factory=WidgetStyle)
 
 
 class ApiKeyConfig(FrozenModel):

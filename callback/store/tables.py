@@ -418,3 +418,29 @@ Index("ix_broken_promise_at", BROKEN_PROMISE.c.at)
 Index("ix_event_outbox_next_attempt", EVENT_OUTBOX.c.next_attempt_at)
 # The state-change scan reads the requests in (updated_at, id) order from its cursor.
 Index("ix_callback_request_updated", _r.updated_at, _r.id)
+
+
+class PhoneVerificationRow(StoreModel, table=True):
+    """A submission held until its number's owner types the code sent to it by SMS.
+
+    Neither the verification id nor the code is stored: the id as its SHA-256, the code as an
+    HMAC keyed by the id, so a database copy cannot be used to confirm a pending number.
+    """
+
+    __tablename__ = "phone_verification"
+
+    id_sha256: str = Field(primary_key=True, sa_type=String)
+    number: str = Field(sa_type=String)
+    code_mac: str = Field(sa_type=String)
+    client_id: str = Field(sa_type=String)
+    submission: str = Field(sa_type=String)
+    created_at: datetime = Field(sa_type=UtcTimestamp)
+    expires_at: datetime = Field(sa_type=UtcTimestamp)
+    attempts: int
+
+
+PHONE_VERIFICATION: Table = metadata.tables["phone_verification"]
+
+# One pending verification per number: a new request for it replaces the old one.
+Index("uq_phone_verification_number", PHONE_VERIFICATION.c.number, unique=True)
+Index("ix_phone_verification_expires_at", PHONE_VERIFICATION.c.expires_at)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,7 +29,7 @@ from scheduler.carrier.lifecycle import run_inbound, run_message, run_outbound
 from scheduler.carrier.profiles import Behaviour
 from scheduler.carrier.queueing import enqueue
 from scheduler.carrier.record import record
-from scheduler.carrier.records import Records, WebhookExchange
+from scheduler.carrier.records import Records, RestExchange, WebhookExchange
 from scheduler.carrier.rest import SimulatedTwilioHttp
 from scheduler.carrier.script import CallHandle, ScenarioError
 from scheduler.carrier.twiml import TwimlError, parse_twiml
@@ -36,6 +37,8 @@ from scheduler.carrier.verbs import gather, hangup, leave, pause_verb, play, red
 from scheduler.carrier.webhook import Reply, Webhooks
 from scheduler.twilio.telephony import build_client
 from scheduler.twilio.vocab import API_VERSION, CallStatus, Direction
+
+_REST_POLL_S = 0.005
 
 
 def verb_table() -> Mapping[str, Executor]:
@@ -224,6 +227,18 @@ class Carrier:
     async def run_for(self, seconds: float) -> None:
         """Let `seconds` of simulated time pass."""
         await self.run_until(lambda: False, seconds)
+
+    async def until_rest(
+        self, match: Callable[[RestExchange], bool], *, real_s: float = 5.0
+    ) -> RestExchange:
+        """The first REST exchange `match` accepts, waiting for it in real time: the app may
+        send it from a background thread while simulated time stands still."""
+        deadline = time.monotonic() + real_s
+        while (found := next(filter(match, self.records.rest), None)) is None:
+            if time.monotonic() > deadline:
+                raise ScenarioError(f"no matching REST request within {real_s} s")
+            await asyncio.sleep(_REST_POLL_S)
+        return found
 
     async def serve(self, *, poll_s: float = 0.05) -> None:
         """Run forever on a real clock, starting what the REST side asks for (`make run`)."""

@@ -60,6 +60,10 @@ class Telephony(Protocol):
         """Calls to `number` created or started at or after `since`."""
         ...
 
+    def redirect_call(self, sid: str, *, url: str) -> None:
+        """Make the live call `sid` leave its TwiML and play the document at `url` (POST)."""
+        ...
+
 
 def build_client(
     *,
@@ -200,3 +204,12 @@ class TwilioTelephony:
             raise telephony_error(exc, safe=True) from None
         # The API filters by date only; the time of day is checked here.
         return [r for r in records if r.started_at is None or r.started_at >= since]
+
+    def redirect_call(self, sid: str, *, url: str) -> None:
+        """Move a live call to the TwiML at `url` (Calls API update); safe to repeat."""
+        try:
+            self._client.calls(sid).update(url=url, method="POST")
+        except _FAILURES as exc:
+            # Redirecting twice to the same document is harmless: never ambiguous.
+            raise telephony_error(exc, safe=True) from None
+        log.info("call %s redirected", sid)

@@ -10,7 +10,7 @@ from tests.browser.conftest import PHONE, Shots, Stack, panel
 from tests.browser.test_widget import FILL_MS
 
 
-def _csp_violations(page: Page) -> list[str]:
+def csp_violations(page: Page) -> list[str]:
     found: list[str] = []
 
     def seen(message: ConsoleMessage) -> None:
@@ -22,7 +22,7 @@ def _csp_violations(page: Page) -> list[str]:
 
 
 def test_hosted_request_position_and_cancel(stack: Stack, page: Page, shot: Shots) -> None:
-    violations = _csp_violations(page)
+    violations = csp_violations(page)
     response = page.goto(stack.hosted())
     assert response is not None and response.ok
     assert "script-src 'self'" in response.headers["content-security-policy"]
@@ -57,7 +57,7 @@ def test_hosted_invalid_number_error_is_next_to_the_field(
 
 
 def test_persian_hosted_page_is_right_to_left(stack: Stack, page: Page, shot: Shots) -> None:
-    violations = _csp_violations(page)
+    violations = csp_violations(page)
     page.goto(stack.hosted("fa"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "fa")

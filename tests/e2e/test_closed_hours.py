@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from callback.request import Slot
-from callback.types import State
+from callback.types import E164, State
 from scheduler.carrier import Agent, CallHandle
 from tests.e2e.conftest import CALLER, SERVICE, SUNDAY_10, World
 from tests.e2e.steps import CALLBACK, YES, press_at_gather
@@ -52,6 +52,13 @@ async def test_a_caller_books_the_first_slot_of_the_next_opening(world: World) -
     assert request.state is State.SCHEDULED
     assert request.slot == Slot(MONDAY_8, MONDAY_8 + timedelta(minutes=30))
     assert world.due_at(request.id) == MONDAY_8
+    assert world.notifier.sent == [
+        (
+            CALLER,
+            "Example Energy: we will call you back tomorrow between 08:00 and 08:30. "
+            "Reply CANCEL to cancel.",
+        )
+    ]
 
 
 async def test_a_voicemail_becomes_a_request_the_agent_hears_before_calling(
@@ -73,7 +80,13 @@ async def test_a_voicemail_becomes_a_request_the_agent_hears_before_calling(
     url = str(recorded["recording_url"])
     assert url.startswith("https://api.twilio.com/2010-04-01/Accounts/")
     assert transcribed == {"transcription": "Please call me back."}
-    assert world.notifier.sent == []  # no promise was made, so nothing to confirm
+    # No time is promised for a message, but the caller is told it arrived.
+    assert world.notifier.sent == [
+        (
+            CALLER,
+            "Example Energy: we have your message and will call you back. Reply CANCEL to cancel.",
+        )
+    ]
 
     world.on_duty("alice")
     [_, sunday] = await world.dispatch()
@@ -88,3 +101,11 @@ async def test_a_voicemail_becomes_a_request_the_agent_hears_before_calling(
     heard = [(h.verb, h.text) for h in agent.transcript]
     assert any(text.startswith("Details: Please call me back.") for _, text in heard)
     assert heard.index(("Say", "The customer left this message.")) + 1 == heard.index(("Play", url))
+
+
+async def test_a_number_that_replied_stop_gets_no_confirmation(world: World) -> None:
+    world.svc.calls.suppress(E164(CALLER), world.now)
+    call = await _closed_menu(world, MESSAGE)
+    await call.until_end()
+    assert world.request().state is State.WAITING
+    assert world.notifier.sent == []

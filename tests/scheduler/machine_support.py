@@ -125,6 +125,10 @@ class GroundTruthTelephony:
         """The dispatcher sends no SMS."""
         raise AssertionError("no SMS expected")
 
+    def redirect_call(self, sid: str, *, url: str) -> None:
+        """The dispatcher redirects no call."""
+        raise AssertionError("no redirect expected")
+
     def calls_to(self, number: E164, since: datetime) -> list[CallRecord]:
         """The calls placed to `number` at or after `since`, from the ground truth."""
         if self.lookups_fail:

@@ -53,6 +53,9 @@ class FakeTelephony:
     def calls_to(self, number: E164, since: datetime) -> list[CallRecord]:
         return list(self.seen)
 
+    def redirect_call(self, sid: str, *, url: str) -> None:
+        raise AssertionError("the dispatcher redirects no call")
+
 
 @dataclass
 class World:

@@ -12,9 +12,10 @@ from starlette.testclient import TestClient
 KEY = "pk_hosted_page"
 
 
-def _site(config_file: Path, origin: str) -> None:
+def _site(config_file: Path, origin: str, widget: str = "") -> None:
     digest = hashlib.sha256(KEY.encode()).hexdigest()
     site = f'[[api.sites]]\nid = "hosted"\nkey_sha256 = "{digest}"\norigins = ["{origin}"]\n\n'
+    site += f"[api.sites.widget]\n{widget}\n\n" if widget else ""
     marker = "# How long personal data"
     config_file.write_text(config_file.read_text().replace(marker, site + marker))
 
@@ -66,3 +67,26 @@ def test_key_of_a_site_not_listing_the_service_origin_is_refused(
 ) -> None:
     _site(config_file, "https://www.example.com")
     assert make_client().get(f"/c/support?key={KEY}").status_code == 404
+
+
+def test_site_branding_goes_into_the_script_tag(
+    config_file: Path, make_client: Callable[..., TestClient]
+) -> None:
+    widget = (
+        'color = "#0A7D33"\nposition = "bottom-left"\n'
+        'texts.fa = { title = "با ما صحبت کنید", button = "تماس بگیرید" }\n'
+        'texts.en = { title = "Talk to \\"us\\" <now>" }'
+    )
+    _site(config_file, "http://127.0.0.1:8000", widget)
+    client = make_client()
+    persian = client.get(f"/c/support?key={KEY}&lang=fa").text
+    assert (
+        'data-mode="page" data-color="#0a7d33" data-title="با ما صحبت کنید" '
+        'data-button="تماس بگیرید" async>' in persian
+    )
+    english = client.get(f"/c/support?key={KEY}").text
+    assert (
+        'data-mode="page" data-color="#0a7d33" '
+        'data-title="Talk to &quot;us&quot; &lt;now&gt;" async>' in english
+    )
+    assert "data-position" not in english  # a page of its own has no corner to sit in

@@ -32,6 +32,9 @@ class Code(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     NOT_CANCELLABLE = "not_cancellable"
+    VERIFICATION_CODE_WRONG = "verification_code_wrong"
+    VERIFICATION_EXPIRED = "verification_expired"
+    VERIFICATION_LOCKED = "verification_locked"
 
 
 class ApiProblem(Exception):
@@ -47,10 +50,12 @@ class ApiProblem(Exception):
         reason: str | None = None,
         retry_after: timedelta | None = None,
         next_slots: list[SlotOut] | None = None,
+        attempts_left: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.field, self.message = status, code, field, message
         self.reason, self.retry_after, self.next_slots = reason, retry_after, next_slots
+        self.attempts_left = attempts_left
 
     @property
     def tally(self) -> str:
@@ -73,6 +78,7 @@ class ApiProblem(Exception):
             reason=self.reason,
             retry_after=seconds,
             next_slots=self.next_slots,
+            attempts_left=self.attempts_left,
         )
         body = ErrorBody(error=detail).model_dump(mode="json", exclude_none=True)
         return JSONResponse(body, status_code=self.status, headers=extra)

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 
 from webhooks.api import schemas
 from webhooks.api.auth import KEY_ID, SIGNATURE, SITE_KEY, TIMESTAMP
+from webhooks.api.widget_style import WidgetStyleOut
 
 PREFIX = "/api/v1"
 _REF = "#/components/schemas/{model}"
@@ -46,11 +47,20 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "/callbacks",
         "post",
-        "Ask for a callback (a duplicate merges into the pending one)",
-        {201: schemas.CallbackOut, 200: schemas.CallbackOut},
+        "Ask for a callback (a duplicate merges into the pending one; 202: confirm by SMS)",
+        {201: schemas.CallbackOut, 200: schemas.CallbackOut, 202: schemas.VerificationOut},
         body=schemas.CallbackIn,
         security=("siteKey", "signed"),
         errors=(400, 401, 403, 404, 409, 413, 422, 429, 503),
+    ),
+    Operation(
+        "/callbacks/verify",
+        "post",
+        "Confirm a held request with the code sent by SMS; answers as POST /callbacks",
+        {201: schemas.CallbackOut, 200: schemas.CallbackOut},
+        body=schemas.VerifyIn,
+        security=("siteKey", "signed"),
+        errors=(400, 401, 403, 404, 409, 410, 413, 422, 429),
     ),
     Operation(
         "/callbacks/{token}",
@@ -81,6 +91,14 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: schemas.SlotsOut},
         parameters=(_in_path("queue"), _DATE),
         errors=(404, 422),
+    ),
+    Operation(
+        "/widget",
+        "get",
+        "The branding of the site whose key is sent (its own origins only)",
+        {200: WidgetStyleOut},
+        security=("siteKey",),
+        errors=(401, 403),
     ),
     Operation(
         "/abuse",
@@ -139,10 +157,8 @@ def _operation(operation: Operation) -> dict[str, Any]:
 
 def document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
-    modes = [
-        (model, "validation" if model is schemas.CallbackIn else "serialization")
-        for model in _models()
-    ]
+    inputs = {operation.body for operation in OPERATIONS}
+    modes = [(model, "validation" if model in inputs else "serialization") for model in _models()]
     _, defs = models_json_schema(modes, ref_template=_REF)  # type: ignore[arg-type]
     paths: dict[str, dict[str, Any]] = {}
     for operation in OPERATIONS:

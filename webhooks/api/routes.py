@@ -8,6 +8,8 @@ from webhooks.api.callbacks import callback_status, cancel_callback, create_call
 from webhooks.api.cors import preflight
 from webhooks.api.openapi import PREFIX, openapi
 from webhooks.api.queues import abuse_view, queue_estimate, queue_slots
+from webhooks.api.verify import verify_callback
+from webhooks.api.widget_style import widget_style
 
 
 def api_routes() -> list[BaseRoute]:
@@ -15,10 +17,12 @@ def api_routes() -> list[BaseRoute]:
     routes = [
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/callbacks", create_callback, methods=["POST"]),
+        Route("/callbacks/verify", verify_callback, methods=["POST"]),
         Route("/callbacks/{token}", callback_status, methods=["GET"], name="callback_status"),
         Route("/callbacks/{token}", cancel_callback, methods=["DELETE"]),
         Route("/queues/{queue}/estimate", queue_estimate, methods=["GET"]),
         Route("/queues/{queue}/slots", queue_slots, methods=["GET"]),
+        Route("/widget", widget_style, methods=["GET"]),
         Route("/abuse", abuse_view, methods=["GET"]),
         Route("/{path:path}", preflight, methods=["OPTIONS"]),
     ]

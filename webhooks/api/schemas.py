@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_CONTEXT_ITEMS = 20
+CODE_LENGTH = 6
+"""Digits of an SMS verification code."""
 _UNSAFE = frozenset("<>{}`\\")
 _EMAIL = re.compile(r"[^@\s<>]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 
@@ -62,6 +64,22 @@ class CallbackIn(Strict):
         default=None, description="Widget only: milliseconds between showing and sending the form"
     )
     captcha_token: Annotated[str, StringConstraints(max_length=4096)] | None = None
+
+
+class VerifyIn(Strict):
+    """`POST /api/v1/callbacks/verify`: the code the SMS brought, for a held request."""
+
+    verification_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,128}$")]
+    code: Annotated[str, StringConstraints(pattern=rf"^[0-9]{{{CODE_LENGTH}}}$")]
+
+
+class VerificationOut(Strict):
+    """A request held until the code sent by SMS to its number comes back."""
+
+    status: Literal["verification_required"]
+    verification_id: str = Field(description="Send it back with the code to the verify endpoint")
+    expires_at: datetime
+    code_length: int
 
 
 class EstimateOut(Strict):
@@ -159,6 +177,9 @@ class ErrorDetail(Strict):
     reason: str | None = None
     retry_after: int | None = None
     next_slots: list[SlotOut] | None = None
+    attempts_left: int | None = Field(
+        default=None, description="verification_code_wrong: codes that may still be tried"
+    )
 
 
 class ErrorBody(Strict):

@@ -48,9 +48,12 @@ def book(
     slot: Slot | None,
     data: dict[str, Any],
     *,
-    promise: bool = True,
+    voicemail: bool = False,
 ) -> Booked:
-    """Store (or merge) the caller's request, keeping the moment the call first arrived."""
+    """Store (or merge) the caller's request, keeping the moment the call first arrived.
+
+    A request from a voicemail is promised no time: the message may need listening to first.
+    """
     svc, now = turn.svc, turn.now
     record = svc.calls.get(turn.call_sid) if turn.call_sid else None
     reason = svc.calls.last_note(turn.call_sid, REASON_NOTE) if turn.call_sid else None
@@ -65,26 +68,40 @@ def book(
     request = svc.store.enqueue(QueueName(call.queue), number, incoming, now).request
     if turn.call_sid:
         svc.calls.set_hold(turn.call_sid, None, now)
-    estimate = record_promise(turn, request) if promise and slot is None else None
-    _confirm_by_sms(turn, call, request, estimate)
+    estimate = record_promise(turn, request) if not voicemail and slot is None else None
+    booked = Booked(request, estimate)
+    text = confirmation_text(turn, call, booked, voicemail=voicemail)
+    if text is not None and not svc.calls.is_suppressed(number):
+        svc.notifier.send(number, text)  # the notifier sends off the webhook's path
     log.info("callback request %s booked for %s", request.id, mask_number(number))
-    return Booked(request, estimate)
+    return booked
 
 
-def _confirm_by_sms(
-    turn: Turn, call: QueueCall, request: CallbackRequest, estimate: Estimate | None
-) -> None:
-    if estimate is None or turn.svc.calls.is_suppressed(request.number):
-        return
-    position = turn.svc.store.position(request.id, turn.now)
-    body = call.speaker.text(
-        "sms_confirmation",
-        company=call.company,
-        position=position.number if position is not None else 1,
-        time=clock(estimate.by, call.zone),
-        cancel="CANCEL",
-    )
-    turn.svc.notifier.send(request.number, body)
+CANCEL_WORD = "CANCEL"
+"""The reply that cancels, as the confirmation texts name it."""
+
+
+def confirmation_text(
+    turn: Turn, call: QueueCall, booked: Booked, *, voicemail: bool
+) -> str | None:
+    """The confirmation SMS in the caller's language: the slot, the promise, or the message."""
+    request, estimate = booked.request, booked.estimate
+    texts = call.speaker
+    if request.slot is not None:
+        window = texts.window(request.slot.start, request.slot.end, turn.now, call.zone)
+        return texts.text("sms_scheduled", company=call.company, cancel=CANCEL_WORD, **window)
+    if estimate is not None:
+        position = turn.svc.store.position(request.id, turn.now)
+        return texts.text(
+            "sms_confirmation",
+            company=call.company,
+            position=position.number if position is not None else 1,
+            time=clock(estimate.by, call.zone),
+            cancel=CANCEL_WORD,
+        )
+    if voicemail:
+        return texts.text("sms_voicemail", company=call.company, cancel=CANCEL_WORD)
+    return None
 
 
 def confirmation(turn: Turn, call: QueueCall, booked: Booked) -> str:

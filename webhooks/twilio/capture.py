@@ -6,10 +6,10 @@ import re
 
 from callback.numbers import AcceptedNumber, Refusal, RefusedNumber, check_number
 from callback.types import E164
-from ivr import capture
+from ivr import capture, voicemail
 from ivr.call import QueueCall
 from ivr.hold import hold
-from ivr.voicemail import voicemail
+from ivr.links import Step
 from webhooks.twilio.booking import book, confirmation, next_try
 from webhooks.twilio.turn import Turn
 
@@ -46,35 +46,48 @@ def _judge(turn: Turn, call: QueueCall, keyed: str) -> AcceptedNumber | RefusedN
     return check_number(keyed, call.settings.region, turn.config.number_policy())
 
 
+def _refused(call: QueueCall, refused: RefusedNumber, failures: int, after: Step | None) -> str:
+    if after is Step.VOICEMAIL and failures >= capture.MAX_NUMBER_FAILURES:
+        return voicemail.message_without_number(call, refused.reason)
+    return capture.number_refused(call, refused.reason, failures=failures, after=after)
+
+
 def number(turn: Turn) -> str:
     """`Step.NUMBER`: a keyed number is read back, or refused with its reason."""
     call = turn.call()
+    after = turn.step.after
     keyed = turn.digits.removesuffix("#")
     judged = _judge(turn, call, keyed)
     if isinstance(judged, RefusedNumber):
-        failures = turn.step.attempt + 1
-        return capture.number_refused(call, judged.reason, failures=failures)
-    return capture.read_back(call, keyed)
+        return _refused(call, judged, turn.step.attempt + 1, after)
+    return capture.read_back(call, keyed, after=after)
+
+
+def _confirmed(turn: Turn, call: QueueCall, keyed: str, number: E164) -> str:
+    if turn.step.after is Step.VOICEMAIL:
+        return voicemail.record_message(call, number=keyed)
+    return _book(turn, call, number)
 
 
 def number_confirm(turn: Turn) -> str:
-    """`Step.NUMBER_CONFIRM`: 1 books the keyed number (checked again), 2 keys it again."""
+    """`Step.NUMBER_CONFIRM`: 1 uses the keyed number (checked again), 2 keys it again."""
     call = turn.call()
+    after = turn.step.after
     keyed = turn.step.digits or ""
     if turn.digits == YES:
         judged = _judge(turn, call, keyed)
         if isinstance(judged, AcceptedNumber):
-            return _book(turn, call, judged.e164)
-        return capture.number_refused(call, judged.reason, failures=1)
+            return _confirmed(turn, call, keyed, judged.e164)
+        return _refused(call, judged, 1, after)
     attempt = next_try(turn.step, turn.digits)
     if turn.digits == NO or attempt is None:
-        return capture.ask_number(call)
-    return capture.read_back(call, keyed, attempt=attempt)
+        return capture.ask_number(call, after=after)
+    return capture.read_back(call, keyed, attempt=attempt, after=after)
 
 
 def way_out(turn: Turn) -> str:
-    """`Step.WAY_OUT`: 2 leaves a voicemail; anything else waits on the line."""
+    """`Step.WAY_OUT`: 2 records a message at once (no third number); anything else holds."""
     call = turn.call()
     if turn.digits == str(capture.VOICEMAIL_DIGIT):
-        return voicemail(call)
+        return voicemail.record_message(call)
     return hold(call)

@@ -69,15 +69,26 @@ def answer(turn: Turn) -> str:
         return _brief_agent(turn, request)
     call = _customer_call(turn, request)
     if not turn.digits and turn.step.attempt == 0:  # the answer itself, not the menu's repeat
-        answered_by = turn.field("AnsweredBy")[:32]
-        if answered_by and turn.call_sid:
-            turn.svc.calls.set_answered_by(turn.call_sid, answered_by, turn.now)
-        return outbound.answered(call, request=request.id, answered_by=answered_by or None)
+        return outbound.answered(call, request=request.id, answered_by=_answered_by(turn))
     if turn.digits == CONNECT:
         return _connect(turn, request, call)
     if turn.digits == RESCHEDULE:
         return _reschedule(turn, request, call)
     return _no_choice(turn, request, call)
+
+
+def _answered_by(turn: Turn) -> str | None:
+    """AnsweredBy of a synchronous verdict (stored), else the one the status route stored.
+
+    The second is how a machine found by asynchronous detection, and redirected here by
+    `webhooks.twilio.amd`, gets the machine message instead of the menu.
+    """
+    answered_by = turn.field("AnsweredBy")[:32]
+    if answered_by and turn.call_sid:
+        turn.svc.calls.set_answered_by(turn.call_sid, answered_by, turn.now)
+        return answered_by
+    record = turn.svc.calls.get(turn.call_sid) if turn.call_sid else None
+    return record.answered_by if record is not None else None
 
 
 def _no_choice(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:

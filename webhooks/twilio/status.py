@@ -2,7 +2,8 @@
 
 A status is applied only when its rank is above the last one applied for the CallSid, so
 duplicates and late arrivals change nothing. It never dials: a final status ends the dial
-attempt and hands the request to the retry policy (or completes it).
+attempt and hands the request to the retry policy (or completes it). A machine verdict
+moves the live call to the machine message in the background (`webhooks.twilio.amd`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from callback.store.calls import FINAL_RANK
 from callback.types import State
 from ivr.outbound import is_machine
 from webhooks.services import Services
+from webhooks.twilio.amd import machine_verdict
 from webhooks.twilio.guard import Reply
 from webhooks.twilio.settle import settle
 from webhooks.twilio.turn import BadInput, Turn
@@ -58,7 +60,9 @@ def status(turn: Turn) -> Reply:
     answered_by = turn.field("AnsweredBy")
     call_status = turn.field("CallStatus")
     if answered_by and _ANSWERED_BY.fullmatch(answered_by):
+        before = turn.svc.calls.get(sid)
         turn.svc.calls.set_answered_by(sid, answered_by, turn.now)
+        machine_verdict(turn, sid, answered_by, before)
     elif not call_status:
         raise BadInput("missing CallStatus")
     if not call_status:

@@ -8,7 +8,7 @@ import pytest
 
 from callback.types import E164
 from scheduler.carrier import Fault, Records, SimulatedTwilioHttp
-from scheduler.carrier.book import CallBook, NewCall
+from scheduler.carrier.book import CallBook, CallControl, NewCall
 from scheduler.twilio import CallStatus, TelephonyError, TwilioTelephony, build_client
 from tests.scheduler.conftest import ACCOUNT
 
@@ -183,3 +183,34 @@ def test_an_sms_without_a_body_is_refused(rig: Rig) -> None:
     with pytest.raises(TelephonyError) as caught:
         rig.telephony.send_sms(to=CUSTOMER, from_=SERVICE, body="", status_callback=APP)
     assert (caught.value.status, caught.value.code) == (400, 21602)
+
+
+def test_redirect_call_updates_the_live_call_with_a_new_url(rig: Rig) -> None:
+    sid = rig.place()
+    rig.book.drain()
+    rig.telephony.redirect_call(sid, url=f"{APP}/twilio/ivr/answer?request=12")
+    update = rig.records.rest[-1]
+    assert (update.method, update.path) == (
+        "POST",
+        f"/2010-04-01/Accounts/{ACCOUNT.sid}/Calls/{sid}.json",
+    )
+    assert update.get("Url") == f"{APP}/twilio/ivr/answer?request=12"
+    assert update.get("Method") == "POST"
+    assert rig.book.drain() == [CallControl(sid, url=f"{APP}/twilio/ivr/answer?request=12")]
+
+
+def test_redirecting_an_ended_call_is_a_clear_error_never_ambiguous(rig: Rig) -> None:
+    sid = rig.place()
+    rig.book.update_call(sid, lambda call: setattr(call, "status", CallStatus.COMPLETED))
+    with pytest.raises(TelephonyError) as caught:
+        rig.telephony.redirect_call(sid, url=f"{APP}/twilio/ivr/answer")
+    assert (caught.value.status, caught.value.code) == (400, 21220)
+    assert not caught.value.retryable and not caught.value.ambiguous
+
+
+def test_a_redirect_lost_in_transit_may_be_tried_again(rig: Rig) -> None:
+    sid = rig.place()
+    rig.http.inject(Fault(timeout="after"))
+    with pytest.raises(TelephonyError) as caught:
+        rig.telephony.redirect_call(sid, url=f"{APP}/twilio/ivr/answer")
+    assert caught.value.retryable and not caught.value.ambiguous

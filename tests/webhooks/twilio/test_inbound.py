@@ -138,7 +138,8 @@ def test_closed_hours_offer_slots_and_a_voicemail_that_becomes_a_request(twilio:
     twilio.clock.advance(timedelta(days=6))  # Sunday: the support queue is closed
     closed = twilio.twiml("/twilio/voice")
     assert action(closed).startswith("/twilio/ivr/closed")
-    record = twilio.twiml(action(closed), Digits="2")
+    to_voicemail = twilio.twiml(action(closed), Digits="2")
+    record = twilio.twiml(find(to_voicemail, "Redirect").text or "")
     recorded = action(record, "Record")
     url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
     twilio.twiml(recorded, RecordingUrl=url, RecordingDuration="14")
