@@ -13,6 +13,7 @@ from ivr.capture import (
     start_capture,
     way_out,
 )
+from ivr.links import Step
 from tests.ivr.golden import gather, redirect, response, say, url
 
 ENTER = say(
@@ -109,3 +110,16 @@ def test_every_refusal_is_explained_in_every_language(refusal: Refusal) -> None:
     catalogue = builtin_catalogue()
     for code in catalogue.languages:
         assert catalogue.text(code, refusal_key(refusal))
+
+
+def test_a_capture_for_a_voicemail_carries_its_next_step_through_every_link(
+    support: QueueCall,
+) -> None:
+    after = Step.VOICEMAIL
+    tail = "&amp;after=voicemail"
+    refused = number_refused(support, Refusal.EMPTY, failures=1, after=after)
+    assert url("number", f"queue=support&amp;lang=en&amp;attempt=1{tail}") in refused
+    confirm = read_back(support, "0207", after=after)
+    assert url("number-confirm", f"queue=support&amp;lang=en&amp;digits=0207{tail}") in confirm
+    asked = ask_number(support, after=after)
+    assert url("number", f"queue=support&amp;lang=en{tail}") in asked

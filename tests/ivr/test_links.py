@@ -63,6 +63,13 @@ def test_next_attempt_keeps_everything_else() -> None:
     assert Link(Step.SLOT, attempt=MAX_ATTEMPT).next_attempt().attempt == MAX_ATTEMPT
 
 
+def test_the_step_after_a_number_capture_travels_in_the_link() -> None:
+    link = Link(Step.NUMBER, "support", "en", 1, after=Step.VOICEMAIL)
+    assert link.relative() == "/twilio/ivr/number?queue=support&lang=en&attempt=1&after=voicemail"
+    assert link.next_attempt().after is Step.VOICEMAIL
+    assert parse_link(link.path, link.query()) == link
+
+
 def test_parse_reads_a_link_back() -> None:
     link = parse_link(
         "/twilio/ivr/number-confirm", "queue=support&lang=ru&attempt=1&digits=07946000000"
@@ -89,6 +96,7 @@ def test_parse_reads_a_link_back() -> None:
         (PREFIX + "slot", "choices=a,,b", "choices: malformed"),
         (PREFIX + "slot", "choices=1,2,3,4,5,6,7,8,9,10", "at most 9"),
         (PREFIX + "slot", "queue", "malformed query"),
+        (PREFIX + "number", "after=nowhere", "after: unknown step"),
     ],
 )
 def test_parse_refuses_what_no_builder_made(path: str, query: str, message: str) -> None:
@@ -112,6 +120,7 @@ _tokens = st.from_regex(r"[A-Za-z0-9_.:-]{1,40}", fullmatch=True)
     request=st.none() | st.integers(1, MAX_ID),
     digits=st.none() | st.from_regex(r"[0-9]{1,20}", fullmatch=True),
     choices=st.lists(_tokens, max_size=9).map(tuple),
+    after=st.none() | st.sampled_from(Step),
 )
 def test_every_link_parses_back_to_itself(
     step: Step,
@@ -121,8 +130,9 @@ def test_every_link_parses_back_to_itself(
     request: int | None,
     digits: str | None,
     choices: tuple[str, ...],
+    after: Step | None,
 ) -> None:
-    link = Link(step, queue, lang, attempt, request, digits, choices)
+    link = Link(step, queue, lang, attempt, request, digits, choices, after)
     assert parse_url(Links("https://cb.example.com").url(link)) == link
 
 
