@@ -82,6 +82,19 @@ def _apologise(request: Request, form: dict[str, str], error: Exception) -> Resp
     return twiml(apology(queue if _QUEUE_NAME.fullmatch(queue) else None))
 
 
+async def run_handler(handler: Handler, turn: Turn, *, inline: bool) -> Reply:
+    """Run `handler` on the event loop (`inline`) or in a worker thread.
+
+    On embedded SQLite a handler's transactions take a fraction of a millisecond and
+    writers queue in-process, so the hop to a worker thread and back cost more than the
+    handler itself (BENCHMARKS.md, incoming-call webhook). PostgreSQL's network round trips
+    must not hold the loop: there handlers run in the thread pool.
+    """
+    if inline:
+        return handler(turn)
+    return await run_in_threadpool(handler, turn)
+
+
 def voice(handler: Handler | None = None, *, dispatch: LinkHandler | None = None) -> Endpoint:
     """A voice route: TwiML for every outcome, the apology when anything fails inside."""
 
@@ -95,7 +108,7 @@ def voice(handler: Handler | None = None, *, dispatch: LinkHandler | None = None
             chosen = dispatch(link) if dispatch is not None and link is not None else handler
             if chosen is None:
                 raise LinkError("no handler for this path")
-            reply = await run_in_threadpool(chosen, _turn(svc, form, link))
+            reply = await run_handler(chosen, _turn(svc, form, link), inline=svc.settings.is_sqlite)
         except Exception as error:  # a caller must never hear a dead line, whatever failed
             return _apologise(request, form, error)
         return _reply(reply)
@@ -116,7 +129,9 @@ def callback(handler: Handler) -> Endpoint:
         if isinstance(form, Response):
             return form
         try:
-            reply = await run_in_threadpool(handler, _turn(svc, form, None))
+            reply = await run_handler(
+                handler, _turn(svc, form, None), inline=svc.settings.is_sqlite
+            )
         except BadInput as error:
             return Response(str(error), status_code=400)
         except Exception as error:  # never a 5xx to Twilio; the lease sweep reconciles
