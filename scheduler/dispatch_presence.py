@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from callback.config import SupervisorConfig
 from callback.retry import DialOutcome
-from callback.store.presence import AgentStatus, EndedOffer, PresenceStore
+from callback.store.presence import AgentStatus, EndedOffer, Presence, PresenceStore
 from callback.types import AgentId, State
 
 TALKED = frozenset({DialOutcome.CONNECTED.value, State.COMPLETED.value})
@@ -64,15 +65,19 @@ def follow_calls(presence: PresenceStore, config: SupervisorConfig, now: datetim
     return freed
 
 
-def free_agents(presence: PresenceStore, config: SupervisorConfig) -> dict[str, list[AgentId]]:
+def moving(presence: Presence, now: datetime) -> bool:
+    """Whether `follow_calls` may move this agent on: busy, or a wrap-up that is over."""
+    if presence.status is AgentStatus.BUSY:
+        return True
+    wrapped = presence.until is not None and presence.until <= now
+    return presence.status is AgentStatus.WRAP_UP and wrapped
+
+
+def free_agents(everyone: Iterable[Presence], config: SupervisorConfig) -> dict[str, list[AgentId]]:
     """Available agents of the roster per queue they serve, longest idle first."""
     roster = {agent.id: agent.queues for agent in config.agents}
     idle = sorted(
-        (
-            p
-            for p in presence.everyone()
-            if p.status is AgentStatus.AVAILABLE and p.agent_id in roster
-        ),
+        (p for p in everyone if p.status is AgentStatus.AVAILABLE and p.agent_id in roster),
         key=lambda p: (p.since, p.agent_id),
     )
     by_queue: dict[str, list[AgentId]] = {}

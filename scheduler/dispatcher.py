@@ -2,9 +2,9 @@
 
 Every claim is committed before its call is placed, so a crash between the two leaves an
 open attempt under a lease, never an unrecorded call; the lease sweep resolves it by asking
-the carrier. The pass is synchronous (database and REST calls block): the ticker runs it on
-its thread pool and an agent's "available" runs it as a background task, both off the event
-loop.
+the carrier. Work is synchronous (database and REST calls block): the ticker runs a pass on
+its thread pool, and an agent's "available" runs a kick for that agent alone as a background
+task, both off the event loop.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from datetime import datetime, timedelta
 
 from callback.config import ConfigHolder, SupervisorConfig
 from callback.config.policy import DialMode
-from callback.dispatch import WINDOW, Budget, Eligibility, Snapshot, dial_budget, eligible
-from callback.request import CallbackRequest
+from callback.dispatch import Budget
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.presence import PresenceStore
@@ -27,7 +26,8 @@ from callback.store.records import Claim
 from callback.types import E164, AgentId, QueueName
 from ivr.links import Links
 from scheduler.dispatch_dial import Dialler, agent_endpoint, dial_for
-from scheduler.dispatch_presence import follow_calls, free_agents
+from scheduler.dispatch_presence import follow_calls, free_agents, moving
+from scheduler.dispatch_rules import by_priority, idle_budget, offer_for, queues_of
 from scheduler.twilio import Telephony, TelephonyError
 
 log = logging.getLogger("holdless.dispatch")
@@ -64,6 +64,8 @@ class Dispatcher:
     settling rules live with the status webhook)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _again: threading.Event = field(default_factory=threading.Event, repr=False)
+    _synced: frozenset[AgentId] = field(default=frozenset(), repr=False)
+    """The roster whose presence rows this process has made sure of."""
 
     @property
     def dialler(self) -> Dialler:
@@ -84,70 +86,81 @@ class Dispatcher:
         finally:
             self._lock.release()
 
+    def kick(self, agent: AgentId) -> None:
+        """Dispatch at once for an agent who just became available (never behind a pass)."""
+        try:
+            self.offer(agent, self.clock())
+        except Exception:
+            log.exception("dispatch for agent %s failed; the next tick tries again", agent)
+
+    def offer(self, agent: AgentId, now: datetime) -> QueuePass | None:
+        """Offer `agent` to their queues by priority until one claims; that queue's pass.
+
+        Only what this agent's dial needs is read: a pass running meanwhile is kept apart by
+        the database (the agent is taken once, a request claimed once, the budget read and
+        spent under the queue's lock), so the kick does not wait for it.
+        """
+        config = self.config.current
+        for queue in queues_of(config, agent):
+            offered = self.claims.offer(offer_for(config, queue, agent, now), now)
+            if offered.claim is not None:
+                sid = self._place(config, offered.claim, agent, now)
+                return QueuePass(queue, offered.budget, () if sid is None else (sid,))
+        return None
+
     def dispatch(self, now: datetime) -> list[QueuePass]:
         """Follow ended calls in presence, then claim and dial queue by queue, by priority."""
         config = self.config.current
-        self.presence.sync_roster([AgentId(agent.id) for agent in config.agents], now)
-        follow_calls(self.presence, config, now)
-        order = sorted(config.queues.items(), key=lambda item: (-item[1].priority, item[0]))
+        self._sync_roster(config, now)
+        idle = self._idle(config, now)
+        taken: set[AgentId] = set()
         passes = []
-        for name, _ in order:
-            # Read again per queue: an agent of several queues taken by one is busy now.
-            free = free_agents(self.presence, config).get(name, [])
-            passes.append(self._queue(config, QueueName(name), free, now))
+        for queue in by_priority(config):
+            # An agent of several queues taken by one is busy now.
+            free = [agent for agent in idle.get(queue, []) if agent not in taken]
+            passes.append(self._queue(config, queue, free, now, taken))
         return passes
 
+    def _sync_roster(self, config: SupervisorConfig, now: datetime) -> None:
+        roster = frozenset(AgentId(agent.id) for agent in config.agents)
+        # Rows are only ever added, so a roster synced once stays synced: this runs again
+        # only when the config's roster changes.
+        if not roster <= self._synced:
+            self.presence.sync_roster(sorted(roster), now)
+            self._synced = roster
+
+    def _idle(self, config: SupervisorConfig, now: datetime) -> dict[str, list[AgentId]]:
+        everyone = self.presence.everyone()
+        if any(moving(p, now) for p in everyone):
+            follow_calls(self.presence, config, now)
+            everyone = self.presence.everyone()
+        return free_agents(everyone, config)
+
     def _queue(
-        self, config: SupervisorConfig, queue: QueueName, free: list[AgentId], now: datetime
+        self,
+        config: SupervisorConfig,
+        queue: QueueName,
+        free: list[AgentId],
+        now: datetime,
+        taken: set[AgentId],
     ) -> QueuePass:
-        policy, schedule = config.callback_policy(queue), config.queues[queue].schedule()
-        budget = dial_budget(self._snapshot(queue, len(free), now), policy, schedule)
+        budget: Budget | None = None
         placed: list[str] = []
-        for agent in free[: budget.allowed]:
-            claim = self.claims.claim(
-                queue, agent, now, self._lease(config, queue), self._check(config, queue, now)
-            )
-            if claim is None:
+        for agent in free:
+            offered = self.claims.offer(offer_for(config, queue, agent, now), now)
+            budget = budget or offered.budget
+            if offered.budget.allowed < 1:
+                break
+            if offered.claim is None:
                 continue
-            sid = self._place(config, claim, agent, now)
+            taken.add(agent)
+            sid = self._place(config, offered.claim, agent, now)
             if sid is not None:
                 placed.append(sid)
-        return QueuePass(queue, budget, tuple(placed))
-
-    def _snapshot(self, queue: QueueName, free: int, now: datetime) -> Snapshot:
-        counts = self.store.counts(now).get(queue)
-        in_progress = 0 if counts is None else counts.dialing + counts.connected
-        return Snapshot(
-            now=now,
-            free_agents=free,
-            live_waiting=self.calls.on_hold(queue),
-            in_progress=in_progress,
-            recent_starts=self.claims.recent_starts(queue, now - WINDOW),
-        )
+        return QueuePass(queue, budget or idle_budget(config, queue, now), tuple(placed))
 
     def _lease(self, config: SupervisorConfig, queue: QueueName) -> timedelta:
         return config.callback_policy(queue).lease
-
-    def _check(
-        self, config: SupervisorConfig, queue: QueueName, now: datetime
-    ) -> Callable[[CallbackRequest, datetime], Eligibility]:
-        window = config.calling_window_policy()
-        queue_config = config.queues[queue]
-        schedule, zone = queue_config.schedule(), queue_config.zone
-        policy = config.callback_policy(queue)
-
-        def check(request: CallbackRequest, due: datetime) -> Eligibility:
-            return eligible(
-                request,
-                now,
-                window=window,
-                fallback_zone=zone,
-                schedule=schedule,
-                policy=policy,
-                due=due,
-            )
-
-        return check
 
     def _place(
         self, config: SupervisorConfig, claim: Claim, agent: AgentId, now: datetime

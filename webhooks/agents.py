@@ -101,8 +101,10 @@ async def _set(request: Request) -> JSONResponse:
     agent = authorise(svc.config.current, request.path_params["agent_id"], bearer(request))
     target = AgentStatus(await chosen_status(request))
     agent_id, now = AgentId(agent.id), svc.clock()
-    svc.presence.sync_roster([agent_id], now)
     current = svc.presence.get(agent_id)
+    if current is None:  # an agent new to the roster: give them their (offline) row first
+        svc.presence.sync_roster([agent_id], now)
+        current = svc.presence.get(agent_id)
     assert current is not None  # just synced
     if current.status in WORKING and target is AgentStatus.AVAILABLE:
         rule = f"the agent is {current.status.value}: available again when that ends"
@@ -112,7 +114,10 @@ async def _set(request: Request) -> JSONResponse:
         agent_id, current.status, target, now, cause
     ):
         raise ApiError(409, "status", "the presence changed meanwhile: try again")
-    kick = BackgroundTask(svc.dispatcher.run) if target is AgentStatus.AVAILABLE else None
+    # Only this agent's queues, at once: a tick's pass under way is not waited for.
+    kick = (
+        BackgroundTask(svc.dispatcher.kick, agent_id) if target is AgentStatus.AVAILABLE else None
+    )
     body = {"agent": agent.id, "status": target.value}
     return JSONResponse(body, background=kick)
 

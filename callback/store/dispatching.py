@@ -2,32 +2,48 @@
 
 A claim, the agent held busy for it, and the requests passed over on the way (postponed to
 when they may be dialled, or expired) are one short transaction: either the agent is held
-for exactly this dial attempt, or nothing happened.
+for exactly this dial attempt, or nothing happened. An offer reads the queue's budget in
+that same transaction, serialised per queue, so concurrent passes (a tick and an agent's
+kick, or two instances) never spend one free place, one reserved agent or one rate slot twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from callback.dispatch import Eligibility, Eligible, Expired, NotBefore
+from callback.dispatch import WINDOW, Budget, Eligibility, Eligible, Expired, NotBefore, Snapshot
 from callback.request import CallbackRequest
 from callback.store import commands, presence, queries
+from callback.store.calls import FINAL_RANK
 from callback.store.convert import Row, to_request
 from callback.store.engine import is_unique_violation, read_transaction, write_transaction
 from callback.store.records import Claim
-from callback.store.tables import ATTEMPT, REQUEST
+from callback.store.tables import (
+    ATTEMPT,
+    ON_CALL_STATES,
+    PHONE_CALL,
+    PRESENCE,
+    REQUEST,
+    state_in,
+)
 from callback.types import AgentId, QueueName, RequestId, State
 
 Check = Callable[[CallbackRequest, datetime], Eligibility]
 """Whether a request (with its stored due time) may be dialled now."""
+Rule = Callable[[Snapshot], Budget]
+"""A queue's dial budget rules, applied to the snapshot read in the claim's transaction."""
 
 SCAN_LIMIT = 20
 """Requests looked at in one claim; those passed over are postponed, so the next goes on."""
 _RETRIES = 3
+LOCK_WAIT_MS = 5000
+"""How long a claim waits on PostgreSQL for another claimer of the same queue."""
 
 _r = REQUEST.c
 _a = ATTEMPT.c
@@ -40,10 +56,120 @@ _UNCOUNT = update(REQUEST).where(_r.id == bindparam("row_id")).values(attempts=_
 _RECENT = select(_a.claimed_at).where(
     _a.queue == bindparam("queue"), _a.claimed_at > bindparam("since")
 )
+_c, _p = PHONE_CALL.c, PRESENCE.c
+_AVAILABLE = presence.AgentStatus.AVAILABLE.value
+_COUNTS = select(
+    select(func.count())
+    .where(_r.queue == bindparam("queue"), state_in(_r.state, ON_CALL_STATES))
+    .scalar_subquery()
+    .label("in_progress"),
+    # The same callers as `CallStore.on_hold`: their call is on hold and has not ended.
+    select(func.count())
+    .where(_c.queue == bindparam("queue"), _c.hold_since.is_not(None), _c.status_rank < FINAL_RANK)
+    .scalar_subquery()
+    .label("on_hold"),
+    select(func.count())
+    .where(_p.status == _AVAILABLE, _p.agent_id.in_(bindparam("team", expanding=True)))
+    .scalar_subquery()
+    .label("free"),
+    select(func.count())
+    .where(_p.status == _AVAILABLE, _p.agent_id == bindparam("agent"))
+    .scalar_subquery()
+    .label("agent_free"),
+).subquery("counts")
+# The counts and the last minute's dial starts in one round trip: one row of counts per start,
+# or one row with no start (the outer join).
+_SNAPSHOT = select(_COUNTS, _a.claimed_at).select_from(
+    _COUNTS.outerjoin(
+        ATTEMPT, and_(_a.queue == bindparam("queue"), _a.claimed_at > bindparam("since"))
+    )
+)
 
 
 class _AgentTaken(Exception):
     """The agent was moved by someone else: roll the claim back."""
+
+
+class _Refused(Exception):
+    """The offered agent was taken meanwhile: roll back, reporting the budget read."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__(budget.limited_by.value)
+        self.budget = budget
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """One free agent offered to one queue's line, with the rules the claim must keep."""
+
+    queue: QueueName
+    agent: AgentId
+    team: tuple[AgentId, ...]
+    """The roster's agents serving the queue: the available ones make its free agents."""
+    lease: timedelta
+    check: Check
+    budget: Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """What an offer came to: the queue's budget just before it, and the claim if one was made."""
+
+    budget: Budget
+    claim: Claim | None
+
+
+def queue_lock_key(queue: QueueName) -> int:
+    """The PostgreSQL advisory lock key that claimers of `queue` serialise on."""
+    digest = hashlib.blake2b(f"holdless.dispatch:{queue}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _serialise(connection: Connection, queue: QueueName) -> None:
+    # SQLite writers are one at a time already; PostgreSQL's claimers of one queue queue here
+    # for the rest of the transaction, and the budget read next sees every earlier claim.
+    if connection.dialect.name != "postgresql":
+        return
+    key = queue_lock_key(queue)
+    if connection.execute(select(func.pg_try_advisory_xact_lock(key))).scalar_one():
+        return
+    # Another claimer of this queue is mid-transaction: wait for it, but not for ever behind
+    # one that stalled (the error ends this pass; the next tick tries again).
+    connection.execute(text(f"SET LOCAL lock_timeout = {LOCK_WAIT_MS}"))
+    connection.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def _snapshot(connection: Connection, offer: Offer, now: datetime) -> tuple[Snapshot, bool]:
+    parameters = {
+        "queue": offer.queue,
+        "team": list(offer.team),
+        "agent": offer.agent,
+        "since": now - WINDOW,
+    }
+    rows = connection.execute(_SNAPSHOT, parameters).mappings().all()
+    counts = rows[0]
+    snapshot = Snapshot(
+        now=now,
+        free_agents=counts["free"],
+        live_waiting=counts["on_hold"],
+        in_progress=counts["in_progress"],
+        recent_starts=tuple(row["claimed_at"] for row in rows if row["claimed_at"] is not None),
+    )
+    return snapshot, counts["agent_free"] > 0
+
+
+def offer_agent(connection: Connection, offer: Offer, now: datetime) -> Offered:
+    """Claim for `offer.agent` if the queue's budget, read here, allows one more dial now."""
+    _serialise(connection, offer.queue)
+    snapshot, agent_free = _snapshot(connection, offer, now)
+    budget = offer.budget(snapshot)
+    if budget.allowed < 1 or not agent_free:
+        return Offered(budget, None)
+    try:
+        claim = claim_eligible(connection, offer.queue, offer.agent, now, offer.lease, offer.check)
+    except _AgentTaken:
+        raise _Refused(budget) from None
+    return Offered(budget, claim)
 
 
 def _postpone(connection: Connection, row: Row, at: datetime, now: datetime) -> None:
@@ -117,6 +243,24 @@ class DispatchStore:
                 if not is_unique_violation(error) or attempt == _RETRIES - 1:
                     raise
         return None
+
+    def offer(self, offer: Offer, now: datetime) -> Offered:
+        """Claim the first eligible due request of the queue for the agent, within the budget.
+
+        No claim when the budget allows none, the agent is not available (or stopped being
+        so meanwhile: then nothing changed), or no request may be dialled now.
+        """
+        for attempt in range(_RETRIES):
+            try:
+                with write_transaction(self._engine) as connection:
+                    return offer_agent(connection, offer, now)
+            except _Refused as refused:
+                return Offered(refused.budget, None)
+            except IntegrityError as error:
+                # Another instance dialled the same number first: look again, past it.
+                if not is_unique_violation(error) or attempt == _RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable: the last retry raises")
 
     def recent_starts(self, queue: QueueName, since: datetime) -> tuple[datetime, ...]:
         """When the queue's dial attempts after `since` were claimed."""
