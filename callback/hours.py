@@ -88,6 +88,16 @@ def _frozen_week(
     return MappingProxyType(week)
 
 
+def _whole_day(hours: tuple[Interval, ...]) -> bool:
+    """True when `hours` (sorted, not overlapping) run from 00:00 to 24:00 without a break."""
+    reach = timedelta(0)
+    for interval in hours:
+        if interval.start_offset != reach:
+            return False
+        reach = interval.end_offset
+    return reach == _DAY
+
+
 def _frozen_closures(closures: Mapping[date, Closure]) -> Mapping[date, Closure]:
     for day, closure in closures.items():
         if closure.day != day:
@@ -153,10 +163,15 @@ class Schedule:
     tz: ZoneInfo
     weekly: Mapping[int, tuple[Interval, ...]] = field(hash=False)
     closures: Mapping[date, Closure] = field(default_factory=dict, hash=False)
+    _round_the_clock: bool = field(init=False, repr=False, compare=False)
+    _closure_days: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weekly", _frozen_week(self.weekly))
         object.__setattr__(self, "closures", _frozen_closures(self.closures))
+        every_day = all(_whole_day(self.weekly.get(weekday, ())) for weekday in range(7))
+        object.__setattr__(self, "_round_the_clock", every_day)
+        object.__setattr__(self, "_closure_days", tuple(self.closures))
 
     def closure_on(self, day: date) -> Closure | None:
         """The closure or special day filed for the local date `day`, if any."""
@@ -232,11 +247,36 @@ class Schedule:
         """Opening intervals as UTC periods from the local date `day` on, up to `until`."""
         last_day = until.astimezone(self.tz).date()
         while day <= last_day:
-            for interval in self.hours_on(day):
-                begin = wall_to_utc(day, interval.start_offset, self.tz)
+            run_end = self._open_run_end(day, last_day)
+            periods = self._day_periods(day) if run_end is None else self._run(day, run_end)
+            for begin, end in periods:
                 if begin >= until:
                     return
-                end = wall_to_utc(day, interval.end_offset, self.tz)
                 if begin < end:
                     yield begin, end
-            day += _DAY
+            day = run_end or day + _DAY
+
+    def _day_periods(self, day: date) -> Iterator[Period]:
+        """The opening intervals of the local date `day` as UTC periods."""
+        for interval in self.hours_on(day):
+            begin = wall_to_utc(day, interval.start_offset, self.tz)
+            yield begin, wall_to_utc(day, interval.end_offset, self.tz)
+
+    def _run(self, first: date, after: date) -> Iterator[Period]:
+        """One period from local midnight of `first` to local midnight of `after`."""
+        yield wall_to_utc(first, timedelta(0), self.tz), wall_to_utc(after, timedelta(0), self.tz)
+
+    def _open_run_end(self, day: date, last_day: date) -> date | None:
+        """The day after a run of whole open days from `day` (capped past `last_day`), or None.
+
+        Only a queue open around the clock every weekday has such runs: between two closures
+        its days touch at each midnight, so walking them one by one (a year of them, for a
+        horizon of a year) would only rebuild the same single period.
+        """
+        if not self._round_the_clock or day in self.closures:
+            return None
+        following = bisect.bisect_right(self._closure_days, day)
+        stop = last_day + _DAY
+        if following < len(self._closure_days):
+            stop = min(stop, self._closure_days[following])
+        return stop

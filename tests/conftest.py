@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine
 
 from callback.store import QueueStore, make_engine, upgrade
 from tests.postgres import Cluster, create_database, drop_database, start_cluster, stop_cluster
+
+# The suite is a gate: the same examples on every run, so a red build always means a change
+# broke something. `HYPOTHESIS_PROFILE=explore pytest` searches afresh for counterexamples.
+settings.register_profile("gate", derandomize=True)
+settings.register_profile("explore", max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "gate"))
 
 TEMPLATE_DATABASE = "holdless_template"
 BACKENDS = ("sqlite", pytest.param("postgres", marks=pytest.mark.postgres))

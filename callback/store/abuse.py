@@ -2,16 +2,32 @@
 sees the same counts, and the tally of refusals by reason.
 
 `admit` checks every window and records the request under each key in one transaction,
-so two instances cannot both let the last allowed request through.
+so two instances cannot both let the last allowed request through. `admission` opens that
+transaction for a caller that has more to read before deciding (the number's other requests,
+the breaker's counts), so a request's limits cost one transaction, not one each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Engine,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from callback.store.engine import read_transaction, write_transaction
@@ -22,6 +38,7 @@ _e = ABUSE_EVENT.c
 _f = ABUSE_REFUSAL.c
 # Arbitrary but fixed: PostgreSQL instances admitting at once take turns on this lock.
 _PG_ADMIT_LOCK = 7_246_108_004
+_INSTANT = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +77,18 @@ class AbuseStore:
 
     def admit(self, windows: Sequence[Window], now: datetime) -> Exceeded | None:
         """The first full window, or None after counting the request in every window."""
+        with self.admission() as admission:
+            return admission.admit(windows, now)
+
+    @contextmanager
+    def admission(self) -> Iterator[Admission]:
+        """One write transaction, taken in turn with every other admission, to admit in."""
         with write_transaction(self._engine) as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_ADMIT_LOCK}
                 )
-            for window in windows:
-                exceeded = _exceeded(connection, window, now)
-                if exceeded is not None:
-                    return exceeded
-            rows = [{"kind": w.kind, "key": w.key, "at": now} for w in windows]
-            if rows:
-                connection.execute(insert(ABUSE_EVENT), rows)
-            return None
+            yield Admission(connection)
 
     def count(self, kind: str, key: str, since: datetime, until: datetime) -> int:
         """Requests counted under `kind`/`key` in `[since, until)`."""
@@ -81,14 +97,8 @@ class AbuseStore:
 
     def active_elsewhere(self, number: E164, queue: QueueName) -> int:
         """Unfinished requests for `number` in queues other than `queue`."""
-        r = REQUEST.c
-        query = (
-            select(func.count())
-            .select_from(REQUEST)
-            .where(r.number == number, r.queue != queue, state_in(r.state, ACTIVE_STATES))
-        )
         with read_transaction(self._engine) as connection:
-            return int(connection.execute(query).scalar_one())
+            return _active_elsewhere(connection, number, queue)
 
     def refused(self, reason: str, now: datetime) -> None:
         """Count one refusal for `reason`."""
@@ -117,27 +127,96 @@ class AbuseStore:
             return connection.execute(delete(ABUSE_EVENT).where(_e.at < before)).rowcount
 
 
-def _count(connection: Connection, kind: str, key: str, since: datetime, until: datetime) -> int:
-    query = (
-        select(func.count())
-        .select_from(ABUSE_EVENT)
-        .where(_e.kind == kind, _e.key == key, _e.at >= since, _e.at < until)
-    )
-    return int(connection.execute(query).scalar_one())
+class Admission:
+    """The reads and the count of one admission, all in its transaction (see `admission`)."""
 
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
 
-def _exceeded(connection: Connection, window: Window, now: datetime) -> Exceeded | None:
-    since = now - window.length
-    counted = _count(connection, window.kind, window.key, since, now + timedelta(microseconds=1))
-    if counted < window.limit:
+    def count(self, kind: str, key: str, since: datetime, until: datetime) -> int:
+        """Requests counted under `kind`/`key` in `[since, until)`."""
+        return _count(self._connection, kind, key, since, until)
+
+    def active_elsewhere(self, number: E164, queue: QueueName) -> int:
+        """Unfinished requests for `number` in queues other than `queue`."""
+        return _active_elsewhere(self._connection, number, queue)
+
+    def admit(self, windows: Sequence[Window], now: datetime) -> Exceeded | None:
+        """The first full window, or None after counting the request in every window."""
+        if not windows:
+            return None
+        counts = _window_counts(self._connection, windows, now)
+        for window, counted in zip(windows, counts, strict=True):
+            if counted >= window.limit:
+                return _exceeded(self._connection, window, counted, now)
+        rows = [{"kind": w.kind, "key": w.key, "at": now} for w in windows]
+        self._connection.execute(insert(ABUSE_EVENT), rows)
         return None
+
+
+def _count(connection: Connection, kind: str, key: str, since: datetime, until: datetime) -> int:
+    values = {"kind0": kind, "key0": key, "since0": since, "until": until}
+    return int(connection.execute(_COUNTS[0], values).one().counted)
+
+
+def _window_counts(connection: Connection, windows: Sequence[Window], now: datetime) -> list[int]:
+    """Requests counted in each window up to and including `now`, in one statement."""
+    values: dict[str, object] = {"until": now + _INSTANT}
+    for n, w in enumerate(windows):
+        values |= {f"kind{n}": w.kind, f"key{n}": w.key, f"since{n}": now - w.length}
+    query = _COUNTS[len(windows) - 1] if len(windows) <= len(_COUNTS) else _counts(len(windows))
+    counts = {n: counted for n, counted in connection.execute(query, values)}
+    return [int(counts[n]) for n in range(len(windows))]
+
+
+def _active_elsewhere(connection: Connection, number: E164, queue: QueueName) -> int:
+    values = {"number": number, "queue": queue}
+    return int(connection.execute(_ACTIVE_ELSEWHERE, values).scalar_one())
+
+
+def _exceeded(connection: Connection, window: Window, counted: int, now: datetime) -> Exceeded:
     # One request must leave the window for each one over the limit, plus this one.
     query = (
         select(_e.at)
-        .where(_e.kind == window.kind, _e.key == window.key, _e.at >= since)
+        .where(_e.kind == window.kind, _e.key == window.key, _e.at >= now - window.length)
         .order_by(_e.at)
         .offset(counted - window.limit)
         .limit(1)
     )
     oldest = connection.execute(query).scalar_one()
     return Exceeded(window, max(oldest + window.length - now, timedelta(seconds=1)))
+
+
+def _count_in(n: int) -> Select[int, int]:
+    """Requests under the n-th window's kind and key since its start: one index range."""
+    return (
+        select(literal(n).label("n"), func.count().label("counted"))
+        .select_from(ABUSE_EVENT)
+        .where(
+            _e.kind == bindparam(f"kind{n}"),
+            _e.key == bindparam(f"key{n}"),
+            _e.at >= bindparam(f"since{n}"),
+            _e.at < bindparam("until"),
+        )
+    )
+
+
+def _counts(windows: int) -> Select[int, int] | CompoundSelect[int, int]:
+    """The count of each of `windows` windows, numbered so that the rows' order is free."""
+    if windows == 1:
+        return _count_in(0)
+    return union_all(*(_count_in(n) for n in range(windows)))
+
+
+# Built once: putting a statement together costs more than SQLite takes to run it.
+_COUNTS = tuple(_counts(windows) for windows in range(1, 7))
+_r = REQUEST.c
+_ACTIVE_ELSEWHERE = (
+    select(func.count())
+    .select_from(REQUEST)
+    .where(
+        _r.number == bindparam("number"),
+        _r.queue != bindparam("queue"),
+        state_in(_r.state, ACTIVE_STATES),
+    )
+)

@@ -139,8 +139,16 @@ def test_a_number_anywhere_in_text_loses_all_but_five_digits(
     assert len(re.findall(r"\d", masked)) <= 5
 
 
+# A "+" right before a national number makes it read as international (its first digits
+# become a country code that the mask keeps): that case belongs to the test above.
+unsigned_words = st.text(
+    st.characters(exclude_categories=("Nd", "No", "Cs"), exclude_characters="+\uff0b"),
+    max_size=20,
+)
+
+
 @given(
-    before=words,
+    before=unsigned_words,
     number=st.sampled_from(examples(PhoneNumberFormat.NATIONAL)),
     after=words,
 )

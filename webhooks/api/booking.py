@@ -16,19 +16,21 @@ from starlette.responses import JSONResponse, Response
 
 from callback.config import SupervisorConfig
 from callback.dispatch.opening import Gate, gate
+from callback.estimate import Estimate
 from callback.merge import Incoming
 from callback.numbers import AcceptedNumber, RefusedNumber, check_number
 from callback.privacy import mask_number
 from callback.request import CallbackRequest, ContextEntry, Slot
+from callback.store.abuse import AbuseStore, Admission
 from callback.types import QueueName
 from ivr.capture import refusal_key
 from webhooks.api.auth import SITE_KEY, Client, Signed, Verifier, sha256_hex, site_client
 from webhooks.api.errors import ApiProblem, Code
 from webhooks.api.limits import breaker_open, paused, refused, windows
-from webhooks.api.schemas import CallbackIn, CallbackOut
+from webhooks.api.schemas import CallbackIn, CallbackOut, StatusOut
 from webhooks.api.state import ApiState
-from webhooks.api.view import next_slots, promise, status_out
-from webhooks.twilio.outlook import free_slots
+from webhooks.api.view import next_slots, status_of
+from webhooks.twilio.outlook import free_slots, record_promise
 from webhooks.twilio.turn import Turn
 
 log = logging.getLogger("holdless.api")
@@ -45,6 +47,24 @@ class Ask:
     number: AcceptedNumber
     language: str
     ip: str
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """A stored (or merged) request, and the estimate its promise was made from, if any."""
+
+    request: CallbackRequest
+    merged: bool
+    estimate: Estimate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a booking answers: the request's status, its new private token, merged or not."""
+
+    status: StatusOut
+    token: str
+    merged: bool
 
 
 async def authenticated(request: Request, turn: Turn, api: ApiState, raw: bytes) -> Client:
@@ -92,13 +112,21 @@ def _number(config: SupervisorConfig, queue: QueueName, raw: str, language: str)
     return checked
 
 
+def admit_and_book(turn: Turn, api: ApiState, ask: Ask) -> Outcome:
+    """Admit `ask`, store it and make its answer: the whole of a booking, in one thread."""
+    return outcome(turn, api, book(turn, ask, admit(turn, api, ask)))
+
+
 def admit(turn: Turn, api: ApiState, ask: Ask) -> Slot | None:
     """The slot asked for, once every limit has let the request through (and counted it)."""
-    slot = available(turn, api, ask)
+    slot = _slot(turn, ask)
     abuse = turn.config.abuse
-    if ask.client.is_web and breaker_open(abuse, api.abuse, turn.now):
-        raise paused(abuse)
-    exceeded = api.abuse.admit(windows(abuse, ask.client, ask.number, ask.ip), turn.now)
+    # Every limit in one transaction: the number's other requests, the breaker, the windows.
+    with api.abuse.admission() as admission:
+        _number_free(turn, admission, ask)
+        if ask.client.is_web and breaker_open(abuse, admission, turn.now):
+            raise paused(abuse)
+        exceeded = admission.admit(windows(abuse, ask.client, ask.number, ask.ip), turn.now)
     if exceeded is not None:
         raise refused(exceeded)
     return slot
@@ -107,37 +135,47 @@ def admit(turn: Turn, api: ApiState, ask: Ask) -> Slot | None:
 def available(turn: Turn, api: ApiState, ask: Ask) -> Slot | None:
     """The slot asked for (None: as soon as possible), if it and the number are free now."""
     slot = _slot(turn, ask)
-    if (
-        api.abuse.active_elsewhere(ask.number.e164, ask.queue)
-        >= turn.config.abuse.per_number_active
-    ):
-        message = "this number already has a callback waiting"
-        raise ApiProblem(409, Code.ALREADY_REQUESTED, "phone", message, reason="number_active")
+    _number_free(turn, api.abuse, ask)
     return slot
 
 
-def book(turn: Turn, ask: Ask, slot: Slot | None) -> tuple[CallbackRequest, bool]:
-    """Store the request (or merge it into the number's pending one); True when merged."""
-    enqueued = turn.svc.store.enqueue(
-        ask.queue, ask.number.e164, _incoming(turn, ask, slot), turn.now
-    )
-    stored = promise(turn, enqueued.request) if slot is None else enqueued.request
+def _number_free(turn: Turn, counts: AbuseStore | Admission, ask: Ask) -> None:
+    if counts.active_elsewhere(ask.number.e164, ask.queue) >= turn.config.abuse.per_number_active:
+        message = "this number already has a callback waiting"
+        raise ApiProblem(409, Code.ALREADY_REQUESTED, "phone", message, reason="number_active")
+
+
+def book(turn: Turn, ask: Ask, slot: Slot | None) -> Booked:
+    """Store the request (or merge it into the number's pending one), with its promise."""
+    store = turn.svc.store
+    enqueued = store.enqueue(ask.queue, ask.number.e164, _incoming(turn, ask, slot), turn.now)
+    stored, estimate = enqueued.request, None
+    if slot is None:
+        estimate = record_promise(turn, stored)
+        if estimate is not None:
+            stored = store.get(stored.id) or stored
     log.info(
         "web callback %s for %s via %s", stored.id, mask_number(ask.number.e164), ask.client.id
     )
-    return stored, enqueued.merged is not None
+    return Booked(stored, enqueued.merged is not None, estimate)
 
 
-async def booked(
-    request: Request, turn: Turn, api: ApiState, stored: CallbackRequest, merged: bool
-) -> Response:
-    """201 (200 when merged) with the request's place, promise and a new private status link."""
+def outcome(turn: Turn, api: ApiState, booked: Booked) -> Outcome:
+    """A new private status token for the booked request, and its status now."""
     token = secrets.token_urlsafe(32)
-    await run_in_threadpool(api.tokens.add, sha256_hex(token.encode()), stored.id, turn.now)
-    status = await run_in_threadpool(status_out, turn, stored)
-    url = str(request.url_for("callback_status", token=token))
-    out = CallbackOut(**status.model_dump(), status_url=url, merged=merged)
-    return JSONResponse(out.model_dump(mode="json"), status_code=200 if merged else 201)
+    request = booked.request
+    api.tokens.add(sha256_hex(token.encode()), request.id, turn.now)
+    position = turn.svc.store.position(request.id, turn.now)
+    # The promise's own estimate: the same inputs a second forecast would read a moment later.
+    estimate = booked.estimate if position is not None else None
+    return Outcome(status_of(turn, request, position, estimate), token, booked.merged)
+
+
+def created(request: Request, done: Outcome) -> Response:
+    """201 (200 when merged) with the request's place, promise and its private status link."""
+    url = str(request.url_for("callback_status", token=done.token))
+    out = CallbackOut(**done.status.model_dump(), status_url=url, merged=done.merged)
+    return JSONResponse(out.model_dump(mode="json"), status_code=200 if done.merged else 201)
 
 
 def _slot(turn: Turn, ask: Ask) -> Slot | None:

@@ -12,11 +12,11 @@ from callback.store.records import StateConflict
 from callback.types import PENDING_STATES, State
 from webhooks.api.auth import sha256_hex
 from webhooks.api.body import callback_in, capped_body, json_object
-from webhooks.api.booking import admit, ask_for, authenticated, book, booked, client_ip
+from webhooks.api.booking import admit_and_book, ask_for, authenticated, client_ip, created
 from webhooks.api.captcha import verifier_for
 from webhooks.api.cors import answer, with_cors
 from webhooks.api.errors import ApiProblem, Code
-from webhooks.api.limits import bot_check
+from webhooks.api.limits import bot_check, tally
 from webhooks.api.schemas import CallbackIn
 from webhooks.api.state import ApiState, api_state
 from webhooks.api.verify import hold
@@ -34,7 +34,7 @@ async def create_callback(request: Request) -> Response:
             request, await _create(request, api, Turn(svc, svc.config.current, now, {}))
         )
     except ApiProblem as problem:
-        await run_in_threadpool(api.abuse.refused, problem.tally, now)
+        await run_in_threadpool(tally, api.abuse, problem, now)
         return answer(request, problem)
 
 
@@ -52,9 +52,7 @@ async def _create(request: Request, api: ApiState, turn: Turn) -> Response:
     ask = ask_for(turn, client, body, ip)
     if abuse.verifies(client.channel):
         return await hold(turn, api, ask)
-    slot = await run_in_threadpool(admit, turn, api, ask)
-    stored, merged = await run_in_threadpool(book, turn, ask, slot)
-    return await booked(request, turn, api, stored, merged)
+    return created(request, await run_in_threadpool(admit_and_book, turn, api, ask))
 
 
 async def _captcha(config: SupervisorConfig, api: ApiState, body: CallbackIn, ip: str) -> None:

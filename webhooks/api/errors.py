@@ -10,6 +10,9 @@ from starlette.responses import JSONResponse
 
 from webhooks.api.schemas import ErrorBody, ErrorDetail, SlotOut
 
+RETRY_UNAVAILABLE = timedelta(seconds=5)
+"""How long a client is asked to wait after a database error: locks and failovers are short."""
+
 
 class Code(StrEnum):
     """Every error code the API answers with; clients may rely on these."""
@@ -35,6 +38,7 @@ class Code(StrEnum):
     VERIFICATION_CODE_WRONG = "verification_code_wrong"
     VERIFICATION_EXPIRED = "verification_expired"
     VERIFICATION_LOCKED = "verification_locked"
+    UNAVAILABLE = "unavailable"
 
 
 class ApiProblem(Exception):
@@ -82,3 +86,9 @@ class ApiProblem(Exception):
         )
         body = ErrorBody(error=detail).model_dump(mode="json", exclude_none=True)
         return JSONResponse(body, status_code=self.status, headers=extra)
+
+
+def unavailable() -> ApiProblem:
+    """The 503 answer when the database failed: nothing was decided, the client may retry."""
+    message = "the service cannot reach its database just now; please try again shortly"
+    return ApiProblem(503, Code.UNAVAILABLE, None, message, retry_after=RETRY_UNAVAILABLE)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from callback.config.abuse import AbuseConfig
 from callback.numbers import AcceptedNumber
@@ -10,6 +14,8 @@ from callback.store.abuse import AbuseStore, Exceeded, Window
 from webhooks.api.auth import Client
 from webhooks.api.errors import ApiProblem, Code
 from webhooks.api.schemas import CallbackIn
+
+log = logging.getLogger("holdless.api")
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -48,7 +54,15 @@ def refused(exceeded: Exceeded) -> ApiProblem:
     )
 
 
-def breaker_open(config: AbuseConfig, store: AbuseStore, now: datetime) -> bool:
+class Counts(Protocol):
+    """Where the breaker reads counted requests: the store, or an admission in progress."""
+
+    def count(self, kind: str, key: str, since: datetime, until: datetime) -> int:
+        """Requests counted under `kind`/`key` in `[since, until)`."""
+        ...
+
+
+def breaker_open(config: AbuseConfig, store: Counts, now: datetime) -> bool:
     """True when web volume over the breaker window is far above its usual level."""
     breaker = config.breaker
     # Up to and including `now`: requests of this very instant count too.
@@ -80,3 +94,12 @@ def bot_check(config: AbuseConfig, body: CallbackIn, honeypot: object) -> None:
     if minimum and (body.fill_ms is None or body.fill_ms < minimum):
         message = "the form was sent too quickly; please check it and send it again"
         raise ApiProblem(400, Code.BOT_SUSPECTED, "fill_ms", message, reason="too_fast")
+
+
+def tally(store: AbuseStore, problem: ApiProblem, now: datetime) -> None:
+    """Count a refusal by its reason; the refusal is answered even when this cannot be saved."""
+    try:
+        store.refused(problem.tally, now)
+    except SQLAlchemyError as error:
+        # The tally is a statistic for the supervisor; the client's answer must not change.
+        log.warning("refusal %s not counted: %s", problem.tally, error)

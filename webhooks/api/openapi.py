@@ -30,6 +30,8 @@ class Operation:
     parameters: tuple[dict[str, Any], ...] = ()
     security: tuple[str, ...] = ()
     errors: tuple[int, ...] = field(default=(404,))
+    database: bool = True
+    """Reads or writes the database, so it may answer 503 `unavailable` (see `DatabaseGuard`)."""
 
 
 def _in_path(name: str) -> dict[str, Any]:
@@ -99,6 +101,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: WidgetStyleOut},
         security=("siteKey",),
         errors=(401, 403),
+        database=False,
     ),
     Operation(
         "/abuse",
@@ -143,7 +146,7 @@ def _operation(operation: Operation) -> dict[str, Any]:
         str(status): {"description": model.__doc__ or "", "content": _content(model)}
         for status, model in operation.answers.items()
     }
-    for status in operation.errors:
+    for status in (*operation.errors, *([503] if operation.database else [])):
         responses[str(status)] = {"description": "an error", "content": _content(schemas.ErrorBody)}
     found: dict[str, Any] = {"summary": operation.summary, "responses": responses}
     if operation.parameters:

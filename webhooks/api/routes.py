@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 
 from webhooks.api.callbacks import callback_status, cancel_callback, create_callback
 from webhooks.api.cors import preflight
+from webhooks.api.guard import DatabaseGuard
 from webhooks.api.openapi import PREFIX, openapi
 from webhooks.api.queues import abuse_view, queue_estimate, queue_slots
 from webhooks.api.verify import verify_callback
@@ -26,4 +28,4 @@ def api_routes() -> list[BaseRoute]:
         Route("/abuse", abuse_view, methods=["GET"]),
         Route("/{path:path}", preflight, methods=["OPTIONS"]),
     ]
-    return [Mount(PREFIX, routes=routes)]
+    return [Mount(PREFIX, routes=routes, middleware=[Middleware(DatabaseGuard)])]

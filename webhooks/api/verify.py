@@ -22,22 +22,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from callback.privacy import mask_number
-from callback.request import CallbackRequest
 from callback.store.verification import Checked, Guess, Pending, Verdict, VerificationStore
 from webhooks.api.auth import Client, sha256_hex
 from webhooks.api.body import capped_body, json_object
 from webhooks.api.booking import (
     Ask,
+    Outcome,
     admit,
     ask_for,
     authenticated,
     available,
     book,
-    booked,
     client_ip,
+    created,
+    outcome,
 )
 from webhooks.api.cors import answer, with_cors
 from webhooks.api.errors import ApiProblem, Code
+from webhooks.api.limits import tally
 from webhooks.api.schemas import CODE_LENGTH, CallbackIn, VerificationOut, VerifyIn
 from webhooks.api.state import ApiState, api_state
 from webhooks.services import services
@@ -66,12 +68,12 @@ def verifications(turn: Turn) -> VerificationStore:
 
 async def hold(turn: Turn, api: ApiState, ask: Ask) -> Response:
     """Admit `ask` (limits counted), keep it and text the code to its number: 202."""
-    await run_in_threadpool(admit, turn, api, ask)
-    out = await run_in_threadpool(_hold, turn, verifications(turn), ask)
+    out = await run_in_threadpool(_hold, turn, api, ask)
     return JSONResponse(out.model_dump(mode="json"), status_code=202)
 
 
-def _hold(turn: Turn, store: VerificationStore, ask: Ask) -> VerificationOut:
+def _hold(turn: Turn, api: ApiState, ask: Ask) -> VerificationOut:
+    admit(turn, api, ask)
     verification_id, code = secrets.token_urlsafe(32), new_code()
     ttl = turn.config.abuse.verification_ttl
     pending = Pending(
@@ -84,7 +86,7 @@ def _hold(turn: Turn, store: VerificationStore, ask: Ask) -> VerificationOut:
         created_at=turn.now,
         expires_at=turn.now + ttl,
     )
-    store.replace(pending)
+    verifications(turn).replace(pending)
     text = turn.config.catalogue.render(
         ask.language,
         SMS_PROMPT,
@@ -110,7 +112,7 @@ async def verify_callback(request: Request) -> Response:
     try:
         return with_cors(request, await _verify(request, turn, api))
     except ApiProblem as problem:
-        await run_in_threadpool(api.abuse.refused, problem.tally, now)
+        await run_in_threadpool(tally, api.abuse, problem, now)
         return answer(request, problem)
 
 
@@ -126,16 +128,14 @@ async def _verify(request: Request, turn: Turn, api: ApiState) -> Response:
     )
     checked = await run_in_threadpool(verifications(turn).check, guess, turn.now)
     held = confirmed(checked)
-    stored, merged = await run_in_threadpool(_book, turn, api, client, held, client_ip(request))
-    return await booked(request, turn, api, stored, merged)
+    done = await run_in_threadpool(_book, turn, api, client, held, client_ip(request))
+    return created(request, done)
 
 
-def _book(
-    turn: Turn, api: ApiState, client: Client, held: Pending, ip: str
-) -> tuple[CallbackRequest, bool]:
+def _book(turn: Turn, api: ApiState, client: Client, held: Pending, ip: str) -> Outcome:
     # Checked again against the config and the queue of now; the limits counted it already.
     ask = ask_for(turn, client, CallbackIn.model_validate_json(held.submission), ip)
-    return book(turn, ask, available(turn, api, ask))
+    return outcome(turn, api, book(turn, ask, available(turn, api, ask)))
 
 
 def confirmed(checked: Checked) -> Pending:

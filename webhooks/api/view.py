@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from callback.estimate import Estimate
+from callback.ordering import Position
 from callback.request import CallbackRequest, Promise, Slot
 from callback.types import QueueName
 from webhooks.api.schemas import EstimateOut, PromiseOut, SlotOut, StatusOut
-from webhooks.twilio.outlook import free_slots, live_forecast, record_promise, slot_capacity
+from webhooks.twilio.outlook import free_slots, live_forecast, slot_capacity
 from webhooks.twilio.turn import Turn
 
 NEXT_SLOTS = 4
@@ -51,19 +52,19 @@ def next_slots(turn: Turn, queue: QueueName) -> list[SlotOut]:
     return [slot_out(turn, queue, slot) for slot in free_slots(turn, queue, NEXT_SLOTS)]
 
 
-def promise(turn: Turn, request: CallbackRequest) -> CallbackRequest:
-    """Record the promise of a request in line (see `record_promise`), return it updated."""
-    if record_promise(turn, request) is None:
-        return request
-    return turn.svc.store.get(request.id) or request
-
-
 def status_out(turn: Turn, request: CallbackRequest) -> StatusOut:
     """Where the request stands now: state, place in line, current estimate, promise, slot."""
     position = turn.svc.store.position(request.id, turn.now)
     estimate = None
     if position is not None:
         estimate = live_forecast(turn, request.queue, position.ahead).estimate
+    return status_of(turn, request, position, estimate)
+
+
+def status_of(
+    turn: Turn, request: CallbackRequest, position: Position | None, estimate: Estimate | None
+) -> StatusOut:
+    """The status body of `request` at `position` (None: not in line) with `estimate`."""
     slot = request.slot
     return StatusOut(
         id=request.id,
