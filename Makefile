@@ -38,5 +38,9 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# Fault injection: real instances, a stand-in Twilio, kills and crashes (README, "Fault injection").
+chaos: $(STAMP)
+	$(BIN)/python -m chaos
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,188 @@
+"""The stand-in for Twilio's REST API on 127.0.0.1: slow, failing, and the ground truth.
+
+Each instance's `HOLDLESS_TWILIO_API_URL` is `<stand-in>/i/<instance>`, so every request
+says which instance sent it. Requests that get through the faults are answered by the
+simulated carrier's `SimulatedTwilioHttp`, and the calls it creates are played against the
+app's webhooks (behind the balancer) with signed requests: answered, "1" pressed, an agent
+bridged, status callbacks to the end. Every call created is recorded in `placed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import random
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from chaos.config import Credentials
+from chaos.faults import Draw, Faults, Outcome, draw
+from scheduler.carrier import Account, Agent, AppUrls, Carrier, Directory, Person, RealClock
+from scheduler.carrier.context import Timing
+from scheduler.carrier.resources import error_json
+from scheduler.twilio.transport import TWILIO_API_URL
+
+log = logging.getLogger("chaos.standin")
+
+FAST = Timing(
+    seconds_per_word=0.01,
+    play_seconds=0.2,
+    key_seconds=0.1,
+    amd_seconds=0.3,
+    busy_seconds=0.2,
+    hold_music_seconds=1.0,
+    callback_delay_s=0.05,
+    queue_poll_s=0.2,
+)
+"""Speech and network delays shrunk so a callback call lasts about two seconds."""
+CUSTOMER = Person(keys=("1",), ring_seconds=0.3, talk_seconds=1.0)
+"""Every customer answers and presses 1 to be connected."""
+AGENT = Agent(ring_seconds=0.2, talk_seconds=1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedCall:
+    """One call the stand-in created: the ground truth of what was dialled."""
+
+    sid: str
+    to: str
+    at: datetime
+    instance: str
+    request_id: int | None
+    outcome: Outcome
+
+
+def request_id_of(url: str | None) -> int | None:
+    """The callback request id carried in a dial's answer URL (`...?request=42`)."""
+    if not url:
+        return None
+    found = parse_qs(urlsplit(url).query).get("request")
+    return int(found[0]) if found and found[0].isdigit() else None
+
+
+def basic_auth(header: str | None) -> tuple[str, str] | None:
+    """The (user, password) of an HTTP Basic `Authorization` header."""
+    scheme, _, encoded = (header or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, _, password = base64.b64decode(encoded).decode().partition(":")
+    except ValueError:
+        return None
+    return user, password
+
+
+def _lists(pairs: Iterable[tuple[str, object]]) -> dict[str, object]:
+    """Form or query pairs as a dict; a repeated name (StatusCallbackEvent) gives a list."""
+    found: dict[str, list[str]] = {}
+    for name, value in pairs:
+        found.setdefault(name, []).append(str(value))
+    return {name: values[0] if len(values) == 1 else values for name, values in found.items()}
+
+
+@dataclass
+class StandIn:
+    """The REST stand-in and the carrier behind it."""
+
+    credentials: Credentials
+    webhook_base: str
+    faults: Faults
+    seed: int = 0
+    placed: list[PlacedCall] = field(default_factory=list)
+    requests: int = 0
+    failed: int = 0
+    held: int = 0
+    _rng: random.Random = field(init=False)
+    _carrier: Carrier = field(init=False)
+    _http: httpx.AsyncClient = field(init=False)
+    _task: asyncio.Task[None] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)  # noqa: S311  # fault injection, not security
+        self._http = httpx.AsyncClient(timeout=15.0)  # Twilio waits 15 s for a webhook
+        self._carrier = Carrier(
+            client=self._http,
+            account=Account(self.credentials.account_sid, self.credentials.auth_token),
+            urls=AppUrls(voice=f"{self.webhook_base}/twilio/voice"),
+            clock=RealClock(),
+            seed=self.seed,
+            timing=FAST,
+            directory=Directory(person=CUSTOMER, agent=AGENT),
+            strict=False,
+        )
+
+    def app(self) -> Starlette:
+        """The ASGI app: `/i/{instance}/2010-04-01/...`."""
+        route = Route("/i/{instance}/{path:path}", self._handle, methods=["GET", "POST"])
+        return Starlette(routes=[route])
+
+    def start(self) -> None:
+        """Start the carrier's loop on the running event loop."""
+        self._task = asyncio.get_running_loop().create_task(self._carrier.serve())
+
+    async def stop(self) -> None:
+        """Stop the carrier, its calls and its HTTP client."""
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+        await self._carrier.aclose()
+        await self._http.aclose()
+
+    @property
+    def app_errors(self) -> list[str]:
+        """What the carrier saw go wrong in the app's webhook answers."""
+        return self._carrier.app_errors
+
+    async def _handle(self, request: Request) -> Response:
+        method, path = request.method, "/" + request.path_params["path"]
+        creates = method == "POST" and path.endswith("/Calls.json")
+        fate = draw(self.faults, self._rng, creates_call=creates)
+        self.requests += 1
+        try:  # the request has arrived once its body has: then it is acted on
+            form = _lists((await request.form()).multi_items()) if method == "POST" else {}
+        except ClientDisconnect:
+            return Response(status_code=499)
+        await asyncio.sleep(fate.delay_s)
+        if fate.outcome is Outcome.SERVER_ERROR:
+            self.failed += 1
+            body = error_json(fate.status, 20500, "Simulated failure")
+            return JSONResponse(body, status_code=fate.status)
+        answer = self._carrier.rest.request(
+            method,
+            TWILIO_API_URL + path,
+            params=_lists(request.query_params.multi_items()),
+            data=form,
+            auth=basic_auth(request.headers.get("authorization")),
+        )
+        if creates and answer.status_code == 201:
+            self._record(answer.text, request.path_params["instance"], form, fate)
+        if fate.outcome is Outcome.HELD:
+            self.held += 1
+            await asyncio.sleep(self.faults.hold_s)  # the client gave up meanwhile
+        return Response(answer.text, answer.status_code, media_type="application/json")
+
+    def _record(self, body: str, instance: str, form: dict[str, object], fate: Draw) -> None:
+        call = json.loads(body)
+        url = form.get("Url")
+        self.placed.append(
+            PlacedCall(
+                sid=str(call["sid"]),
+                to=str(call["to"]),
+                at=datetime.now(UTC),
+                instance=instance,
+                request_id=request_id_of(url if isinstance(url, str) else None),
+                outcome=fate.outcome,
+            )
+        )
