@@ -27,6 +27,10 @@ _WRITERS: WeakKeyDictionary[Engine, threading.RLock] = WeakKeyDictionary()
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`; SQLite connections get WAL, a busy timeout and explicit BEGINs."""
+    if make_url(url).get_backend_name() == "postgresql":
+        # After a database restart every pooled connection is dead; test each on checkout
+        # (one round trip) rather than fail the first request on each of them.
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
     if make_url(url).get_backend_name() == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)

@@ -145,3 +145,20 @@ def test_a_checkpoint_is_harmless_on_any_backend(store: QueueStore) -> None:
     store.enqueue(SUPPORT, number(1), incoming(), at(0))
     store.checkpoint()
     assert store.active_for(SUPPORT, number(1)) is not None
+
+
+@pytest.mark.postgres
+def test_postgres_connections_killed_by_a_restart_are_replaced_unnoticed(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    try:
+        with read_transaction(engine) as connection:
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        # What a database restart does to every pooled connection.
+        other = make_engine(pg_url)
+        with other.connect() as killer:
+            killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        other.dispose()
+        with read_transaction(engine) as connection:
+            assert connection.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        engine.dispose()
