@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from callback.config import SupervisorConfig
 from callback.config.policy import DialMode
@@ -23,6 +24,10 @@ CARRIER_BUSY = "carrier_unavailable"
 """The attempt's outcome when Twilio refused the dial for a passing reason (429, 503, network)."""
 CARRIER_REFUSED = "carrier_refused"
 """The attempt's outcome when Twilio refused the dial request itself (a 4xx)."""
+NOT_DIALLED = "not_dialled"
+"""The attempt's outcome when its call provably never reached the carrier."""
+HTTP_TIMEOUT = timedelta(seconds=10)
+"""The default Twilio REST timeout (`Settings.twilio_http_timeout`): the lease must outlast it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +92,17 @@ class Dialler:
     calls: CallStore
     telephony: Telephony
     claims: DispatchStore
+    clock: Callable[[], datetime] | None = None
+    """Read right before each dial; without one, the pass's `now` stands in for it."""
+    http_timeout: timedelta = HTTP_TIMEOUT
+    """How long one REST request may take: the claim's lease must run at least this long."""
 
     def place(
         self, config: SupervisorConfig, claim: Claim, dial: Dial, now: datetime
     ) -> str | None:
         """Start the call (blocking: run it off the event loop); its CallSid, or None."""
+        if not self._held(claim, now):
+            return None
         try:
             sid = self.telephony.place_call(
                 to=dial.to,
@@ -106,8 +117,36 @@ class Dialler:
             self._failed(config, claim, error, now)
             return None
         if not self.calls.attach(claim.attempt_id, claim.fence, sid):
-            log.warning("request %s: call %s placed after its attempt ended", claim.request.id, sid)
+            self._orphaned(claim, sid)
         return sid
+
+    def _held(self, claim: Claim, now: datetime) -> bool:
+        # The request leaves within the HTTP timeout of this check, so while the lease outlasts
+        # it, a sweep (which waits for the lease to run out) finds the call at the carrier. A
+        # pause between this check and the request itself is still possible in theory: the
+        # margin is all that covers it.
+        checked = now if self.clock is None else self.clock()
+        if self.claims.still_held(claim, checked, self.http_timeout):
+            return True
+        log.warning("request %s: claim lost or lease too short; not dialled", claim.request.id)
+        if self.calls.attached_sid(claim.attempt_id) is None:
+            # Ends the attempt only while it is still ours: a taken-over claim is left alone.
+            self.claims.return_undialled(claim, NOT_DIALLED, checked)
+        return False
+
+    def _orphaned(self, claim: Claim, sid: str) -> None:
+        request = claim.request.id
+        if self.calls.attempt_for(sid) is not None:
+            # The lease sweep found this call at the carrier and adopted it: it stays.
+            log.warning("request %s: call %s was adopted by the sweep", request, sid)
+            return
+        # The attempt ended or was taken over while the call was placed: nothing would
+        # settle this call, and another may already ring the same number.
+        log.warning("request %s: call %s placed after its attempt ended; hanging up", request, sid)
+        try:
+            self.telephony.hang_up(sid)
+        except TelephonyError as error:
+            log.warning("request %s: stale call %s not hung up (%s)", request, sid, error)
 
     def _failed(
         self, config: SupervisorConfig, claim: Claim, error: TelephonyError, now: datetime

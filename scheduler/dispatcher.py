@@ -18,21 +18,21 @@ from datetime import datetime, timedelta
 from callback.config import ConfigHolder, SupervisorConfig
 from callback.config.policy import DialMode
 from callback.dispatch import Budget
-from callback.store.calls import CallStore
+from callback.store.calls import FINAL_RANK, CallStore
 from callback.store.dispatching import DispatchStore
+from callback.store.leases import LeaseStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
 from callback.store.records import Claim
-from callback.types import E164, AgentId, QueueName
+from callback.types import E164, AgentId, QueueName, State
 from ivr.links import Links
-from scheduler.dispatch_dial import Dialler, agent_endpoint, dial_for
+from scheduler.dispatch_dial import HTTP_TIMEOUT, NOT_DIALLED, Dialler, agent_endpoint, dial_for
 from scheduler.dispatch_presence import follow_calls, free_agents, moving
 from scheduler.dispatch_rules import by_priority, idle_budget, offer_for, queues_of
 from scheduler.twilio import Telephony, TelephonyError
 
 log = logging.getLogger("holdless.dispatch")
 
-NOT_DIALLED = "not_dialled"
 """The outcome of an attempt whose call provably never reached the carrier."""
 SWEEP_MARGIN = timedelta(minutes=1)
 """Looked back before a stranded claim when asking the carrier: clocks differ a little."""
@@ -59,6 +59,9 @@ class Dispatcher:
     telephony: Telephony
     links: Links
     clock: Callable[[], datetime]
+    http_timeout: timedelta = HTTP_TIMEOUT
+    """How long a REST request may take: a claim is dialled only with at least this much
+    lease left, so no other instance can take it over while the request is in flight."""
     settle_recorded: Callable[[datetime], int] | None = None
     """Settles calls that ended before their CallSid was attached (set by the app: the
     settling rules live with the status webhook)."""
@@ -68,9 +71,21 @@ class Dispatcher:
     """The roster whose presence rows this process has made sure of."""
 
     @property
+    def leases(self) -> LeaseStore:
+        """Renews the leases of calls the sweep found still going on."""
+        return LeaseStore(self.store.engine)
+
+    @property
     def dialler(self) -> Dialler:
         """Places the calls of this dispatcher's claims."""
-        return Dialler(self.store, self.calls, self.telephony, self.claims)
+        return Dialler(
+            self.store,
+            self.calls,
+            self.telephony,
+            self.claims,
+            clock=self.clock,
+            http_timeout=self.http_timeout,
+        )
 
     def run(self) -> None:
         """One pass now; if a pass is running, it runs once more instead (a kick, not a queue)."""
@@ -174,12 +189,18 @@ class Dispatcher:
     def sweep(self, now: datetime) -> int:
         """Resolve dials whose lease ran out; how many went back in line undialled."""
         config = self.config.current
-        if self.settle_recorded is not None:
-            self.settle_recorded(now)
+        self._settle_recorded(now)
         returned = 0
         for claim in self.store.expired_claims(now):
             returned += self._resolve(config, claim, now)
+        # What this sweep learned from the carrier (an ended call, a CallSid attached to a
+        # call whose final status was already recorded) is settled now, not a sweep later.
+        self._settle_recorded(now)
         return returned
+
+    def _settle_recorded(self, now: datetime) -> None:
+        if self.settle_recorded is not None:
+            self.settle_recorded(now)
 
     def _dialled(self, config: SupervisorConfig, claim: Claim) -> E164:
         """Who the attempt's call went to: the customer, or the agent when the agent is first."""
@@ -191,19 +212,43 @@ class Dispatcher:
         return claim.request.number
 
     def _resolve(self, config: SupervisorConfig, claim: Claim, now: datetime) -> bool:
-        if self.calls.attached_sid(claim.attempt_id) is not None:
-            return False  # it went out: its status callbacks (or the recorded end) settle it
-        lease = self._lease(config, claim.request.queue)
-        since = claim.lease_until - lease - SWEEP_MARGIN
+        sid = self.calls.attached_sid(claim.attempt_id)
         try:
-            found = self.telephony.calls_to(self._dialled(config, claim), since)
+            if sid is not None:
+                self._follow(config, claim, sid, now)
+                return False
+            return self._find(config, claim, now)
         except TelephonyError as error:
             log.warning("request %s: carrier not asked (%s); next sweep", claim.request.id, error)
             return False
-        for call in found:
+
+    def _follow(self, config: SupervisorConfig, claim: Claim, sid: str, now: datetime) -> None:
+        """A call known to have gone out: record its end, or hold it for another lease.
+
+        Twilio never retries a status callback, so a lost final status is only ever learnt
+        by asking; the recorded end is settled by the status rules (`settle_recorded`).
+        """
+        call = self.telephony.call_status(sid)
+        if call is not None and call.status.is_final:
+            self.calls.advance(sid, str(call.status), FINAL_RANK, now)
+            return
+        if call is None:
+            log.warning("request %s: the carrier has no call %s", claim.request.id, sid)
+        self.leases.renew(claim, now + self._lease(config, claim.request.queue))
+
+    def _find(self, config: SupervisorConfig, claim: Claim, now: datetime) -> bool:
+        """An attempt without a CallSid: attach the call the carrier placed, or give it back."""
+        lease = self._lease(config, claim.request.queue)
+        since = claim.lease_until - lease - SWEEP_MARGIN
+        for call in self.telephony.calls_to(self._dialled(config, claim), since):
             owner = self.calls.attempt_for(call.sid)
             if owner is None or owner.attempt_id == claim.attempt_id:
-                # It went out: the status callbacks settle it.
+                # It went out: its status callbacks, the recorded end or the next sweep
+                # settle it.
                 self.calls.attach(claim.attempt_id, claim.fence, call.sid)
                 return False
+        if claim.request.state is not State.DIALING:
+            # Answered, so a call went out: the carrier's list has not caught up yet.
+            log.warning("request %s: its answered call is not listed yet", claim.request.id)
+            return False
         return self.claims.return_undialled(claim, NOT_DIALLED, now) is not None

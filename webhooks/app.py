@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from functools import partial
 
 from starlette.applications import Starlette
@@ -78,6 +79,7 @@ def build_services(
         telephony=telephony,
         links=Links(str(settings.public_base_url).rstrip("/")),
         clock=clock,
+        http_timeout=timedelta(seconds=settings.twilio_http_timeout),
     )
     svc = Services(
         settings=settings,

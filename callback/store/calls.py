@@ -13,7 +13,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, Insert, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
@@ -52,8 +52,14 @@ _ON_HOLD = select(func.count()).where(
     _p.hold_since.is_not(None),
     _p.status_rank < FINAL_RANK,
 )
+# The attempt's own fence never changes: the request's fence and the open attempt are what
+# tell that the claim was not taken over (the same guard as ending an attempt).
 _ATTACH = update(ATTEMPT).where(
-    _a.id == bindparam("row_id"), _a.fence == bindparam("row_fence"), _a.call_sid.is_(None)
+    _a.id == bindparam("row_id"),
+    _a.fence == bindparam("row_fence"),
+    _a.call_sid.is_(None),
+    _a.ended_at.is_(None),
+    exists().where(_r.id == _a.request_id, _r.fence == bindparam("row_fence")),
 )
 _ATTEMPT_BY_SID = select(ATTEMPT).where(_a.call_sid == bindparam("sid")).order_by(_a.id.desc())
 _FIRST_CLAIM = select(func.min(_a.claimed_at)).where(_a.request_id == bindparam("request_id"))
@@ -258,7 +264,7 @@ class CallStore:
         return count
 
     def attach(self, attempt_id: int, fence: int, call_sid: str) -> bool:
-        """Give a dial attempt its CallSid; False if it has one or the fence is stale."""
+        """Give an open dial attempt its CallSid; False if it has one, ended or was taken over."""
         parameters = {"row_id": attempt_id, "row_fence": fence, "call_sid": call_sid}
         with write_transaction(self._engine) as connection:
             return connection.execute(_ATTACH, parameters).rowcount == 1

@@ -56,6 +56,19 @@ _UNCOUNT = update(REQUEST).where(_r.id == bindparam("row_id")).values(attempts=_
 _RECENT = select(_a.claimed_at).where(
     _a.queue == bindparam("queue"), _a.claimed_at > bindparam("since")
 )
+_HELD = (
+    select(_a.id)
+    .select_from(ATTEMPT.join(REQUEST, _r.id == _a.request_id))
+    .where(
+        _a.id == bindparam("attempt_id"),
+        _a.fence == bindparam("fence"),
+        _a.ended_at.is_(None),
+        _a.call_sid.is_(None),
+        _a.lease_until > bindparam("until"),
+        _r.fence == bindparam("fence"),
+        _r.state == State.DIALING.value,
+    )
+)
 _c, _p = PHONE_CALL.c, PRESENCE.c
 _AVAILABLE = presence.AgentStatus.AVAILABLE.value
 _COUNTS = select(
@@ -267,6 +280,13 @@ class DispatchStore:
         with read_transaction(self._engine) as connection:
             found = connection.execute(_RECENT, {"queue": queue, "since": since}).scalars()
             return tuple(found)
+
+    def still_held(self, claim: Claim, now: datetime, margin: timedelta = timedelta(0)) -> bool:
+        """Whether `claim` may still be dialled: its attempt is open with no call, the request
+        is dialling under the claim's fence, and the lease runs past `now + margin`."""
+        parameters = {"attempt_id": claim.attempt_id, "fence": claim.fence, "until": now + margin}
+        with read_transaction(self._engine) as connection:
+            return connection.execute(_HELD, parameters).first() is not None
 
     def return_undialled(
         self, claim: Claim, outcome: str, now: datetime, due_at: datetime | None = None

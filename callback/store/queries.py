@@ -91,9 +91,13 @@ _EXPIRED = (
         _a.agent_id.label("attempt_agent_id"),
     )
     .join(ATTEMPT, _a.request_id == _r.id)
-    # Once connected, the call may outlast the lease: only unanswered dials are stranded.
+    # Connected requests too: a final status can be lost, or can name a CallSid that was
+    # never attached (an ambiguous dial that was answered). The sweep asks the carrier and
+    # renews the lease of a call still going on.
     .where(
-        _a.ended_at.is_(None), _a.lease_until < bindparam("now"), _r.state == State.DIALING.value
+        _a.ended_at.is_(None),
+        _a.lease_until < bindparam("now"),
+        state_in(_r.state, ON_CALL_STATES),
     )
     .order_by(_a.lease_until)
 )
@@ -165,7 +169,7 @@ def _counts(states: dict[State, int], due: tuple[int, datetime] | None) -> Queue
 
 
 def expired_claims(connection: Connection, now: datetime, limit: int) -> list[Claim]:
-    """Open attempts of requests still dialling whose lease ended before `now`, oldest first."""
+    """Open attempts of dialling or connected requests past their lease at `now`, oldest first."""
     rows = connection.execute(_EXPIRED.limit(limit), {"now": now}).mappings()
     return [
         Claim(

@@ -64,6 +64,14 @@ class Telephony(Protocol):
         """Make the live call `sid` leave its TwiML and play the document at `url` (POST)."""
         ...
 
+    def hang_up(self, sid: str) -> None:
+        """End the call `sid`, ringing or answered."""
+        ...
+
+    def call_status(self, sid: str) -> CallRecord | None:
+        """The call `sid` as the carrier knows it now; None when it has no such call."""
+        ...
+
 
 def build_client(
     *,
@@ -137,6 +145,7 @@ def _record(call: Any) -> CallRecord:
 
 
 _FAILURES = (TwilioException, RequestException, ValueError)
+_NOT_FOUND = 404
 
 
 class TwilioTelephony:
@@ -213,3 +222,22 @@ class TwilioTelephony:
             # Redirecting twice to the same document is harmless: never ambiguous.
             raise telephony_error(exc, safe=True) from None
         log.info("call %s redirected", sid)
+
+    def call_status(self, sid: str) -> CallRecord | None:
+        """Fetch the call `sid` (Calls API); None when the carrier has no such call."""
+        try:
+            return _record(self._client.calls(sid).fetch())
+        except _FAILURES as exc:
+            error = telephony_error(exc, safe=True)
+            if error.status == _NOT_FOUND:
+                return None
+            raise error from None
+
+    def hang_up(self, sid: str) -> None:
+        """End the call `sid` (Calls API update to `completed`, which ends it in any state)."""
+        try:
+            self._client.calls(sid).update(status=CallStatus.COMPLETED.value)
+        except _FAILURES as exc:
+            # A lost hang-up may be sent again: ending a call twice ends it once.
+            raise telephony_error(exc, safe=True) from None
+        log.info("call %s hung up", sid)

@@ -19,7 +19,7 @@ from callback.store.engine import read_transaction, write_transaction
 from callback.store.tables import ATTEMPT, REQUEST, metadata
 from callback.types import E164, FINAL_STATES, State
 from ivr.links import parse_url
-from scheduler.dispatcher import NOT_DIALLED
+from scheduler.dispatch_dial import NOT_DIALLED
 from scheduler.twilio import CallStatus, TelephonyError
 from scheduler.twilio.telephony import CallRecord
 
@@ -128,6 +128,17 @@ class GroundTruthTelephony:
     def redirect_call(self, sid: str, *, url: str) -> None:
         """The dispatcher redirects no call."""
         raise AssertionError("no redirect expected")
+
+    def hang_up(self, sid: str) -> None:
+        """The dispatcher hangs up only calls it could not attach; none in this model."""
+        raise AssertionError("no hang-up expected")
+
+    def call_status(self, sid: str) -> CallRecord | None:
+        """A placed call as ringing (its end is only told by status callbacks here)."""
+        if self.lookups_fail:
+            raise TelephonyError("503", retryable=True, ambiguous=False, status=503)
+        placed = [call for call in self.calls if call.sid == sid]
+        return CallRecord(sid, CallStatus.RINGING, placed[0].at) if placed else None
 
     def calls_to(self, number: E164, since: datetime) -> list[CallRecord]:
         """The calls placed to `number` at or after `since`, from the ground truth."""

@@ -61,6 +61,12 @@ class Phone:
     def redirect_call(self, sid: str, *, url: str) -> None:
         raise AssertionError("the dispatcher redirects no call")
 
+    def hang_up(self, sid: str) -> None:
+        raise AssertionError("no hang-up expected")
+
+    def call_status(self, sid: str) -> CallRecord | None:
+        raise AssertionError("no lookup by CallSid expected")
+
     def numbers(self) -> list[object]:
         return [dial["to"] for dial in self.placed]
 
@@ -275,14 +281,14 @@ def _transactions(engine: Engine) -> list[str]:
     return begun
 
 
-def test_a_kick_is_one_transaction_to_claim_and_one_to_attach_the_call(build: Build) -> None:
+def test_a_kick_is_a_claim_a_check_that_it_is_still_held_and_an_attach(build: Build) -> None:
     world = build()
     world.wait(LONDON[0])
     world.on_duty("alice")
     begun = _transactions(world.engine)
     world.dispatcher.offer(AgentId("alice"), MONDAY_10)
     assert len(world.phone.placed) == 1
-    assert len(begun) == 2
+    assert len(begun) == 3
 
 
 def test_a_quiet_tick_reads_presence_once_and_nothing_else(build: Build) -> None:

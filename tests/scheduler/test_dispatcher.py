@@ -21,7 +21,8 @@ from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, RequestId, State
 from ivr.links import Links, Step, parse_url
-from scheduler.dispatcher import NOT_DIALLED, Dispatcher, QueuePass
+from scheduler.dispatch_dial import NOT_DIALLED
+from scheduler.dispatcher import Dispatcher, QueuePass
 from scheduler.twilio import CallStatus, TelephonyError
 from scheduler.twilio.telephony import CallRecord
 
@@ -55,6 +56,13 @@ class FakeTelephony:
 
     def redirect_call(self, sid: str, *, url: str) -> None:
         raise AssertionError("the dispatcher redirects no call")
+
+    def hang_up(self, sid: str) -> None:
+        raise AssertionError("no call is placed after its attempt ended here")
+
+    def call_status(self, sid: str) -> CallRecord | None:
+        # Every call this fake placed is still ringing: the sweep holds it for another lease.
+        return CallRecord(sid, CallStatus.RINGING, None)
 
 
 @dataclass

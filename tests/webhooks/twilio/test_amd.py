@@ -50,6 +50,12 @@ class RedirectingPhone:
         finally:
             self.done.set()
 
+    def hang_up(self, sid: str) -> None:
+        raise AssertionError("no hang-up expected")
+
+    def call_status(self, sid: str) -> CallRecord | None:
+        raise AssertionError("no lookup by CallSid expected")
+
 
 @pytest.fixture
 def phone() -> RedirectingPhone:

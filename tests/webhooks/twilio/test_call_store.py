@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from callback.merge import Incoming
 from callback.request import ContextEntry, Slot
 from callback.store import QueueStore
 from callback.store.calls import FINAL_RANK, CallStore
+from callback.store.tables import REQUEST
 from callback.types import E164, AgentId, Channel, QueueName, State
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -86,6 +87,52 @@ def test_an_attempt_is_found_by_its_call_sid_and_ended_once(store: QueueStore) -
     args = (claim.request.id, claim.attempt_id, claim.fence, "busy", State.WAITING, NOW)
     assert store.end_dial(*args) is not None
     assert store.end_dial(*args) is None
+
+
+def test_an_ended_attempt_accepts_no_call_sid(store: QueueStore) -> None:
+    calls = CallStore(store.engine)
+    incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
+    store.enqueue(QUEUE, NUMBER, incoming, NOW)
+    claim = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
+    assert claim is not None
+    args = (claim.request.id, claim.attempt_id, claim.fence, "busy", State.WAITING, NOW)
+    assert store.end_dial(*args) is not None
+    assert not calls.attach(claim.attempt_id, claim.fence, "CA7")
+    assert calls.attempt_for("CA7") is None
+
+
+def test_an_attempt_taken_over_accepts_no_call_sid(store: QueueStore) -> None:
+    calls = CallStore(store.engine)
+    incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
+    store.enqueue(QUEUE, NUMBER, incoming, NOW)
+    stale = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
+    assert stale is not None
+    args = (stale.request.id, stale.attempt_id, stale.fence, "busy", State.WAITING, NOW)
+    assert store.end_dial(*args) is not None
+    fresh = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("bob"))
+    assert fresh is not None and fresh.fence > stale.fence
+    # The stale fence fits neither attempt; the current one attaches to its own attempt.
+    assert not calls.attach(fresh.attempt_id, stale.fence, "CA8")
+    assert not calls.attach(stale.attempt_id, stale.fence, "CA8")
+    assert calls.attach(fresh.attempt_id, fresh.fence, "CA9")
+    found = calls.attempt_for("CA9")
+    assert found is not None and found.attempt_id == fresh.attempt_id
+    assert calls.attempt_for("CA8") is None
+
+
+def test_an_open_attempt_whose_request_moved_on_accepts_no_call_sid(store: QueueStore) -> None:
+    calls = CallStore(store.engine)
+    incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
+    store.enqueue(QUEUE, NUMBER, incoming, NOW)
+    claim = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
+    assert claim is not None
+    # The request's fence moved before the attempt was ended: the attempt's own fence,
+    # which never changes, cannot tell.
+    moved = update(REQUEST).where(REQUEST.c.id == claim.request.id).values(fence=claim.fence + 1)
+    with store.engine.begin() as connection:
+        connection.execute(moved)
+    assert not calls.attach(claim.attempt_id, claim.fence, "CA10")
+    assert calls.attempt_for("CA10") is None
 
 
 def test_booked_counts_requests_per_slot_and_contexts_grow(store: QueueStore) -> None:
