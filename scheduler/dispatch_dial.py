@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from callback.store.records import Claim
 from callback.types import E164, State
 from ivr.links import Entry, Link, Links, Step
 from scheduler.twilio import Telephony, TelephonyError
+from scheduler.twilio.errors import TooLate
 
 log = logging.getLogger("holdless.dispatch")
 
@@ -101,8 +103,12 @@ class Dialler:
         self, config: SupervisorConfig, claim: Claim, dial: Dial, now: datetime
     ) -> str | None:
         """Start the call (blocking: run it off the event loop); its CallSid, or None."""
-        if not self._held(claim, now):
+        checked = now if self.clock is None else self.clock()
+        if not self._held(claim, checked):
             return None
+        # What is left of the lease once a request may have taken its whole timeout, as a
+        # deadline on the monotonic clock (the adapter checks it as late as it can).
+        spare = claim.lease_until - self.http_timeout - checked
         try:
             sid = self.telephony.place_call(
                 to=dial.to,
@@ -112,7 +118,11 @@ class Dialler:
                 amd_callback=dial.amd_callback,
                 timeout_s=dial.timeout_s,
                 machine_detection=dial.machine_detection,
+                send_before=time.monotonic() + spare.total_seconds(),
             )
+        except TooLate:
+            self._lost(claim, now if self.clock is None else self.clock())
+            return None
         except TelephonyError as error:
             self._failed(config, claim, error, now)
             return None
@@ -123,16 +133,18 @@ class Dialler:
     def _held(self, claim: Claim, now: datetime) -> bool:
         # The request leaves within the HTTP timeout of this check, so while the lease outlasts
         # it, a sweep (which waits for the lease to run out) finds the call at the carrier. A
-        # pause between this check and the request itself is still possible in theory: the
-        # margin is all that covers it.
-        checked = now if self.clock is None else self.clock()
-        if self.claims.still_held(claim, checked, self.http_timeout):
+        # pause after this check is caught by the adapter, which looks at the clock again
+        # right before sending (`send_before`); only a pause inside the send itself is left.
+        if self.claims.still_held(claim, now, self.http_timeout):
             return True
+        self._lost(claim, now)
+        return False
+
+    def _lost(self, claim: Claim, now: datetime) -> None:
         log.warning("request %s: claim lost or lease too short; not dialled", claim.request.id)
         if self.calls.attached_sid(claim.attempt_id) is None:
             # Ends the attempt only while it is still ours: a taken-over claim is left alone.
-            self.claims.return_undialled(claim, NOT_DIALLED, checked)
-        return False
+            self.claims.return_undialled(claim, NOT_DIALLED, now)
 
     def _orphaned(self, claim: Claim, sid: str) -> None:
         request = claim.request.id

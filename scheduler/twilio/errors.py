@@ -39,6 +39,13 @@ class TelephonyError(Exception):
         self.code = code
 
 
+class TooLate(TelephonyError):
+    """A call request not sent because its deadline had passed: certainly no call."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False, ambiguous=False)
+
+
 def from_status(status: int, code: int | None, detail: str, *, safe: bool) -> TelephonyError:
     """An error for an HTTP error answer; `safe` requests (reads) are never ambiguous.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -14,7 +15,7 @@ from twilio.rest import Client
 
 from callback.privacy import mask_number
 from callback.types import E164
-from scheduler.twilio.errors import TelephonyError, telephony_error
+from scheduler.twilio.errors import TelephonyError, TooLate, telephony_error
 from scheduler.twilio.transport import TWILIO_API_URL, RoutedHttpClient
 from scheduler.twilio.vocab import CallStatus, StatusEvent
 
@@ -48,8 +49,13 @@ class Telephony(Protocol):
         amd_callback: str,
         timeout_s: int,
         machine_detection: bool = True,
+        send_before: float | None = None,
     ) -> str:
-        """Start an outbound call; returns its CallSid."""
+        """Start an outbound call; returns its CallSid.
+
+        With `send_before` (a `time.monotonic()` reading), a request that would leave after
+        it is not sent (`TooLate`).
+        """
         ...
 
     def send_sms(self, *, to: E164, from_: str, body: str, status_callback: str) -> str:
@@ -164,8 +170,14 @@ class TwilioTelephony:
         amd_callback: str,
         timeout_s: int,
         machine_detection: bool = True,
+        send_before: float | None = None,
     ) -> str:
         """Start an outbound call with status events and async AMD; returns its CallSid."""
+        # As late as this process can look: a pause (GC, SIGSTOP, swap) after the dialler's
+        # own check must not let a claim whose lease another instance took over dial. The
+        # monotonic clock keeps counting while a process is stopped.
+        if send_before is not None and time.monotonic() > send_before:
+            raise TooLate("the claim's time to dial had passed; not sent")
         params = call_params(
             to=to,
             from_=from_,

@@ -95,6 +95,7 @@ class GroundTruthTelephony:
         amd_callback: str,
         timeout_s: int,
         machine_detection: bool = True,
+        send_before: float | None = None,
     ) -> str:
         """Place (or not) the call as the next fate says; RINGS once the fates run out."""
         fate = self.fates.pop(0) if self.fates else Fate.RINGS

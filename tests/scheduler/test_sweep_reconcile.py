@@ -60,6 +60,7 @@ class Carrier:
         amd_callback: str,
         timeout_s: int,
         machine_detection: bool = True,
+        send_before: float | None = None,
     ) -> str:
         sid = f"CA{len(self.calls) + 1:032d}"
         self.calls[sid] = CallRecord(sid, CallStatus.QUEUED, None)

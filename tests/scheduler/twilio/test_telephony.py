@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from callback.types import E164
 from scheduler.carrier import Fault, Records, SimulatedTwilioHttp
 from scheduler.carrier.book import CallBook, CallControl, NewCall
 from scheduler.twilio import CallStatus, TelephonyError, TwilioTelephony, build_client
+from scheduler.twilio.errors import TooLate
 from tests.scheduler.conftest import ACCOUNT
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -31,7 +33,9 @@ class Rig:
         client = build_client(account_sid=ACCOUNT.sid, auth_token=auth_token, http_client=self.http)
         self.telephony = TwilioTelephony(client)
 
-    def place(self, to: E164 = CUSTOMER, *, amd: bool = True) -> str:
+    def place(
+        self, to: E164 = CUSTOMER, *, amd: bool = True, send_before: float | None = None
+    ) -> str:
         return self.telephony.place_call(
             to=to,
             from_=SERVICE,
@@ -40,6 +44,7 @@ class Rig:
             amd_callback=f"{APP}/twilio/status?amd=1",
             timeout_s=25,
             machine_detection=amd,
+            send_before=send_before,
         )
 
 
@@ -73,6 +78,19 @@ def test_place_call_sends_every_parameter_the_dispatcher_relies_on(rig: Rig) -> 
     assert request.get("Timeout") == "25"
     assert request.status == 201
     assert rig.book.drain() == [NewCall(sid)]
+
+
+def test_a_call_is_sent_up_to_its_deadline(rig: Rig) -> None:
+    assert rig.place(send_before=time.monotonic() + 60).startswith("CA")
+    assert len(rig.records.rest) == 1
+
+
+def test_a_call_past_its_deadline_is_never_sent(rig: Rig) -> None:
+    # The process was paused after the dialler's own check: the adapter looks again.
+    with pytest.raises(TooLate) as refused:
+        rig.place(send_before=time.monotonic() - 1)
+    assert not refused.value.ambiguous and not refused.value.retryable
+    assert rig.records.rest == []
 
 
 def test_without_machine_detection_no_amd_parameter_is_sent(rig: Rig) -> None:
