@@ -136,7 +136,8 @@ class QueueStore:
             return commands.finish_attempt(connection, attempt_id, fence, outcome, now, call_sid)
 
     def expired_claims(self, now: datetime, limit: int = 100) -> list[Claim]:
-        """Dials (unanswered, or connected calls whose end was not heard) when their lease ran out (their dialler is presumed gone)."""
+        """Open dials whose lease ran out: unanswered (their dialler is presumed gone), or
+        connected calls whose end was never heard."""
         with read_transaction(self._engine) as connection:
             return queries.expired_claims(connection, now, limit)
 
