@@ -113,6 +113,8 @@ def test_a_valid_edit_applies_live_and_is_recorded(
     assert config["hash"] != before
     assert config["recent_changes"][0]["sections"] == ["queues.support"]
     store = QueueStore(make_engine(settings.database_url))
+    # The job swaps the live config first and records the change just after: wait for both.
+    wait_for(lambda: bool(store.config_changes()))
     changes = store.config_changes()
     store.close()
     assert [(c.old_hash, c.new_hash) for c in changes] == [(before, config["hash"])]
