@@ -6,12 +6,12 @@ every call would cost more than the rest of the incoming-call webhook together.
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 
 from callback.forecast import Measured
 from callback.store.queue import QueueStore
 from callback.types import QueueName
+from webhooks.recent import Recent
 
 WINDOW = timedelta(hours=24)
 TTL = timedelta(seconds=30)
@@ -22,17 +22,8 @@ class MeasuredCache:
 
     def __init__(self, store: QueueStore, ttl: timedelta = TTL) -> None:
         self._store = store
-        self._ttl = ttl
-        self._lock = threading.Lock()
-        self._entries: dict[QueueName, tuple[datetime, Measured]] = {}
+        self._recent: Recent[QueueName, Measured] = Recent(ttl)
 
     def get(self, queue: QueueName, now: datetime) -> Measured:
         """The queue's figures as of at most `TTL` before `now`."""
-        with self._lock:
-            entry = self._entries.get(queue)
-        if entry is not None and entry[0] <= now < entry[0] + self._ttl:
-            return entry[1]
-        value = self._store.measured(queue, now - WINDOW, now)
-        with self._lock:
-            self._entries[queue] = (now, value)
-        return value
+        return self._recent.get(queue, now, lambda: self._store.measured(queue, now - WINDOW, now))

@@ -13,7 +13,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, bindparam, exists, func, select, update
+from sqlalchemy import Connection, Engine, Insert, and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
@@ -47,11 +47,11 @@ _ADVANCE = update(PHONE_CALL).where(
     _p.call_sid == bindparam("row_sid"), _p.status_rank < bindparam("row_rank")
 )
 _UPDATE_CALL = update(PHONE_CALL).where(_p.call_sid == bindparam("row_sid"))
-_ON_HOLD = select(func.count()).where(
-    _p.queue == bindparam("queue"),
-    _p.hold_since.is_not(None),
-    _p.status_rank < FINAL_RANK,
+ON_HOLD_IN_QUEUE = and_(
+    _p.queue == bindparam("queue"), _p.hold_since.is_not(None), _p.status_rank < FINAL_RANK
 )
+"""Callers of the queue bound as `queue` whose call is on hold and has not ended."""
+_ON_HOLD = select(func.count()).where(ON_HOLD_IN_QUEUE)
 # The attempt's own fence never changes: the request's fence and the open attempt are what
 # tell that the claim was not taken over (the same guard as ending an attempt).
 _ATTACH = update(ATTEMPT).where(

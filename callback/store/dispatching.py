@@ -20,14 +20,13 @@ from sqlalchemy.exc import IntegrityError
 from callback.dispatch import WINDOW, Budget, Eligibility, Eligible, Expired, NotBefore, Snapshot
 from callback.request import CallbackRequest
 from callback.store import commands, presence, queries
-from callback.store.calls import FINAL_RANK
+from callback.store.calls import ON_HOLD_IN_QUEUE
 from callback.store.convert import Row, to_request
 from callback.store.engine import is_unique_violation, read_transaction, write_transaction
 from callback.store.records import Claim
 from callback.store.tables import (
     ATTEMPT,
     ON_CALL_STATES,
-    PHONE_CALL,
     PRESENCE,
     REQUEST,
     state_in,
@@ -69,18 +68,14 @@ _HELD = (
         _r.state == State.DIALING.value,
     )
 )
-_c, _p = PHONE_CALL.c, PRESENCE.c
+_p = PRESENCE.c
 _AVAILABLE = presence.AgentStatus.AVAILABLE.value
 _COUNTS = select(
     select(func.count())
     .where(_r.queue == bindparam("queue"), state_in(_r.state, ON_CALL_STATES))
     .scalar_subquery()
     .label("in_progress"),
-    # The same callers as `CallStore.on_hold`: their call is on hold and has not ended.
-    select(func.count())
-    .where(_c.queue == bindparam("queue"), _c.hold_since.is_not(None), _c.status_rank < FINAL_RANK)
-    .scalar_subquery()
-    .label("on_hold"),
+    select(func.count()).where(ON_HOLD_IN_QUEUE).scalar_subquery().label("on_hold"),
     select(func.count())
     .where(_p.status == _AVAILABLE, _p.agent_id.in_(bindparam("team", expanding=True)))
     .scalar_subquery()
