@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from bench.api_load import Endpoint, Tally, closed_loop, open_loop
+from bench.api_load import Tally
 from bench.api_setup import (
     ALWAYS,
     QUEUE,
@@ -47,6 +47,7 @@ from bench.api_setup import (
     write_config,
 )
 from bench.webhook import percentile
+from bench.webhook_load import Target, closed_loop, open_loop
 from bench.webhook_servers import HOST, Server
 from tests.postgres import create_database, running_cluster
 
@@ -120,7 +121,7 @@ class Results:
     name: str
     server: Server
     url: str
-    endpoint: Endpoint
+    endpoint: Target
     warmup: list[Tally] = field(default_factory=list)
     saturation: list[Tally] = field(default_factory=list)
     rated: list[Tally] = field(default_factory=list)
@@ -142,7 +143,7 @@ def _abba(results: Sequence[Results], n: int) -> Sequence[Results]:
 
 async def _saturate(results: Results, size: Size) -> None:
     cpu = results.server.cpu_seconds()
-    tally = await closed_loop(results.endpoint, size.concurrency, size.saturation_s)
+    tally = await closed_loop(results.endpoint, size.concurrency, size.saturation_s, Tally())
     results.cpu_s += results.server.cpu_seconds() - cpu
     results.saturation.append(tally)
 
@@ -150,7 +151,9 @@ async def _saturate(results: Results, size: Size) -> None:
 async def measure(backends: Sequence[Results], size: Size) -> None:
     """Warm up, then saturation rounds, then open-loop rounds, alternating the servers."""
     for backend in backends:
-        backend.warmup.append(await closed_loop(backend.endpoint, size.concurrency, size.warmup_s))
+        backend.warmup.append(
+            await closed_loop(backend.endpoint, size.concurrency, size.warmup_s, Tally())
+        )
     for n in range(size.rounds):
         for backend in _abba(backends, n):
             await _saturate(backend, size)
@@ -159,7 +162,9 @@ async def measure(backends: Sequence[Results], size: Size) -> None:
         backend.rate = size.rate or max(5.0, round(slowest / 2 / 5) * 5)
     for n in range(size.rounds):
         for backend in _abba(backends, n):
-            tally = await open_loop(backend.endpoint, backend.rate, size.rate_s, size.connections)
+            tally = await open_loop(
+                backend.endpoint, backend.rate, size.rate_s, size.connections, Tally()
+            )
             backend.rated.append(tally)
 
 
@@ -252,7 +257,7 @@ def run(names: Sequence[str], size: Size, workdir: Path, hours: str) -> str:
             log = workdir / f"{name}.log"
             server = stack.enter_context(holdless(name, urls[name], config, key, log))
             maker = SignedCallbacks(server.port, key, first=index * 4_000_000)
-            endpoint = Endpoint(HOST, server.port, maker)
+            endpoint = Target(HOST, server.port, maker)
             backends.append(Results(name, server, urls[name], endpoint))
         asyncio.run(measure(backends, size))
         stack.close()

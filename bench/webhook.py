@@ -117,11 +117,12 @@ def _target(server: Server) -> Target:
 
 
 def _saturate(target: Target, size: Size, seconds: float) -> Tally:
-    return asyncio.run(closed_loop(target, size.concurrency, seconds))
+    return asyncio.run(closed_loop(target, size.concurrency, seconds, Tally(target.refusal)))
 
 
 def _offer(target: Target, size: Size) -> Tally:
-    return asyncio.run(open_loop(target, size.rate, size.rate_s, size.connections))
+    tally = Tally(target.refusal)
+    return asyncio.run(open_loop(target, size.rate, size.rate_s, size.connections, tally))
 
 
 def _abba(servers: Sequence[Server], n: int) -> Sequence[Server]:

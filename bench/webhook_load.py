@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 RequestMaker = Callable[[], bytes]
 """Returns the complete bytes of the next request (a fresh one each call)."""
@@ -132,17 +133,30 @@ class Tally:
         self.latencies.append(latency)
 
 
-async def closed_loop(target: Target, concurrency: int, duration: float) -> Tally:
+class Recording(Protocol):
+    """What a load loop reports each answer to, and its elapsed time."""
+
+    elapsed: float
+
+    def record(self, answer: Answer, latency: float) -> None:
+        """Count one answer that took `latency` seconds."""
+
+
+R = TypeVar("R", bound=Recording)
+
+
+async def closed_loop(target: Target, concurrency: int, duration: float, tally: R) -> R:
     """`concurrency` connections, each sending its next request as soon as one is answered."""
-    tally = Tally(target.refusal)
     connections = [await connect(target.host, target.port) for _ in range(concurrency)]
     clock = time.perf_counter
     started = clock()
     deadline = started + duration
 
     async def worker(connection: Connection) -> None:
-        while (sent := clock()) < deadline:
-            tally.record(await connection.send(target.make()), clock() - sent)
+        while clock() < deadline:
+            request = target.make()  # built (and signed) before its clock starts
+            sent = clock()
+            tally.record(await connection.send(request), clock() - sent)
 
     try:
         await asyncio.gather(*(worker(c) for c in connections))
@@ -153,15 +167,16 @@ async def closed_loop(target: Target, concurrency: int, duration: float) -> Tall
     return tally
 
 
-async def open_loop(target: Target, rate: float, duration: float, connections: int) -> Tally:
+async def open_loop(target: Target, rate: float, duration: float, connections: int, tally: R) -> R:
     """Requests on a fixed schedule of `rate` per second, whatever the server's pace.
 
     Latency runs from the scheduled send time, so a stalled server is charged for the
     requests it delayed (no coordinated omission); a request waits for a free connection
     when all `connections` are busy, and that wait is charged too.
     """
-    tally = Tally(target.refusal)
-    idle: asyncio.Queue[Connection] = asyncio.Queue()
+    # Last in, first out: at a low rate the same few connections carry the load, and one
+    # left idle past uvicorn's keep-alive timeout (5 s) is replaced when it is needed.
+    idle: asyncio.LifoQueue[Connection] = asyncio.LifoQueue()
     opened = [await connect(target.host, target.port) for _ in range(connections)]
     for connection in opened:
         idle.put_nowait(connection)
@@ -169,7 +184,14 @@ async def open_loop(target: Target, rate: float, duration: float, connections: i
 
     async def one(request: bytes, due: float) -> None:
         connection = await idle.get()
-        answer = await connection.send(request)
+        try:
+            answer = await connection.send(request)
+        except ConnectionResetError:
+            # Closed while idle. Had the server closed it mid-request instead, a resend of
+            # signed bytes with a replay check would be refused and counted as a failure.
+            connection = await connect(target.host, target.port)
+            opened.append(connection)
+            answer = await connection.send(request)
         tally.record(answer, clock() - due)
         idle.put_nowait(connection)
 
