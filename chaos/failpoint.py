@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,10 @@ def install(flag: Path) -> None:
         except FileNotFoundError:
             return original(self, **kwargs)
         paused_marker(flag).write_text(str(kwargs.get("url", "")))
-        os.kill(os.getpid(), signal.SIGSTOP)
+        # Aimed at this thread, the stop lands before the call returns. `os.kill` on the
+        # process lets this thread run on briefly, past the adapter's last clock check:
+        # the pause would then fall inside the send, a window no dialler can close.
+        signal.pthread_kill(threading.get_ident(), signal.SIGSTOP)
         return original(self, **kwargs)
 
     setattr(TwilioTelephony, "place_call", place_call)  # noqa: B010  # the failpoint itself
