@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -24,6 +25,10 @@ def build_ticker(jobs: list[Job]) -> AsyncIOScheduler:
     grace equals the interval so a busy loop delays a run rather than dropping it.
     """
     ticker = AsyncIOScheduler(timezone="UTC")
+    # Every job runs first as the scheduler starts, not one interval later: an instance
+    # restarted more often than a job's interval (a crash loop, a rolling deploy) would
+    # otherwise never sweep the leases its predecessor left behind.
+    start = datetime.now(UTC)
     for job in jobs:
         ticker.add_job(
             job.func,
@@ -34,5 +39,6 @@ def build_ticker(jobs: list[Job]) -> AsyncIOScheduler:
             coalesce=True,
             max_instances=1,
             misfire_grace_time=max(1, int(job.every_seconds)),
+            next_run_time=start,
         )
     return ticker
