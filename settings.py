@@ -60,7 +60,12 @@ class Settings(BaseSettings):
         default=AnyHttpUrl(TWILIO_API_URL),
         description="Twilio's REST API base URL; point it at a local stand-in for tests",
     )
-    twilio_http_timeout: float = Field(default=10.0, gt=0, le=60)
+    twilio_http_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=20,
+        description="Seconds one Twilio REST request may take; under the shortest lease (30 s)",
+    )
     simulated_traffic_per_minute: float = Field(
         default=0.0, ge=0, le=600, description="Simulated callers per minute when no Twilio account"
     )

@@ -293,10 +293,13 @@ class DispatchStore:
         ended or its fence is stale.
         """
         with write_transaction(self._engine) as connection:
+            row = queries.request_row(connection, RequestId(claim.request.id), lock=True)
+            if row is not None and State(row["state"]) is State.CONNECTED:
+                # Answered since the caller looked: a call did go out, the attempt stays open.
+                return None
             ended = commands.finish_attempt(
                 connection, claim.attempt_id, claim.fence, outcome, now, None
             )
-            row = queries.request_row(connection, RequestId(claim.request.id), lock=True)
             if not ended or row is None or State(row["state"]) is not State.DIALING:
                 return None
             connection.execute(_UNCOUNT, {"row_id": row["id"]})

@@ -242,3 +242,24 @@ def test_hanging_up_an_ended_call_is_a_clear_error() -> None:
     with pytest.raises(TelephonyError) as caught:
         rig.telephony.hang_up(sid)
     assert not caught.value.retryable and not caught.value.ambiguous
+
+
+def test_an_answered_request_keeps_its_attempt_when_given_back_late(rigged: Rigged) -> None:
+    claim = rigged.claim()
+    # The sweep read the request while dialling; the answer webhook connected it since.
+    rigged.store.transition(claim.request.id, State.CONNECTED, NOW + timedelta(seconds=1))
+    assert rigged.claims.return_undialled(claim, NOT_DIALLED, NOW + timedelta(seconds=2)) is None
+    assert rigged.attempt(claim.attempt_id) == (None, None, None)
+    request = rigged.store.get(claim.request.id)
+    assert request is not None and request.state is State.CONNECTED
+
+
+def test_a_request_cancelled_while_dialling_is_not_put_back_in_line(rigged: Rigged) -> None:
+    claim = rigged.claim()
+    cancelled_at = NOW + timedelta(seconds=1)
+    rigged.store.transition(claim.request.id, State.CANCELLED, cancelled_at)
+    assert rigged.claims.return_undialled(claim, NOT_DIALLED, NOW + timedelta(seconds=2)) is None
+    # The cancellation closed the attempt; giving it back changes nothing.
+    assert rigged.attempt(claim.attempt_id) == (State.CANCELLED.value, cancelled_at, None)
+    request = rigged.store.get(claim.request.id)
+    assert request is not None and request.state is State.CANCELLED
