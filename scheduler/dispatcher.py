@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -33,7 +34,9 @@ from scheduler.twilio import Telephony, TelephonyError
 
 log = logging.getLogger("holdless.dispatch")
 
-"""The outcome of an attempt whose call provably never reached the carrier."""
+MAX_PARALLEL_DIALS = 8
+"""REST requests one pass has in flight at most, by default (the dial rate cap still bounds
+how many calls start per minute)."""
 SWEEP_MARGIN = timedelta(minutes=1)
 """Looked back before a stranded claim when asking the carrier: clocks differ a little."""
 
@@ -62,6 +65,8 @@ class Dispatcher:
     http_timeout: timedelta = HTTP_TIMEOUT
     """How long a REST request may take: a claim is dialled only with at least this much
     lease left, so no other instance can take it over while the request is in flight."""
+    parallel_dials: int = MAX_PARALLEL_DIALS
+    """REST requests one pass has in flight at most."""
     settle_recorded: Callable[[datetime], int] | None = None
     """Settles calls that ended before their CallSid was attached (set by the app: the
     settling rules live with the status webhook)."""
@@ -160,7 +165,7 @@ class Dispatcher:
         taken: set[AgentId],
     ) -> QueuePass:
         budget: Budget | None = None
-        placed: list[str] = []
+        claimed: list[tuple[Claim, AgentId]] = []
         for agent in free:
             offered = self.claims.offer(offer_for(config, queue, agent, now), now)
             budget = budget or offered.budget
@@ -169,10 +174,22 @@ class Dispatcher:
             if offered.claim is None:
                 continue
             taken.add(agent)
-            sid = self._place(config, offered.claim, agent, now)
-            if sid is not None:
-                placed.append(sid)
-        return QueuePass(queue, budget or idle_budget(config, queue, now), tuple(placed))
+            claimed.append((offered.claim, agent))
+        placed = self._place_all(config, claimed, now)
+        return QueuePass(queue, budget or idle_budget(config, queue, now), placed)
+
+    def _place_all(
+        self, config: SupervisorConfig, claimed: list[tuple[Claim, AgentId]], now: datetime
+    ) -> tuple[str, ...]:
+        """Dial every claim of a pass at once: one slow REST answer must not hold the rest
+        (one at a time, a 300 ms answer caps an instance at about three dials a second)."""
+        workers = min(len(claimed), self.parallel_dials)
+        if workers < 2:  # nothing to overlap
+            sids = [self._place(config, claim, agent, now) for claim, agent in claimed]
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="dial") as pool:
+                sids = list(pool.map(lambda c: self._place(config, c[0], c[1], now), claimed))
+        return tuple(sid for sid in sids if sid is not None)
 
     def _lease(self, config: SupervisorConfig, queue: QueueName) -> timedelta:
         return config.callback_policy(queue).lease

@@ -104,9 +104,13 @@ class DispatchMachine(RuleBasedStateMachine):
         self.finished: dict[int, tuple[object, ...]] = {}
 
     def _start(self) -> Services:
-        return build_services(
+        svc = build_services(
             self.SETTINGS, lambda: self.now, notifier=LogNotifier(), telephony=self.phone
         )
+        # The fates meet the dial requests in order, and a replayed example must meet them
+        # the same way: one dial at a time (test_dispatcher proves a pass's dials overlap).
+        svc.dispatcher.parallel_dials = 1
+        return svc
 
     def _restart(self) -> None:
         # A new process: nothing in memory survives, the database keeps every claim.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,12 +43,18 @@ class FakeTelephony:
     placed: list[dict[str, object]] = field(default_factory=list)
     error: TelephonyError | None = None
     seen: list[CallRecord] = field(default_factory=list)
+    during: Callable[[], object] | None = None
+    """Runs inside each REST request, before it is answered."""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def place_call(self, **params: object) -> str:
         if self.error is not None:
             raise self.error
-        self.placed.append(params)
-        return f"CA{len(self.placed):032d}"
+        if self.during is not None:
+            self.during()
+        with self._lock:  # a pass dials its claims from several threads
+            self.placed.append(params)
+            return f"CA{len(self.placed):032d}"
 
     def send_sms(self, *, to: E164, from_: str, body: str, status_callback: str) -> str:
         raise AssertionError("the dispatcher sends no SMS")
@@ -146,6 +154,18 @@ def test_one_agent_takes_one_call_and_a_second_pass_dials_nobody_new(world: Worl
     world.dispatcher.dispatch(MONDAY_10)
     world.dispatcher.dispatch(MONDAY_10 + timedelta(seconds=1))
     assert len(world.phone.placed) == 1
+
+
+def test_the_claims_of_one_pass_are_dialled_at_once(world: World) -> None:
+    for n in range(3):
+        world.wait(E164(f"+44207946046{n}"))
+    world.on_duty("alice", "boris", "chloe")
+    # Each REST request is answered only once all three are in flight: dialled one after
+    # another, the first would wait for the others in vain and the barrier would break.
+    world.phone.during = threading.Barrier(3, timeout=30).wait
+    [support] = [p for p in world.dispatcher.dispatch(MONDAY_10) if p.queue == SUPPORT]
+    assert len(support.placed) == len(world.phone.placed) == 3
+    assert len({str(dial["to"]) for dial in world.phone.placed}) == 3
 
 
 def test_a_customer_outside_their_calling_window_is_postponed_not_dialled(world: World) -> None:
