@@ -47,7 +47,8 @@ class ApiError(Exception):
         return JSONResponse(body, status_code=self.status, headers=headers)
 
 
-def _matches(key: str, stored: str | None) -> bool:
+def key_matches(key: str, stored: str | None) -> bool:
+    """Whether `key` hashes to the stored SHA-256 hex digest (never true with none stored)."""
     digest = hashlib.sha256(key.encode()).hexdigest()
     # Compared even when nothing is stored, so timing does not tell which keys exist.
     return hmac.compare_digest(digest, stored or "") and stored is not None
@@ -64,8 +65,8 @@ def bearer(request: Request) -> str:
 def authorise(config: SupervisorConfig, agent_id: str, key: str) -> AgentConfig:
     """The agent whose presence `key` may change: their own key or the supervisor's."""
     agent = next((a for a in config.agents if a.id == agent_id), None)
-    supervisor = _matches(key, config.service.supervisor_key_sha256)
-    own = agent is not None and _matches(key, agent.api_key_sha256)
+    supervisor = key_matches(key, config.service.supervisor_key_sha256)
+    own = agent is not None and key_matches(key, agent.api_key_sha256)
     if not (supervisor or own):
         raise ApiError(403, "Authorization", "this key may not change this agent's presence")
     if agent is None:
@@ -123,4 +124,4 @@ async def _set(request: Request) -> JSONResponse:
 
 
 def _own(request: Request, agent: AgentConfig) -> bool:
-    return _matches(bearer(request), agent.api_key_sha256)
+    return key_matches(bearer(request), agent.api_key_sha256)

@@ -20,6 +20,7 @@ from callback.store.events import EventStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
 from callback.store.verification import VerificationStore
+from callback.store.voicemails import VoicemailStore
 from callback.types import AgentId
 from ivr.links import Links
 from scheduler.config_reload import reload_job
@@ -93,6 +94,7 @@ def build_services(
         presence=presence,
         dispatcher=dispatcher,
         measured=MeasuredCache(store),
+        voicemails=VoicemailStore(engine),
     )
     # The sweep settles calls whose end was recorded before their CallSid was attached,
     # with the status webhook's own rules (the dispatcher sits below the webhooks).
@@ -128,7 +130,7 @@ def _jobs(svc: Services) -> list[Job]:
         Job("db-checkpoint", svc.store.checkpoint, CHECKPOINT_SECONDS),
         Job(
             "retention-purge",
-            retention_job(svc.config, svc.store, svc.clock),
+            retention_job(svc.config, svc.store, svc.voicemails, svc.clock),
             svc.config.current.retention.purge_interval.total_seconds(),
         ),
         Job("dispatch", svc.dispatcher.run, DISPATCH_SECONDS),

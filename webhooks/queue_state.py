@@ -33,8 +33,13 @@ async def queue_state(request: Request) -> JSONResponse:
 
 def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[str, object]:
     counts = svc.store.counts(now)
+    # Messages left without a callback number, counted only: the list is the supervisor's.
+    voicemails = svc.voicemails.unhandled_counts()
     queues = {
-        name: _queue(svc, config, QueueName(name), counts.get(QueueName(name)), now)
+        name: {
+            **_queue(svc, config, QueueName(name), counts.get(QueueName(name)), now),
+            "voicemails_unhandled": voicemails.get(QueueName(name), 0),
+        }
         for name in config.queues
     }
     broken = EventStore(svc.store.engine).broken_promises(now - PROMISE_WINDOW)

@@ -12,6 +12,7 @@ from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
+from callback.store.voicemails import VoicemailStore
 from callback.types import QueueName
 from scheduler.dispatcher import Dispatcher
 from scheduler.twilio import Telephony
@@ -53,6 +54,7 @@ class Services:
     measured: MeasuredCache
     presence: PresenceStore
     dispatcher: Dispatcher
+    voicemails: VoicemailStore
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     greetings: Greetings = field(default_factory=Greetings)
 

@@ -81,3 +81,5 @@ class Purged:
     deleted: int
     history_rows: int
     """Call legs, call and lifecycle events, presence and config changes deleted."""
+    voicemails: int = 0
+    """Messages left without a callback number, deleted with their recording's link."""

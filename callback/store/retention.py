@@ -1,5 +1,8 @@
 """Data retention: personal data of finished requests is erased, old history deleted.
 
+Voicemails left without a callback number hold a recording, which is personal data too:
+they are deleted `[retention] recordings_days` after they were left, handled or not.
+
 Work is done in small batches, each its own short write transaction, so a purge never
 holds the write lock long enough to delay a customer's request.
 """
@@ -22,6 +25,7 @@ from callback.store.tables import (
     PRESENCE_CHANGE,
     REQUEST,
     STATUS_TOKEN,
+    VOICEMAIL,
 )
 
 BATCH = 500
@@ -87,3 +91,10 @@ def delete_old_history(connection: Connection, before: datetime) -> int:
         batch = select(key).where(old).limit(BATCH).scalar_subquery()
         deleted += connection.execute(delete(table).where(key.in_(batch))).rowcount
     return deleted
+
+
+def delete_old_voicemails(connection: Connection, before: datetime) -> int:
+    """Delete up to one batch of voicemails received before `before`; rows deleted."""
+    key = VOICEMAIL.c.id
+    batch = select(key).where(VOICEMAIL.c.received_at < before).limit(BATCH).scalar_subquery()
+    return connection.execute(delete(VOICEMAIL).where(key.in_(batch))).rowcount

@@ -444,3 +444,38 @@ PHONE_VERIFICATION: Table = metadata.tables["phone_verification"]
 # One pending verification per number: a new request for it replaces the old one.
 Index("uq_phone_verification_number", PHONE_VERIFICATION.c.number, unique=True)
 Index("ix_phone_verification_expires_at", PHONE_VERIFICATION.c.expires_at)
+
+
+class VoicemailRow(StoreModel, table=True):
+    """A message left without a number to call back: kept for a supervisor to handle."""
+
+    __tablename__ = "voicemail"
+    # Voicemail ids reach supervisors (the handled endpoint): SQLite must never reuse one.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_sid: str = Field(sa_type=String)
+    queue: str = Field(sa_type=String)
+    language: str = Field(sa_type=String)
+    recording_url: str = Field(sa_type=String)
+    recording_seconds: int
+    transcription: str | None = Field(sa_type=String)
+    received_at: datetime = Field(sa_type=UtcTimestamp)
+    handled_at: datetime | None = Field(sa_type=UtcTimestamp)
+    handled_by: str | None = Field(sa_type=String)
+
+
+VOICEMAIL: Table = metadata.tables["voicemail"]
+
+_unhandled = VOICEMAIL.c.handled_at.is_(None)
+# One message per call: a repeated Record action (Twilio retrying it) keeps the first.
+Index("uq_voicemail_call_sid", VOICEMAIL.c.call_sid, unique=True)
+# The supervisor's list and the per-queue counts read only the messages still to handle.
+Index(
+    "ix_voicemail_unhandled",
+    VOICEMAIL.c.queue,
+    VOICEMAIL.c.received_at,
+    sqlite_where=_unhandled,
+    postgresql_where=_unhandled,
+)
+Index("ix_voicemail_received_at", VOICEMAIL.c.received_at)

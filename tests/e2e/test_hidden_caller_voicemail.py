@@ -10,7 +10,6 @@ from callback.types import E164, State
 from scheduler.carrier import CallHandle
 from tests.e2e.conftest import SERVICE, SUNDAY_10, World
 from tests.e2e.steps import YES, press_at_gather
-from webhooks.twilio.voicemail import VOICEMAIL_NOTE
 
 pytestmark = pytest.mark.anyio
 
@@ -84,6 +83,10 @@ async def test_without_a_number_the_message_is_kept_for_supervisors(world: World
     [recording] = call.heard("Record")
     assert recording.text == "Please call me back."
     assert world.svc.store.counts(world.now) == {}  # no request: nobody to call back
-    kept = world.svc.calls.last_note(call.sid, VOICEMAIL_NOTE)
-    assert kept is not None and kept.startswith("https://api.twilio.com/2010-04-01/Accounts/")
+    [kept] = world.svc.voicemails.unhandled(None, 10)
+    assert (kept.call_sid, kept.queue, kept.language) == (call.sid, "support", "en")
+    assert kept.recording_url.startswith("https://api.twilio.com/2010-04-01/Accounts/")
+    assert kept.recording_seconds > 0
+    assert kept.transcription == "Please call me back."
+    assert world.svc.voicemails.unhandled_counts() == {"support": 1}
     assert world.notifier.sent == []

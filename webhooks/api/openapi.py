@@ -10,7 +10,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from webhooks.api import schemas
+from webhooks.api import schemas, voicemails
 from webhooks.api.auth import KEY_ID, SIGNATURE, SITE_KEY, TIMESTAMP
 from webhooks.api.widget_style import WidgetStyleOut
 
@@ -110,6 +110,25 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: schemas.AbuseOut},
         security=("supervisor",),
         errors=(401,),
+    ),
+    Operation(
+        "/voicemails",
+        "get",
+        "Messages left without a number to call back, not yet handled (supervisor)",
+        {200: voicemails.VoicemailsOut},
+        parameters=(voicemails.QUEUE_PARAMETER, voicemails.LIMIT_PARAMETER),
+        security=("supervisor",),
+        errors=(401, 403, 404, 422),
+    ),
+    Operation(
+        "/voicemails/{id}/handled",
+        "post",
+        "Mark a message handled by the person named (supervisor)",
+        {200: voicemails.VoicemailOut},
+        body=voicemails.HandledIn,
+        parameters=(voicemails.ID_PARAMETER,),
+        security=("supervisor",),
+        errors=(400, 401, 403, 404, 413, 422),
     ),
 )
 

@@ -11,6 +11,7 @@ from webhooks.api.guard import DatabaseGuard
 from webhooks.api.openapi import PREFIX, openapi
 from webhooks.api.queues import abuse_view, queue_estimate, queue_slots
 from webhooks.api.verify import verify_callback
+from webhooks.api.voicemails import list_voicemails, voicemail_handled
 from webhooks.api.widget_style import widget_style
 
 
@@ -26,6 +27,8 @@ def api_routes() -> list[BaseRoute]:
         Route("/queues/{queue}/slots", queue_slots, methods=["GET"]),
         Route("/widget", widget_style, methods=["GET"]),
         Route("/abuse", abuse_view, methods=["GET"]),
+        Route("/voicemails", list_voicemails, methods=["GET"]),
+        Route("/voicemails/{id}/handled", voicemail_handled, methods=["POST"]),
         Route("/{path:path}", preflight, methods=["OPTIONS"]),
     ]
     return [Mount(PREFIX, routes=routes, middleware=[Middleware(DatabaseGuard)])]

@@ -3,8 +3,8 @@
 A caller whose caller ID cannot be called back (hidden, withheld, invalid) keys in a
 number first, through the number capture (`Link.after` brings it back here), and the
 confirmed number travels in the recording's links. A caller who gives none still leaves
-a message: it is kept as a call event of kind `VOICEMAIL_NOTE` (the recording's URL),
-since there is no number to call back.
+a message: it is kept in the voicemail table for a supervisor (`GET /api/v1/voicemails`),
+since there is no number to call back, and its transcription follows it there.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ import re
 
 from callback.numbers import AcceptedNumber, check_number
 from callback.request import ContextEntry
+from callback.store.voicemails import Recording
 from callback.types import E164, Channel, QueueName
 from ivr import voicemail
+from ivr.call import QueueCall
 from webhooks.twilio.booking import book
 from webhooks.twilio.guard import Reply
 from webhooks.twilio.turn import Turn
@@ -23,8 +25,8 @@ from webhooks.twilio.turn import Turn
 log = logging.getLogger("holdless.twilio")
 _URL = re.compile(r"https?://[^\s]{1,500}")
 MAX_TRANSCRIPTION = 2000
-VOICEMAIL_NOTE = "voicemail"
-"""The call event kind of a message left without a number to call back."""
+MAX_SECONDS = 24 * 3600
+"""A cap on the reported length, far above any recording Twilio makes (a 32-bit column)."""
 
 
 def record(turn: Turn) -> str:
@@ -53,20 +55,29 @@ def recorded(turn: Turn) -> str:
         log.warning("voicemail of call %s not stored: no usable recording URL", turn.call_sid)
         return voicemail.voicemail_saved(call)
     number = callback_number(turn)
+    seconds = _seconds(turn)
     if number is None:
-        _keep_without_number(turn, url)
+        _keep_without_number(turn, call, url, seconds)
         return voicemail.voicemail_saved(call)
-    duration = turn.field("RecordingDuration")
-    seconds = int(duration) if duration.isdecimal() else 0
     data = {"source": "voicemail", "recording_url": url, "recording_seconds": seconds}
     book(turn, call, number, None, data, voicemail=True)
     return voicemail.voicemail_saved(call)
 
 
-def _keep_without_number(turn: Turn, url: str) -> None:
-    sid = turn.call_sid[:64] or "unknown"
-    turn.svc.calls.note(sid, VOICEMAIL_NOTE, url, turn.now)
-    log.info("voicemail of call %s kept without a callback number", sid)
+def _seconds(turn: Turn) -> int:
+    duration = turn.field("RecordingDuration")
+    return min(int(duration), MAX_SECONDS) if duration.isdecimal() else 0
+
+
+def _keep_without_number(turn: Turn, call: QueueCall, url: str, seconds: int) -> None:
+    # Twilio always signs a CallSid in; the RecordingSid stands in for one that is missing.
+    sid = (turn.call_sid or turn.field("RecordingSid"))[:64]
+    if not sid:
+        log.warning("voicemail not stored: neither CallSid nor RecordingSid")
+        return
+    recording = Recording(sid, QueueName(call.queue), call.speaker.code, url, seconds)
+    kept = turn.svc.voicemails.keep(recording, turn.now)
+    log.info("voicemail %d of call %s kept without a callback number", kept.id, sid)
 
 
 def recording_status(turn: Turn) -> Reply:
@@ -77,13 +88,15 @@ def recording_status(turn: Turn) -> Reply:
 
 
 def transcription(turn: Turn) -> Reply:
-    """`Step.TRANSCRIPTION`: add the text to the caller's pending request."""
+    """`Step.TRANSCRIPTION`: add the text to the caller's pending request, else to the message."""
     text = turn.field("TranscriptionText")[:MAX_TRANSCRIPTION]
-    number = callback_number(turn)
-    if not text or number is None:
+    if not text:
         return None
-    request = turn.svc.store.active_for(QueueName(turn.queue), number)
+    number = callback_number(turn)
+    request = None if number is None else turn.svc.store.active_for(turn.queue, number)
     if request is not None:
         entry = ContextEntry(Channel.IVR, turn.now, {"transcription": text})
         turn.svc.store.add_context(request.id, entry, turn.now)
+    elif turn.call_sid:
+        turn.svc.voicemails.add_transcription(turn.call_sid[:64], text)
     return None

@@ -62,14 +62,14 @@ def _differences(url: str) -> list[Any]:
 def test_upgrade_builds_exactly_the_declared_schema(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0007"
+    assert current_revision(empty_url) == head_revision() == "0008"
     assert _differences(empty_url) == []
 
 
 def test_upgrade_twice_changes_nothing(empty_url: str) -> None:
     upgrade(empty_url)
     upgrade(empty_url)
-    assert current_revision(empty_url) == "0007"
+    assert current_revision(empty_url) == "0008"
     assert _differences(empty_url) == []
 
 
@@ -96,6 +96,7 @@ def test_partial_indexes_keep_their_predicates(empty_url: str) -> None:
         assert re.findall(r"'(\w+)'", predicates[name]) == states, predicates[name]
     for name in OPEN_ATTEMPT_INDEXES:
         assert "ended_at IS NULL" in predicates[name]
+    assert "handled_at IS NULL" in predicates["ix_voicemail_unhandled"]
 
 
 def test_downgrade_removes_everything(empty_url: str) -> None:

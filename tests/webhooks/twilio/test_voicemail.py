@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from callback.store.voicemails import Voicemail
 from callback.types import E164, QueueName
+from tests.webhooks.conftest import MONDAY_10
 from tests.webhooks.twilio.conftest import CALLER, Twilio, action, find, says, verbs
-from webhooks.twilio.voicemail import VOICEMAIL_NOTE
 
 VOICEMAIL = "/twilio/ivr/voicemail?queue=support&lang=en"
 HIDDEN = "anonymous"
@@ -19,6 +20,11 @@ SMS = "Example Energy: we have your message and will call you back. Reply CANCEL
 def _recorded(twilio: Twilio, record: ElementTree.Element, caller: str) -> None:
     url = action(record, "Record")
     twilio.twiml(url, From=caller, RecordingUrl=RECORDING, RecordingDuration="9")
+
+
+def _kept(twilio: Twilio) -> Voicemail:
+    [kept] = twilio.svc.voicemails.unhandled(None, 10)
+    return kept
 
 
 def _keyed_record(twilio: Twilio) -> ElementTree.Element:
@@ -71,8 +77,43 @@ def test_two_refused_numbers_still_take_the_message_without_a_request(twilio: Tw
     assert "digits" not in action(record, "Record")
     _recorded(twilio, record, HIDDEN)
     assert twilio.svc.store.counts(twilio.clock()) == {}
-    assert twilio.svc.calls.last_note(twilio.sid, VOICEMAIL_NOTE) == RECORDING
+    kept = _kept(twilio)
+    assert (kept.call_sid, kept.queue, kept.language) == (twilio.sid, "support", "en")
+    assert (kept.recording_url, kept.recording_seconds) == (RECORDING, 9)
+    assert (kept.received_at, kept.transcription, kept.handled_at) == (MONDAY_10, None, None)
     assert twilio.notifier.sent == []
+    transcription = find(record, "Record").attrib["transcribeCallback"]
+    response = twilio.post(transcription, From=HIDDEN, TranscriptionText="Call me on 0207")
+    assert response.status_code == 204
+    assert _kept(twilio).transcription == "Call me on 0207"
+
+
+def test_a_repeated_recording_webhook_keeps_one_message(twilio: Twilio) -> None:
+    saved = "/twilio/ivr/recorded?queue=support&lang=en"
+    for seconds in ("3", "4"):
+        twilio.twiml(saved, From=HIDDEN, RecordingUrl=RECORDING, RecordingDuration=seconds)
+    assert _kept(twilio).recording_seconds == 3
+
+
+def test_a_message_keeps_the_language_of_the_call(twilio: Twilio) -> None:
+    saved = "/twilio/ivr/recorded?queue=support&lang=ru"
+    twilio.twiml(saved, From=HIDDEN, RecordingUrl=RECORDING, RecordingDuration="x")
+    kept = _kept(twilio)
+    assert (kept.language, kept.recording_seconds) == ("ru", 0)
+
+
+def test_a_message_without_a_usable_recording_url_is_not_kept(twilio: Twilio) -> None:
+    saved = "/twilio/ivr/recorded?queue=support&lang=en"
+    answer = twilio.twiml(saved, From=HIDDEN, RecordingUrl="ftp://x", RecordingDuration="3")
+    assert "We have your message" in says(answer)
+    assert twilio.svc.voicemails.unhandled(None, 10) == []
+
+
+def test_a_transcription_for_no_request_and_no_message_changes_nothing(twilio: Twilio) -> None:
+    url = "/twilio/ivr/transcription?queue=support&lang=en"
+    response = twilio.post(url, From=HIDDEN, TranscriptionText="Hello")
+    assert response.status_code == 204
+    assert twilio.svc.voicemails.unhandled(None, 10) == []
 
 
 def test_a_number_refused_when_the_message_is_saved_gives_no_request(twilio: Twilio) -> None:
@@ -80,7 +121,7 @@ def test_a_number_refused_when_the_message_is_saved_gives_no_request(twilio: Twi
     saved = twilio.twiml(blocked, From=HIDDEN, RecordingUrl=RECORDING, RecordingDuration="3")
     assert "We have your message" in says(saved)
     assert twilio.svc.store.counts(twilio.clock()) == {}
-    assert twilio.svc.calls.last_note(twilio.sid, VOICEMAIL_NOTE) == RECORDING
+    assert _kept(twilio).recording_url == RECORDING
 
 
 def test_key_2_on_the_way_out_records_without_asking_again(twilio: Twilio) -> None:
