@@ -45,5 +45,5 @@ def test_each_test_gets_its_own_migrated_database(pg_cluster: Cluster, pg_url: s
             for name in ("fsync", "synchronous_commit", "full_page_writes")
         }
     engine.dispose()
-    assert tables == 17  # sixteen tables and alembic_version
+    assert tables == 18  # seventeen tables and alembic_version
     assert settings == dict.fromkeys(settings, "off")
