@@ -19,6 +19,7 @@ from sqlalchemy.engine import RowMapping
 
 from callback.request import CallbackRequest, ContextEntry, Slot
 from callback.store import queries
+from callback.store.arrival import INBOUND, NEW_RANK, Arrival
 from callback.store.convert import context_to_json, to_request
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.tables import (
@@ -33,10 +34,6 @@ from callback.types import ACTIVE_STATES, E164, QueueName, RequestId
 
 FINAL_RANK = 3
 """The rank of a call status after which nothing more happens on the call."""
-NEW_RANK = -1
-"""The rank of a call leg seen before any status."""
-INBOUND = "inbound"
-"""The direction of a call that a caller placed to one of our numbers."""
 
 _p = PHONE_CALL.c
 _a = ATTEMPT.c
@@ -163,6 +160,7 @@ class CallStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._arrival = Arrival.of(engine.dialect)
 
     def arrive(
         self, call_sid: str, direction: str, queue: QueueName | None, now: datetime
@@ -176,11 +174,14 @@ class CallStore:
         self, call_sid: str, queue: QueueName, caller: E164 | None, now: datetime
     ) -> CallbackRequest | None:
         """Store the incoming call leg `call_sid` if it is new (a repeat keeps its first
-        arrival) and find the caller's unfinished request in `queue`, in one transaction:
-        the two things every incoming call needs from the database."""
-        with write_transaction(self._engine) as connection:
-            _ensure_call(connection, call_sid, INBOUND, queue, now)
-            row = None if caller is None else queries.active_row(connection, queue, caller)
+        arrival) and find the caller's unfinished request in `queue`: the two things every
+        incoming call needs from the database, in one transaction (then the request is read,
+        only when there is one)."""
+        found = self._arrival.run(self._engine, call_sid, queue, caller, now)
+        if found is None:
+            return None
+        with read_transaction(self._engine) as connection:
+            row = queries.request_row(connection, found)
         return None if row is None else to_request(row)
 
     def get(self, call_sid: str) -> CallRecord | None:
@@ -300,7 +301,7 @@ class CallStore:
         self, call_sid: str, values: dict[str, Any], kind: str | None, now: datetime
     ) -> None:
         with write_transaction(self._engine) as connection:
-            _ensure_call(connection, call_sid, "inbound", None, now)
+            _ensure_call(connection, call_sid, INBOUND, None, now)
             connection.execute(_UPDATE_CALL, values | {"row_sid": call_sid})
             if kind is not None:
                 _event(connection, call_sid, kind, str(values.get("answered_by")), False, now)

@@ -48,11 +48,14 @@ def _sorts_before() -> ColumnElement[bool]:
 
 _BY_ID = select(REQUEST).where(_r.id == bindparam("id"))
 _BY_ID_LOCKED = _BY_ID.with_for_update()
-_ACTIVE = select(REQUEST).where(
+_ACTIVE_FOR_NUMBER = and_(
     _r.queue == bindparam("queue"),
     _r.number == bindparam("number"),
     state_in(_r.state, ACTIVE_STATES),
 )
+_ACTIVE = select(REQUEST).where(_ACTIVE_FOR_NUMBER)
+ACTIVE_ID = select(_r.id).where(_ACTIVE_FOR_NUMBER)
+"""The id of the unfinished request for the `number` in the `queue` bound (`active_row`'s)."""
 _ACTIVE_LOCKED = _ACTIVE.with_for_update()
 _COUNT_AHEAD = select(func.count()).where(_in_line(), _sorts_before())
 _NEWCOMERS = (

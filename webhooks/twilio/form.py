@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from starlette.requests import Request
 
@@ -38,6 +38,15 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
 
 def parse_form(body: bytes) -> dict[str, str]:
     """Form parameters (last value wins); bytes that are not UTF-8 become U+FFFD."""
-    text = body.decode("utf-8", errors="replace")
-    pairs = parse_qsl(text, keep_blank_values=True)
-    return {name: value for name, value in pairs}
+    # `parse_qsl(text, keep_blank_values=True)`'s rules (empty pairs skipped, a name without
+    # "=" has an empty value) without its set-up per call: a third of the time it took.
+    form: dict[str, str] = {}
+    for pair in body.decode("utf-8", errors="replace").split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            form[_unquoted(name)] = _unquoted(value)
+    return form
+
+
+def _unquoted(text: str) -> str:
+    return unquote(text.replace("+", " "))

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from webhooks.twilio.guard import run_handler
+from hypothesis import given
+from hypothesis import strategies as st
+from starlette.requests import Request
+
+from webhooks.twilio.guard import request_target, run_handler
 from webhooks.twilio.turn import Turn
 
 
@@ -33,3 +37,31 @@ def test_an_inline_handler_runs_on_the_event_loop() -> None:
 def test_a_threaded_handler_leaves_the_event_loop_free() -> None:
     loop_thread, handler_thread = _where(inline=False)
     assert handler_thread != loop_thread
+
+
+def _request(path: str, query: bytes) -> Request:
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "query_string": query,
+        "headers": [(b"host", b"127.0.0.1:8000")],
+        "server": ("127.0.0.1", 8000),
+    }
+    return Request(scope)
+
+
+# Tab, CR and LF never arrive literally in an HTTP request line; nor does "#" in a query.
+_TEXT = st.text(st.characters(exclude_characters="\t\r\n", exclude_categories=["Cs"]))
+
+
+@given(_TEXT, _TEXT.filter(lambda query: "#" not in query))
+def test_the_target_is_what_starlette_reads_from_the_url(path: str, query: str) -> None:
+    request = _request("/" + path, query.encode())
+    assert request_target(request) == (request.url.path, request.url.query)
+
+
+def test_the_target_keeps_escaped_separators_escaped() -> None:
+    request = _request("/twilio/ivr/a?b#c\\d", b"queue=support&lang=en")
+    assert request_target(request) == ("/twilio/ivr/a%3Fb%23c%5Cd", "queue=support&lang=en")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import SecretStr
 from starlette.testclient import TestClient
+from twilio.request_validator import RequestValidator
 
 from settings import Settings
 from tests.webhooks.twilio.conftest import CALLER, PUBLIC, Twilio, sign
@@ -109,3 +113,60 @@ def test_tokens_never_reach_the_logs(
         _post(rotated, "1" * 31 + "2")
     assert PRIMARY not in caplog.text
     assert CALLER not in caplog.text
+
+
+# The checker signs the usual case itself; whatever it answers must be what the official
+# `RequestValidator.validate` answers with each token (which tries the URL with and without
+# its port), for signatures over every variant of the URL and with every token.
+BASES = ("https://x.example", "https://x.example:443/hl", "http://127.0.0.1:8000", "http://h:80")
+VARIANTS = ("", ":443", ":80", ":8000")
+PATHS = (("/twilio/voice", ""), ("/twilio/ivr/offer", "queue=support&lang=en"))
+
+
+def _signing_urls(base: str, path: str, query: str) -> list[str]:
+    parts = urlsplit(public_url(base, path, query))
+    host = parts.netloc.split(":")[0]
+    return [urlunsplit(parts._replace(netloc=host + port)) for port in VARIANTS]
+
+
+def _validated(tokens: tuple[str, ...], url: str, form: dict[str, str], signature: str) -> bool:
+    return any(RequestValidator(token).validate(url, form, signature) for token in tokens)
+
+
+@pytest.mark.parametrize("tokens", [(PRIMARY,), (PRIMARY, SECONDARY)])
+@pytest.mark.parametrize("base", BASES)
+def test_the_checker_accepts_exactly_what_validate_accepts(
+    base: str, tokens: tuple[str, ...]
+) -> None:
+    checker = SignatureChecker(base_url=base, tokens=tokens)
+    accepted = 0
+    for path, query in PATHS:
+        url = public_url(base, path, query)
+        for signed_url in _signing_urls(base, path, query):
+            for token in (PRIMARY, SECONDARY, "f" * 32):
+                signature = sign(signed_url, FORM, token)
+                expected = _validated(tokens, url, FORM, signature)
+                assert checker.valid(path, query, FORM, signature) == expected
+                accepted += expected
+    # Each token the checker holds signs the configured URL and its port variant.
+    assert accepted == len(PATHS) * len(tokens) * 2
+
+
+@given(st.dictionaries(st.text(min_size=1), st.text()), st.sampled_from(BASES))
+def test_any_form_signed_by_the_primary_token_is_accepted(form: dict[str, str], base: str) -> None:
+    checker = SignatureChecker(base_url=base, tokens=(PRIMARY, SECONDARY))
+    signature = sign(public_url(base, "/twilio/sms", ""), form, PRIMARY)
+    assert checker.valid("/twilio/sms", "", form, signature)
+    assert not checker.valid(
+        "/twilio/sms", "", form | {"Extra": form.get("Extra", "") + "1"}, signature
+    )
+
+
+def test_a_signature_that_is_not_ascii_is_refused() -> None:
+    checker = SignatureChecker(base_url=PUBLIC, tokens=(PRIMARY,))
+    assert not checker.valid("/twilio/voice", "", FORM, "é" * 28)
+
+
+def test_the_checker_shows_no_token() -> None:
+    checker = SignatureChecker(base_url=PUBLIC, tokens=(PRIMARY, SECONDARY))
+    assert PRIMARY not in repr(checker) and SECONDARY not in repr(checker)
