@@ -3,10 +3,15 @@
 It must work when nothing else does, so it needs no config: without a speaker it says a
 built-in English text, and it enqueues without a waitUrl (Twilio then plays its own hold
 music) or action, so that no further request to a failing service is needed.
+
+Some documents run where the live queue is wrong or not even allowed (`after_failure`): a
+whisper on the leg of a `<Dial>` (the two parties are bridged without it), the hold
+music's waitUrl (the caller keeps their place), and the end of a call already held.
 """
 
 from __future__ import annotations
 
+from ivr.links import Step
 from ivr.speech import Speaker
 from ivr.twiml import Document, Line
 
@@ -18,6 +23,10 @@ FALLBACK_LANGUAGE = "en-GB"
 FALLBACK_QUEUE = "holdless"
 """The Twilio queue for callers whose queue is not known either."""
 _MAX_QUEUE_NAME = 64  # Twilio's limit on a queue name
+HOLD_RETRY_SECONDS = 10
+"""Silence before Twilio asks the failed waitUrl again; the caller stays in line meanwhile."""
+_BRIDGE_ANYWAY = frozenset({Step.WHISPER, Step.CUSTOMER})
+_OVER = frozenset({Step.BRIDGED, Step.SURVEY})
 
 
 def _apology_line(speaker: Speaker | None) -> Line:
@@ -36,3 +45,20 @@ def apology(queue: str | None = None, speaker: Speaker | None = None) -> str:
     doc.say(_apology_line(speaker))
     doc.enqueue(name, wait_url=None, action=None)
     return doc.xml()
+
+
+def after_failure(step: Step | None, queue: str | None = None) -> str:
+    """What a failed voice webhook answers at `step` (None: an inbound call's first turn)."""
+    doc = Document()
+    if step in _BRIDGE_ANYWAY:
+        # A `<Dial>` noun's url may not enqueue; an empty document bridges the two parties.
+        return doc.xml()
+    if step is Step.HOLD_WAIT:
+        # A waitUrl may not enqueue either; the caller keeps their place and waits on.
+        doc.pause(HOLD_RETRY_SECONDS)
+        return doc.xml()
+    if step in _OVER:
+        # The conversation with the agent is over: nothing is left but to end the call.
+        doc.hangup()
+        return doc.xml()
+    return apology(queue)

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from callback.privacy import mask_number
-from ivr.apology import apology
+from ivr.apology import after_failure
 from ivr.links import Link, LinkError, parse_link
 from webhooks.services import Services, services
 from webhooks.twilio.form import BodyTooLarge, parse_form, read_body
@@ -83,7 +83,9 @@ def _link(request: Request) -> Link | None:
     return parse_link(path, query)
 
 
-def _apologise(request: Request, form: dict[str, str], error: Exception) -> Response:
+def _apologise(
+    request: Request, form: dict[str, str], error: Exception, link: Link | None
+) -> Response:
     log.error(
         "voice webhook %s failed for call %s from %s: %s",
         request.url.path,
@@ -93,7 +95,8 @@ def _apologise(request: Request, form: dict[str, str], error: Exception) -> Resp
         exc_info=error,
     )
     queue = request.query_params.get("queue", "")
-    return twiml(apology(queue if _QUEUE_NAME.fullmatch(queue) else None))
+    step = None if link is None else link.step
+    return twiml(after_failure(step, queue if _QUEUE_NAME.fullmatch(queue) else None))
 
 
 async def run_handler(handler: Handler, turn: Turn, *, inline: bool) -> Reply:
@@ -117,6 +120,7 @@ def voice(handler: Handler | None = None, *, dispatch: LinkHandler | None = None
         form = await _signed_form(request, svc)
         if isinstance(form, Response):
             return form
+        link: Link | None = None
         try:
             link = _link(request)
             chosen = dispatch(link) if dispatch is not None and link is not None else handler
@@ -124,7 +128,7 @@ def voice(handler: Handler | None = None, *, dispatch: LinkHandler | None = None
                 raise LinkError("no handler for this path")
             reply = await run_handler(chosen, _turn(svc, form, link), inline=svc.settings.is_sqlite)
         except Exception as error:  # a caller must never hear a dead line, whatever failed
-            return _apologise(request, form, error)
+            return _apologise(request, form, error, link)
         return _reply(reply)
 
     return endpoint

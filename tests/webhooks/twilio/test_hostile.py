@@ -89,3 +89,23 @@ def test_a_status_callback_that_fails_inside_is_answered_204_not_5xx(twilio: Twi
     voice = twilio.post("/twilio/voice", CallStatus="ringing")
     assert voice.status_code == 200
     assert "<Enqueue" in voice.text
+
+
+def test_a_failure_on_an_outbound_leg_answers_what_that_leg_may_play(twilio: Twilio) -> None:
+    # The database is gone under the running app: every step below fails inside.
+    with twilio.svc.store.engine.begin() as connection:
+        for table in ("call_event", "phone_call", "dial_attempt", "callback_request"):
+            connection.exec_driver_sql(f"DROP TABLE {table}")
+    link = "queue=support&lang=en&request=1"
+    # A whisper or the customer's greeting in a <Dial> noun: empty, so the two are bridged.
+    assert verbs(twilio.twiml(f"/twilio/ivr/whisper?{link}")) == []
+    assert verbs(twilio.twiml(f"/twilio/ivr/customer?{link}")) == []
+    # The hold music's waitUrl: a pause, then Twilio asks again; the caller keeps their place.
+    assert verbs(twilio.twiml(f"/twilio/ivr/hold-wait?{link}", QueuePosition="3")) == ["Pause"]
+    # After the conversation: the call ends.
+    assert verbs(twilio.twiml(f"/twilio/ivr/bridged?{link}", DialCallStatus="completed")) == [
+        "Hangup"
+    ]
+    assert verbs(twilio.twiml(f"/twilio/ivr/survey?{link}", Digits="5")) == ["Hangup"]
+    # A customer answering their callback is apologised to and queued for a live agent.
+    assert verbs(twilio.twiml(f"/twilio/ivr/answer?{link}")) == ["Say", "Enqueue"]
