@@ -46,9 +46,13 @@ FAST = Timing(
     queue_poll_s=0.2,
 )
 """Speech and network delays shrunk so a callback call lasts about two seconds."""
-CUSTOMER = Person(keys=("1",), ring_seconds=0.3, talk_seconds=1.0)
+PATIENCE_S = 20.0
+"""How long anyone put in a live queue waits before hanging up. Nobody serves the live
+queues in these scenarios; a webhook that fails while the database is down answers with an
+apology and the live queue, and without patience such a call would never end."""
+CUSTOMER = Person(keys=("1",), ring_seconds=0.3, talk_seconds=1.0, patience_s=PATIENCE_S)
 """Every customer answers and presses 1 to be connected."""
-AGENT = Agent(ring_seconds=0.2, talk_seconds=1.0)
+AGENT = Agent(ring_seconds=0.2, talk_seconds=1.0, patience_s=PATIENCE_S)
 
 
 @dataclass(frozen=True, slots=True)
