@@ -12,6 +12,8 @@ API_KEY_ID = "chaos"
 QUEUE = "support"
 SERVICE_NUMBER = "+442079460000"
 LEASE_SECONDS = 30
+DIAL_RATE_PER_MINUTE = 600
+"""The highest dial rate the config allows: the queue's cap on dials, whatever the instances."""
 """The shortest lease the config allows: stranded claims come back quickly."""
 
 
@@ -76,7 +78,7 @@ daily = [{{ from = "00:00", to = "24:00", agents = {agents} }}]
 
 [callback_defaults]
 agent_retry_delay = "1s"
-dial_rate_per_minute = 600
+dial_rate_per_minute = {DIAL_RATE_PER_MINUTE}
 cutoff_before_closing = "0s"
 lease = "{LEASE_SECONDS}s"
 ring_timeout = "10s"
