@@ -8,6 +8,7 @@ any other key 403 (as for agent presence).
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
@@ -83,18 +84,7 @@ class HandledIn(Strict):
 
 def voicemail_out(found: Voicemail) -> VoicemailOut:
     """A stored message as the API shows it."""
-    return VoicemailOut(
-        id=found.id,
-        call_sid=found.call_sid,
-        queue=found.queue,
-        language=found.language,
-        recording_url=found.recording_url,
-        recording_seconds=found.recording_seconds,
-        transcription=found.transcription,
-        received_at=found.received_at,
-        handled_at=found.handled_at,
-        handled_by=found.handled_by,
-    )
+    return VoicemailOut.model_validate(asdict(found))
 
 
 def supervisor_only(request: Request, config: SupervisorConfig) -> None:
