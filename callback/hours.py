@@ -16,6 +16,8 @@ Period = tuple[datetime, datetime]
 
 _DAY = timedelta(days=1)
 _INSTANT = timedelta(microseconds=1)
+DAYS_KEPT = 1024
+"""How many local dates' periods a `Schedule` keeps; it starts afresh when that many are in."""
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -138,6 +140,14 @@ def wall_to_utc(day: date, since_midnight: timedelta, tz: ZoneInfo) -> datetime:
     return _end_of_gap(wall, tz)
 
 
+def day_periods(hours: Iterable[Interval], day: date, tz: ZoneInfo) -> tuple[Period, ...]:
+    """The opening `hours` of the local date `day` in `tz` as UTC periods (see `Schedule`)."""
+    return tuple(
+        (wall_to_utc(day, interval.start_offset, tz), wall_to_utc(day, interval.end_offset, tz))
+        for interval in hours
+    )
+
+
 def _grid(period: Period, length: timedelta, not_before: datetime) -> Iterator[Period]:
     """Windows of `length` stepped from the period's start, fitting in it, from `not_before`."""
     start, end = period
@@ -165,6 +175,9 @@ class Schedule:
     closures: Mapping[date, Closure] = field(default_factory=dict, hash=False)
     _round_the_clock: bool = field(init=False, repr=False, compare=False)
     _closure_days: tuple[date, ...] = field(init=False, repr=False, compare=False)
+    # Each local date's periods, computed once: every incoming call asks whether the queue is
+    # open, and mapping wall-clock hours to UTC costs more than the rest of that answer.
+    _days: dict[date, tuple[Period, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weekly", _frozen_week(self.weekly))
@@ -172,6 +185,7 @@ class Schedule:
         every_day = all(_whole_day(self.weekly.get(weekday, ())) for weekday in range(7))
         object.__setattr__(self, "_round_the_clock", every_day)
         object.__setattr__(self, "_closure_days", tuple(self.closures))
+        object.__setattr__(self, "_days", {})
 
     def closure_on(self, day: date) -> Closure | None:
         """The closure or special day filed for the local date `day`, if any."""
@@ -184,9 +198,29 @@ class Schedule:
             return closure.hours
         return self.weekly.get(day.weekday(), ())
 
+    def periods_on(self, day: date) -> tuple[Period, ...]:
+        """The opening hours of the local date `day` as UTC periods, in order, not merged."""
+        periods = self._days.get(day)
+        if periods is None:
+            periods = day_periods(self.hours_on(day), day, self.tz)
+            if len(self._days) >= DAYS_KEPT:
+                self._days.clear()
+            self._days[day] = periods
+        return periods
+
     def is_open(self, now: datetime) -> bool:
         """True when the instant `now` (aware, any zone) falls inside opening hours."""
-        return next(self._clipped(now, now + _INSTANT), None) is not None
+        moment = _as_utc(now, "now")
+        # The days `_clipped` walks for `[now, now + 1 µs)`: from the day before `now`'s
+        # local date (hours opening in a gap across midnight) to that instant's local date.
+        day = moment.astimezone(self.tz).date() - _DAY
+        last_day = (moment + _INSTANT).astimezone(self.tz).date()
+        while day <= last_day:
+            for begin, end in self.periods_on(day):
+                if begin <= moment < end:
+                    return True
+            day += _DAY
+        return False
 
     def closes_at(self, now: datetime, horizon_days: int = 366) -> datetime | None:
         """End of the open period containing `now`, or None when closed.
@@ -248,19 +282,13 @@ class Schedule:
         last_day = until.astimezone(self.tz).date()
         while day <= last_day:
             run_end = self._open_run_end(day, last_day)
-            periods = self._day_periods(day) if run_end is None else self._run(day, run_end)
+            periods = self.periods_on(day) if run_end is None else self._run(day, run_end)
             for begin, end in periods:
                 if begin >= until:
                     return
                 if begin < end:
                     yield begin, end
             day = run_end or day + _DAY
-
-    def _day_periods(self, day: date) -> Iterator[Period]:
-        """The opening intervals of the local date `day` as UTC periods."""
-        for interval in self.hours_on(day):
-            begin = wall_to_utc(day, interval.start_offset, self.tz)
-            yield begin, wall_to_utc(day, interval.end_offset, self.tz)
 
     def _run(self, first: date, after: date) -> Iterator[Period]:
         """One period from local midnight of `first` to local midnight of `after`."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from callback.config.queue import QueueConfig
 from callback.estimate import Estimate
 from callback.hours import Schedule
 from callback.ordering import Position
@@ -139,11 +140,15 @@ class Needs:
     slots: bool
 
 
-def welcome_needs(call: QueueCall, *, now: datetime, schedule: Schedule) -> Needs:
-    """Which inputs `welcome` uses for this call: it mirrors welcome's branches."""
+def welcome_needs(settings: QueueConfig, *, now: datetime, schedule: Schedule) -> Needs:
+    """Which inputs `welcome` uses for a call to this queue: it mirrors welcome's branches.
+
+    It takes the queue's settings, not a `QueueCall`: a caller whose greeting is already
+    built need not build the call context at all.
+    """
     if not schedule.is_open(now):
         return Needs(standing=False, slots=True)
-    if len(call.settings.languages) > 1 or call.settings.reasons:
+    if len(settings.languages) > 1 or settings.reasons:
         return Needs(standing=False, slots=False)
     return Needs(standing=True, slots=True)
 

@@ -229,10 +229,11 @@ def create_app(
                 lock.release()
 
     routes = [
+        # First: routes are tried in order, and Twilio's webhooks are the busiest by far.
+        *twilio_routes(),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/v1/queues", queue_state, methods=["GET"]),
         Route("/api/v1/agents/{agent_id}/status", agent_status, methods=["POST"]),
-        *twilio_routes(),
         *widget_routes(),
         *hosted_routes(),
         *api_routes(),  # last: its mount takes every other /api/v1 path

@@ -61,5 +61,7 @@ class Services:
 
 def services(request: Request) -> Services:
     """The services of the running app, as put in the lifespan state."""
-    found: Services = request.state.services
+    # The scope's own copy of that state: `request.state` would wrap it in a new object on
+    # every request.
+    found: Services = request.scope["state"]["services"]
     return found

@@ -41,7 +41,7 @@ def test_an_input_said_to_be_unneeded_never_changes_the_answer(
         "open, no menus": plain(support),
     }.get(case, support)
     when = SUNDAY if case == "closed" else NOW
-    needs = welcome_needs(call, now=when, schedule=call.settings.schedule())
+    needs = welcome_needs(call.settings, now=when, schedule=call.settings.schedule())
     schedule = call.settings.schedule()
     for s in (None, standing(12)):
         for slots in (False, True):
@@ -57,15 +57,15 @@ def test_an_input_said_to_be_unneeded_never_changes_the_answer(
 def test_the_needs_follow_the_branches(support: QueueCall) -> None:
     schedule = support.settings.schedule()
     assert not schedule.is_open(SUNDAY)
-    closed = welcome_needs(support, now=SUNDAY, schedule=schedule)
+    closed = welcome_needs(support.settings, now=SUNDAY, schedule=schedule)
     assert (closed.standing, closed.slots) == (False, True)
-    languages = welcome_needs(support, now=NOW, schedule=schedule)
+    languages = welcome_needs(support.settings, now=NOW, schedule=schedule)
     assert (languages.standing, languages.slots) == (False, False)
     reasons = english_only(support)
-    menu = welcome_needs(reasons, now=NOW, schedule=reasons.settings.schedule())
+    menu = welcome_needs(reasons.settings, now=NOW, schedule=reasons.settings.schedule())
     assert (menu.standing, menu.slots) == (False, False)
     bare = plain(support)
-    one = welcome_needs(bare, now=NOW, schedule=bare.settings.schedule())
+    one = welcome_needs(bare.settings, now=NOW, schedule=bare.settings.schedule())
     assert (one.standing, one.slots) == (True, True)
     # where the inputs are needed, they do change what the caller hears
     assert len(variants(bare, NOW)) > 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from callback.types import QueueName, State
 from ivr import capture, inbound, recognise, voicemail
-from ivr.call import QueueCall
 from ivr.hold import hold
 from ivr.schedule import offer_slots
 from webhooks.twilio.booking import REASON_NOTE, next_try
@@ -30,27 +29,31 @@ def incoming(turn: Turn) -> str:
         pending = turn.svc.calls.arrive_known(turn.call_sid, queue, caller, turn.now)
     else:
         pending = turn.svc.store.active_for(queue, caller) if caller is not None else None
-    call = turn.call(queue)
     if pending is not None and pending.state in (State.WAITING, State.SCHEDULED):
         position = turn.svc.store.position(pending.id, turn.now)
+        call = turn.call(queue)
         return recognise.recognised(call, now=turn.now, request=pending, position=position)
-    return welcome(turn, call)
+    return welcome(turn, queue)
 
 
-def welcome(turn: Turn, call: QueueCall) -> str:
+def welcome(turn: Turn, queue: QueueName) -> str:
     """The greeting and whatever comes next: closed hours, languages, reasons or the wait."""
-    queue = QueueName(call.queue)
-    schedule = call.settings.schedule()
-    needs = inbound.welcome_needs(call, now=turn.now, schedule=schedule)
     now = turn.now
+    settings = turn.config.queues[queue]
+    schedule = settings.schedule()
+    needs = inbound.welcome_needs(settings, now=now, schedule=schedule)
     position = standing(turn, queue) if needs.standing else None
     slots = bookable(turn, queue) if needs.slots else False
     minute = now.replace(second=0, microsecond=0)
-    key = (queue, call.speaker.code, minute, position, slots)
+    # The call context (`turn.call`) is built only when the greeting is: it is made from the
+    # queue and the link's language, so the link stands in for the language in the key.
+    key = (queue, turn.link, minute, position, slots)
     return turn.svc.greetings.get(
         turn.config,
         key,
-        lambda: inbound.welcome(call, now=now, schedule=schedule, standing=position, slots=slots),
+        lambda: inbound.welcome(
+            turn.call(queue), now=now, schedule=schedule, standing=position, slots=slots
+        ),
     )
 
 
