@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck imports pytest bench chaos clean
+.PHONY: run test lint typecheck imports pytest bench chaos chaos-small clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ bench: $(STAMP)
 # Fault injection: real instances, a stand-in Twilio, kills and crashes (README, "Fault injection").
 chaos: $(STAMP)
 	$(BIN)/python -m chaos
+
+chaos-small: $(STAMP)
+	$(BIN)/python -m chaos --small
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
