@@ -49,4 +49,6 @@ def parse_form(body: bytes) -> dict[str, str]:
 
 
 def _unquoted(text: str) -> str:
+    if "%" not in text and "+" not in text:  # most of Twilio's names and values: as they are
+        return text
     return unquote(text.replace("+", " "))
