@@ -40,6 +40,7 @@ _a = ATTEMPT.c
 _r = REQUEST.c
 
 _BY_SID = select(PHONE_CALL).where(_p.call_sid == bindparam("sid"))
+_BY_SID_LOCKED = _BY_SID.with_for_update()
 _ADVANCE = update(PHONE_CALL).where(
     _p.call_sid == bindparam("row_sid"), _p.status_rank < bindparam("row_rank")
 )
@@ -243,9 +244,17 @@ class CallStore:
         with read_transaction(self._engine) as connection:
             return [(sid, status) for sid, status in connection.execute(query)]
 
-    def set_answered_by(self, call_sid: str, answered_by: str, now: datetime) -> None:
-        """Remember who or what answered the call (Twilio's AnsweredBy)."""
-        self._update(call_sid, {"answered_by": answered_by, "updated_at": now}, "amd", now)
+    def set_answered_by(self, call_sid: str, answered_by: str, now: datetime) -> CallRecord:
+        """Remember who or what answered the call (Twilio's AnsweredBy); the call as it was
+        before, read under the row's lock: of two verdicts arriving at once, one sees the other."""
+        values = {"answered_by": answered_by, "updated_at": now, "row_sid": call_sid}
+        with write_transaction(self._engine) as connection:
+            # Inserted first, so a second verdict on a call not seen yet waits for the row.
+            _ensure_call(connection, call_sid, INBOUND, None, now)
+            row = connection.execute(_BY_SID_LOCKED, {"sid": call_sid}).mappings().one()
+            connection.execute(_UPDATE_CALL, values)
+            _event(connection, call_sid, "amd", answered_by, False, now)
+        return _record(row)
 
     def set_hold(self, call_sid: str, since: datetime | None, now: datetime) -> None:
         """Mark the caller on hold since `since`, or off hold with None."""

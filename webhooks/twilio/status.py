@@ -60,8 +60,7 @@ def status(turn: Turn) -> Reply:
     answered_by = turn.field("AnsweredBy")
     call_status = turn.field("CallStatus")
     if answered_by and _ANSWERED_BY.fullmatch(answered_by):
-        before = turn.svc.calls.get(sid)
-        turn.svc.calls.set_answered_by(sid, answered_by, turn.now)
+        before = turn.svc.calls.set_answered_by(sid, answered_by, turn.now)
         machine_verdict(turn, sid, answered_by, before)
     elif not call_status:
         raise BadInput("missing CallStatus")
