@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
 
+from callback.config import SupervisorConfig
 from callback.config.api import ApiConfig, ApiKeyConfig, SiteConfig
 from callback.store.abuse import AbuseStore, Window
 from callback.types import Channel
+from webhooks.agents import key_matches
 from webhooks.api.errors import ApiProblem, Code
 
 SITE_KEY = "x-holdless-site-key"
@@ -130,3 +134,20 @@ class Verifier:
         seen = Window("signature", given, self.config.replay_window * 2, 1)
         if self.abuse.admit([seen], now) is not None:
             raise ApiProblem(401, Code.UNAUTHORIZED, SIGNATURE, "this request was already sent")
+
+
+def supervisor_only(request: Request, config: SupervisorConfig) -> None:
+    """Pass the supervisor's bearer key; 401 without a bearer key, 403 with another one."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise ApiProblem(401, Code.UNAUTHORIZED, "Authorization", "send 'Bearer <supervisor key>'")
+    if not key_matches(key.strip(), config.service.supervisor_key_sha256):
+        raise ApiProblem(403, Code.FORBIDDEN, "Authorization", "the supervisor's key only")
+
+
+def refused(problem: ApiProblem) -> Response:
+    """The problem's response; a 401 says which scheme to use."""
+    response = problem.response()
+    if problem.status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response

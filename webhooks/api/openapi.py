@@ -109,7 +109,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Refused requests counted by reason (supervisor)",
         {200: schemas.AbuseOut},
         security=("supervisor",),
-        errors=(401,),
+        errors=(401, 403),
     ),
     Operation(
         "/voicemails",

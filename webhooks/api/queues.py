@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from callback.dispatch.opening import Gate, gate
 from callback.request import Slot
 from callback.types import QueueName
+from webhooks.api.auth import refused, supervisor_only
 from webhooks.api.cors import answer, with_cors
 from webhooks.api.errors import ApiProblem, Code
 from webhooks.api.schemas import AbuseOut, QueueEstimateOut, RefusalOut, SlotOut, SlotsOut
@@ -99,13 +98,10 @@ def _free_on(turn: Turn, queue: QueueName, day: date) -> list[SlotOut]:
 
 async def abuse_view(request: Request) -> Response:
     """Refusals counted by reason, for the supervisor (bearer key)."""
-    svc = services(request)
-    stored = svc.config.current.service.supervisor_key_sha256
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    digest = hashlib.sha256(key.strip().encode()).hexdigest()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(digest, stored or "") or not stored:
-        problem = ApiProblem(401, Code.UNAUTHORIZED, "Authorization", "the supervisor's key only")
-        return problem.response()
+    try:
+        supervisor_only(request, services(request).config.current)
+    except ApiProblem as problem:
+        return refused(problem)
     counts = await run_in_threadpool(api_state(request).abuse.refusals)
     refusals = [
         RefusalOut(reason=c.reason, count=c.count, first_at=c.first_at, last_at=c.last_at)

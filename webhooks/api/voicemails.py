@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from callback.config import SupervisorConfig
 from callback.store.voicemails import Voicemail
 from callback.types import QueueName
-from webhooks.agents import key_matches
+from webhooks.api.auth import refused, supervisor_only
 from webhooks.api.body import capped_body, json_object
 from webhooks.api.errors import ApiProblem, Code
 from webhooks.api.schemas import Strict, plain_text
@@ -87,22 +87,6 @@ def voicemail_out(found: Voicemail) -> VoicemailOut:
     return VoicemailOut.model_validate(asdict(found))
 
 
-def supervisor_only(request: Request, config: SupervisorConfig) -> None:
-    """Pass the supervisor's bearer key; 401 without a bearer key, 403 with another one."""
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        raise ApiProblem(401, Code.UNAUTHORIZED, "Authorization", "send 'Bearer <supervisor key>'")
-    if not key_matches(key.strip(), config.service.supervisor_key_sha256):
-        raise ApiProblem(403, Code.FORBIDDEN, "Authorization", "the supervisor's key only")
-
-
-def _refused(problem: ApiProblem) -> Response:
-    response = problem.response()
-    if problem.status == 401:
-        response.headers["WWW-Authenticate"] = "Bearer"
-    return response
-
-
 def _single(request: Request, name: str) -> str | None:
     values = request.query_params.getlist(name)
     if len(values) > 1:
@@ -146,7 +130,7 @@ async def list_voicemails(request: Request) -> Response:
         _known_parameters(request)
         queue, limit = _queue(request, config), _limit(request)
     except ApiProblem as problem:
-        return _refused(problem)
+        return refused(problem)
     found = await run_in_threadpool(svc.voicemails.unhandled, queue, limit)
     out = VoicemailsOut(voicemails=[voicemail_out(voicemail) for voicemail in found])
     return JSONResponse(out.model_dump(mode="json"))
@@ -165,7 +149,7 @@ async def voicemail_handled(request: Request) -> Response:
         if found is None:
             raise _unknown(voicemail_id)
     except ApiProblem as problem:
-        return _refused(problem)
+        return refused(problem)
     return JSONResponse(voicemail_out(found).model_dump(mode="json"))
 
 

@@ -70,7 +70,8 @@ def test_the_supervisor_sees_refusals_by_reason(api: Api) -> None:
     api.web(form("999"))
     assert api.client.get("/api/v1/abuse").status_code == 401
     wrong = api.client.get("/api/v1/abuse", headers={"Authorization": "Bearer guess"})
-    assert wrong.status_code == 401
+    assert wrong.status_code == 403
+    assert wrong.json()["error"]["field"] == "Authorization"
     seen = api.client.get("/api/v1/abuse", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})
     assert [(r["reason"], r["count"]) for r in seen.json()["refusals"]] == [
         ("invalid_number.emergency_or_short_code", 1)
