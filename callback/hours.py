@@ -210,17 +210,10 @@ class Schedule:
 
     def is_open(self, now: datetime) -> bool:
         """True when the instant `now` (aware, any zone) falls inside opening hours."""
+        # In UTC first: local arithmetic drops `fold`, and 01:30 of the hour repeated when
+        # clocks go back would end a microsecond after the first 01:30, before it begins.
         moment = _as_utc(now, "now")
-        # The days `_clipped` walks for `[now, now + 1 µs)`: from the day before `now`'s
-        # local date (hours opening in a gap across midnight) to that instant's local date.
-        day = moment.astimezone(self.tz).date() - _DAY
-        last_day = (moment + _INSTANT).astimezone(self.tz).date()
-        while day <= last_day:
-            for begin, end in self.periods_on(day):
-                if begin <= moment < end:
-                    return True
-            day += _DAY
-        return False
+        return next(self._clipped(moment, moment + _INSTANT), None) is not None
 
     def closes_at(self, now: datetime, horizon_days: int = 366) -> datetime | None:
         """End of the open period containing `now`, or None when closed.

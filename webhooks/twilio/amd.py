@@ -42,11 +42,11 @@ def answer_url(turn: Turn, sid: str) -> str | None:
     return Links(base).url(link)
 
 
-def machine_verdict(turn: Turn, sid: str, answered_by: str, before: CallRecord | None) -> None:
+def machine_verdict(turn: Turn, sid: str, answered_by: str, before: CallRecord) -> None:
     """After AMD says `answered_by` for `sid` (recorded over `before`), redirect a machine."""
     if not is_machine(answered_by):
         return
-    if before is not None and (is_machine(before.answered_by) or before.status_rank >= FINAL_RANK):
+    if is_machine(before.answered_by) or before.status_rank >= FINAL_RANK:
         return  # a repeated verdict, or a call already over
     url = answer_url(turn, sid)
     if url is None:
