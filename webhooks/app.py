@@ -43,6 +43,7 @@ from webhooks.queue_state import queue_state
 from webhooks.services import Clock, Services, system_clock
 from webhooks.simulation import Simulation, offline_telephony, start_simulation
 from webhooks.sms_sender import TelephonySms
+from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.notify import LogNotifier, Notifier
 from webhooks.twilio.routes import twilio_routes
 from webhooks.twilio.signature import checker_for
@@ -95,6 +96,7 @@ def build_services(
         dispatcher=dispatcher,
         measured=MeasuredCache(store),
         voicemails=VoicemailStore(engine),
+        arrivals=Arrivals(calls, inline=settings.is_sqlite),
     )
     # The sweep settles calls whose end was recorded before their CallSid was attached,
     # with the status webhook's own rules (the dispatcher sits below the webhooks).

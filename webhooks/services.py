@@ -19,6 +19,7 @@ from scheduler.twilio import Telephony
 from settings import Settings
 from webhooks.measured import MeasuredCache
 from webhooks.recent import Recent
+from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.greetings import Greetings
 from webhooks.twilio.notify import Notifier
 from webhooks.twilio.signature import SignatureChecker
@@ -55,6 +56,7 @@ class Services:
     presence: PresenceStore
     dispatcher: Dispatcher
     voicemails: VoicemailStore
+    arrivals: Arrivals
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     greetings: Greetings = field(default_factory=Greetings)
 

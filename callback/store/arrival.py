@@ -1,17 +1,20 @@
 """The one transaction of an incoming call: store its leg, find the caller's pending request.
 
 Every incoming call runs it before it is answered, so its two statements are compiled once
-and run on the driver's cursor (`callback.store.prepared`).
+and run on the driver's cursor (`callback.store.prepared`). Calls arriving together may
+share the transaction (`Arrival.run_all`): the commit, not the statements, is its cost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from callback.store.engine import driver_write_transaction
 from callback.store.prepared import Prepared
@@ -36,6 +39,17 @@ def _new_call(dialect: Dialect) -> Insert:
 
 
 @dataclass(frozen=True, slots=True)
+class NewCall:
+    """An incoming call leg to store, and the caller whose pending request is looked up."""
+
+    call_sid: str
+    queue: QueueName
+    caller: E164 | None
+    """The caller ID as requests store numbers (E.164), or None when it cannot be one."""
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Arrival:
     """The arrival's statements, compiled for one database."""
 
@@ -55,17 +69,31 @@ class Arrival:
     ) -> RequestId | None:
         """Store the inbound leg `call_sid` unless known (a repeat keeps its first arrival);
         the id of `caller`'s unfinished request in `queue`, if any. One write transaction."""
-        call = {
-            "call_sid": call_sid,
-            "direction": INBOUND,
-            "queue": queue,
-            "arrived_at": now,
-            "status_rank": NEW_RANK,
-            "updated_at": now,
-        }
+        return self.run_all(engine, [NewCall(call_sid, queue, caller, now)])[0]
+
+    def run_all(self, engine: Engine, calls: Sequence[NewCall]) -> list[RequestId | None]:
+        """`run` for each of `calls`, all in one write transaction: stored all or none."""
+        found: list[RequestId | None] = []
         with driver_write_transaction(engine) as cursor:
-            self.new_call.run(cursor, call)
-            if caller is None:
-                return None
-            row = self.active_id.run(cursor, {"queue": queue, "number": caller}).fetchone()
+            for call in calls:
+                found.append(self._arrive(cursor, call))
+        return found
+
+    def _arrive(self, cursor: DBAPICursor, call: NewCall) -> RequestId | None:
+        self.new_call.run(cursor, _leg(call))
+        if call.caller is None:
+            return None
+        keys = {"queue": call.queue, "number": call.caller}
+        row = self.active_id.run(cursor, keys).fetchone()
         return None if row is None else RequestId(row[0])
+
+
+def _leg(call: NewCall) -> dict[str, object]:
+    return {
+        "call_sid": call.call_sid,
+        "direction": INBOUND,
+        "queue": call.queue,
+        "arrived_at": call.now,
+        "status_rank": NEW_RANK,
+        "updated_at": call.now,
+    }

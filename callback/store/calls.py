@@ -7,7 +7,7 @@ event is appended to `call_event`, applied or not, so the history shows what arr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
@@ -19,7 +19,7 @@ from sqlalchemy.engine import RowMapping
 
 from callback.request import CallbackRequest, ContextEntry, Slot
 from callback.store import queries
-from callback.store.arrival import INBOUND, NEW_RANK, Arrival
+from callback.store.arrival import INBOUND, NEW_RANK, Arrival, NewCall
 from callback.store.convert import context_to_json, to_request
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.tables import (
@@ -178,12 +178,17 @@ class CallStore:
         arrival) and find the caller's unfinished request in `queue`: the two things every
         incoming call needs from the database, in one transaction (then the request is read,
         only when there is one)."""
-        found = self._arrival.run(self._engine, call_sid, queue, caller, now)
+        found = self.arrive_all([NewCall(call_sid, queue, caller, now)])[0]
         if found is None:
             return None
         with read_transaction(self._engine) as connection:
             row = queries.request_row(connection, found)
         return None if row is None else to_request(row)
+
+    def arrive_all(self, calls: Sequence[NewCall]) -> list[RequestId | None]:
+        """For each of `calls` arriving together: its leg stored if new, the id of the caller's
+        unfinished request in its queue (or None). One transaction: all stored or none."""
+        return self._arrival.run_all(self._engine, calls)
 
     def get(self, call_sid: str) -> CallRecord | None:
         """The call leg `call_sid`, or None if it was never seen."""

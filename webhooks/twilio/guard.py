@@ -30,6 +30,8 @@ Reply: TypeAlias = str | None
 Handler: TypeAlias = Callable[[Turn], Reply]
 Endpoint: TypeAlias = Callable[[Request], Awaitable[Response]]
 LinkHandler: TypeAlias = Callable[[Link], Handler]
+Before: TypeAlias = Callable[[Turn], Awaitable[Turn]]
+"""A step run on the event loop before the handler; the turn the handler gets."""
 
 _QUEUE_NAME = re.compile(r"[a-z0-9_-]{1,64}")
 
@@ -112,7 +114,12 @@ async def run_handler(handler: Handler, turn: Turn, *, inline: bool) -> Reply:
     return await run_in_threadpool(handler, turn)
 
 
-def voice(handler: Handler | None = None, *, dispatch: LinkHandler | None = None) -> Endpoint:
+def voice(
+    handler: Handler | None = None,
+    *,
+    dispatch: LinkHandler | None = None,
+    before: Before | None = None,
+) -> Endpoint:
     """A voice route: TwiML for every outcome, the apology when anything fails inside."""
 
     async def endpoint(request: Request) -> Response:
@@ -126,7 +133,10 @@ def voice(handler: Handler | None = None, *, dispatch: LinkHandler | None = None
             chosen = dispatch(link) if dispatch is not None and link is not None else handler
             if chosen is None:
                 raise LinkError("no handler for this path")
-            reply = await run_handler(chosen, _turn(svc, form, link), inline=svc.settings.is_sqlite)
+            turn = _turn(svc, form, link)
+            if before is not None:
+                turn = await before(turn)
+            reply = await run_handler(chosen, turn, inline=svc.settings.is_sqlite)
         except Exception as error:  # a caller must never hear a dead line, whatever failed
             return _apologise(request, form, error, link)
         return _reply(reply)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from callback.request import CallbackRequest
+from callback.store.arrival import NewCall
 from callback.types import QueueName, State
 from ivr import capture, inbound, recognise, voicemail
 from ivr.hold import hold
@@ -9,7 +13,7 @@ from ivr.schedule import offer_slots
 from webhooks.twilio.booking import REASON_NOTE, next_try
 from webhooks.twilio.outlook import bookable, free_slots, standing
 from webhooks.twilio.recognition import caller_key
-from webhooks.twilio.turn import Turn
+from webhooks.twilio.turn import Arrived, Turn
 
 
 def route_queue(turn: Turn) -> QueueName:
@@ -21,19 +25,34 @@ def route_queue(turn: Turn) -> QueueName:
     return QueueName(next(iter(turn.config.queues)))
 
 
+async def arrive(turn: Turn) -> Turn:
+    """Before `incoming`: store the call with the others arriving now (one commit for all)."""
+    if not turn.call_sid:
+        return turn
+    call = NewCall(turn.call_sid, route_queue(turn), caller_key(turn), turn.now)
+    return replace(turn, arrived=Arrived(await turn.svc.arrivals.arrive(call)))
+
+
 def incoming(turn: Turn) -> str:
     """`POST /twilio/voice`: a caller with a pending callback hears it, others the welcome."""
     queue = route_queue(turn)
-    caller = caller_key(turn)
-    if turn.call_sid:
-        pending = turn.svc.calls.arrive_known(turn.call_sid, queue, caller, turn.now)
-    else:
-        pending = turn.svc.store.active_for(queue, caller) if caller is not None else None
+    pending = _pending(turn, queue)
     if pending is not None and pending.state in (State.WAITING, State.SCHEDULED):
         position = turn.svc.store.position(pending.id, turn.now)
         call = turn.call(queue)
         return recognise.recognised(call, now=turn.now, request=pending, position=position)
     return welcome(turn, queue)
+
+
+def _pending(turn: Turn, queue: QueueName) -> CallbackRequest | None:
+    # Called without `arrive` (as tests may), the call is stored here, on its own.
+    if turn.arrived is not None:
+        found = turn.arrived.pending
+        return None if found is None else turn.svc.store.get(found)
+    caller = caller_key(turn)
+    if turn.call_sid:
+        return turn.svc.calls.arrive_known(turn.call_sid, queue, caller, turn.now)
+    return turn.svc.store.active_for(queue, caller) if caller is not None else None
 
 
 def welcome(turn: Turn, queue: QueueName) -> str:

@@ -62,7 +62,7 @@ def fallback(turn: Turn) -> Reply:
 def twilio_routes() -> list[Route]:
     """Every Twilio webhook route."""
     return [
-        Route(Entry.VOICE.value, voice(inbound.incoming), methods=["POST"]),
+        Route(Entry.VOICE.value, voice(inbound.incoming, before=inbound.arrive), methods=["POST"]),
         Route(Entry.STATUS.value, callback(status.status), methods=["POST"]),
         Route(Entry.SMS.value, callback(sms.incoming_sms), methods=["POST"]),
         Route(Entry.SMS_STATUS.value, callback(sms.sms_status), methods=["POST"]),

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from callback.config import SupervisorConfig
 from callback.numbers import AcceptedNumber, check_number
-from callback.types import E164, QueueName
+from callback.types import E164, QueueName, RequestId
 from ivr.call import QueueCall
 from ivr.links import Link, LinkError
 from webhooks.services import Services
@@ -20,6 +20,13 @@ class BadInput(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Arrived:
+    """The incoming call's leg is stored; the caller's unfinished request, if any."""
+
+    pending: RequestId | None
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
     """A webhook request: its form, its IVR link if any, and the clock read once."""
 
@@ -28,6 +35,8 @@ class Turn:
     now: datetime
     form: Mapping[str, str]
     link: Link | None = None
+    arrived: Arrived | None = None
+    """Set once the route has stored the incoming call (`webhooks.twilio.arrivals`)."""
 
     def field(self, name: str) -> str:
         """A parameter, stripped and capped; empty when absent."""

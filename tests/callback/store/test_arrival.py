@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from callback.store import QueueStore
-from callback.store.arrival import INBOUND, NEW_RANK, Arrival
+from callback.store.arrival import INBOUND, NEW_RANK, Arrival, NewCall
 from callback.store.calls import CallStore
 from callback.store.engine import BUSY_TIMEOUT_MS
 from callback.types import State
@@ -55,3 +55,21 @@ def test_a_pending_request_is_returned_whole(store: QueueStore) -> None:
     stored = store.enqueue(SUPPORT, number(1), incoming(name="Ada"), at(0)).request
     found = CallStore(store.engine).arrive_known("CA1", SUPPORT, number(1), at(3))
     assert found == stored
+
+
+def test_calls_arriving_together_are_stored_in_one_transaction(store: QueueStore) -> None:
+    waiting = store.enqueue(SUPPORT, number(1), incoming(), at(0)).request
+    arrival = Arrival.of(store.engine.dialect)
+    calls = [NewCall(f"CA{n}", SUPPORT, number(n), at(2)) for n in (1, 2, 3)]
+    assert arrival.run_all(store.engine, calls) == [waiting.id, None, None]
+    stored = [CallStore(store.engine).get(f"CA{n}") for n in (1, 2, 3)]
+    assert all(record is not None and record.arrived_at == at(2) for record in stored)
+
+
+def test_a_batch_that_fails_stores_none_of_its_calls(engine: Engine) -> None:
+    arrival = Arrival.of(engine.dialect)
+    good = NewCall("CA1", SUPPORT, None, at(0))
+    naive = NewCall("CA2", SUPPORT, None, at(0).replace(tzinfo=None))
+    with pytest.raises(ValueError, match="naive"):
+        arrival.run_all(engine, [good, naive])
+    assert CallStore(engine).get("CA1") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -150,3 +151,18 @@ def test_closed_hours_offer_slots_and_a_voicemail_that_becomes_a_request(twilio:
     assert twilio.post(transcription, TranscriptionText="Please call").status_code == 204
     updated = twilio.svc.store.get(request.id)
     assert updated is not None and updated.contexts[-1].data["transcription"] == "Please call"
+
+
+def test_calls_arriving_at_once_are_each_stored_and_answered(twilio: Twilio) -> None:
+    waiting_request(twilio)  # for CALLER: the one caller who is recognised
+    callers = [CALLER, *(f"+4420794605{n:02d}" for n in range(7))]
+
+    def call(n: int) -> str:
+        menu = twilio.twiml("/twilio/voice", CallSid=f"CA{n:032x}", From=callers[n])
+        return action(menu)
+
+    with ThreadPoolExecutor(max_workers=len(callers)) as pool:
+        answers = list(pool.map(call, range(len(callers))))
+    assert answers[0].startswith("/twilio/ivr/recognised")
+    assert not any(a.startswith("/twilio/ivr/recognised") for a in answers[1:])
+    assert all(twilio.svc.calls.get(f"CA{n:032x}") is not None for n in range(len(callers)))
