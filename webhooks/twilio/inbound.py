@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from callback.request import CallbackRequest
 from callback.store.arrival import NewCall
 from callback.types import QueueName, State
@@ -29,13 +27,14 @@ async def arrive(turn: Turn) -> Turn:
     """Before `incoming`: store the call with the others arriving now (one commit for all)."""
     if not turn.call_sid:
         return turn
-    call = NewCall(turn.call_sid, route_queue(turn), caller_key(turn), turn.now)
-    return replace(turn, arrived=Arrived(await turn.svc.arrivals.arrive(call)))
+    queue = route_queue(turn)
+    call = NewCall(turn.call_sid, queue, caller_key(turn), turn.now)
+    return turn.arriving(Arrived(queue, await turn.svc.arrivals.arrive(call)))
 
 
 def incoming(turn: Turn) -> str:
     """`POST /twilio/voice`: a caller with a pending callback hears it, others the welcome."""
-    queue = route_queue(turn)
+    queue = route_queue(turn) if turn.arrived is None else turn.arrived.queue
     pending = _pending(turn, queue)
     if pending is not None and pending.state in (State.WAITING, State.SCHEDULED):
         position = turn.svc.store.position(pending.id, turn.now)

@@ -10,6 +10,7 @@ import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from twilio.request_validator import RequestValidator
@@ -66,19 +67,25 @@ class SignatureChecker:
             return False
         url = public_url(self.base_url, path, query)
         form = _Params(params)
-        if self._signed_as_usual(url, form, signature):
+        if self._signed_as_usual(_as_parsed(url), form, signature):
             return True
         return any(validator.validate(url, form, signature) for validator in self._validators)
 
     def _signed_as_usual(self, url: str, form: _Params, signature: str) -> bool:
         # The usual case first: the primary token over the URL as configured. `validate` tries
-        # the URL with and without its port; a parsed URL put back together is one of the two
-        # (the one it already is), so nothing is accepted that `validate` would refuse.
+        # the URL with and without its port, each parsed and put back together; `url` is
+        # one of the two (`_as_parsed`), so nothing is accepted that `validate` would refuse.
         # The other port variant and the secondary token are left to `validate`.
         if not self._validators:
             return False
-        expected = self._validators[0].compute_signature(urlparse(url).geturl(), form)
+        expected = self._validators[0].compute_signature(url, form)
         return hmac.compare_digest(expected.encode(), signature.encode())
+
+
+@lru_cache(maxsize=1024)
+def _as_parsed(url: str) -> str:
+    # The entry points' URLs are few and requested again and again: parse each once.
+    return urlparse(url).geturl()
 
 
 def _tokens(settings: Settings) -> tuple[str, ...]:

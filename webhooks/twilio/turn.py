@@ -21,8 +21,9 @@ class BadInput(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Arrived:
-    """The incoming call's leg is stored; the caller's unfinished request, if any."""
+    """The incoming call's leg is stored: the queue it called, the caller's unfinished request."""
 
+    queue: QueueName
     pending: RequestId | None
 
 
@@ -37,6 +38,11 @@ class Turn:
     link: Link | None = None
     arrived: Arrived | None = None
     """Set once the route has stored the incoming call (`webhooks.twilio.arrivals`)."""
+
+    def arriving(self, arrived: Arrived) -> Turn:
+        """This turn, its incoming call stored (built directly: `dataclasses.replace` took
+        longer than storing a call in a shared commit)."""
+        return Turn(self.svc, self.config, self.now, self.form, self.link, arrived)
 
     def field(self, name: str) -> str:
         """A parameter, stripped and capped; empty when absent."""
