@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import api_create, dispatch_latency, estimate, queue_ops, webhook
+from bench import api_create, dispatch_latency, estimate, group_commit, queue_ops, webhook
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     quick = "--quick" in sys.argv[1:]
     estimate.main()
     queue_ops.main(["--quick"] if quick else [])
+    group_commit.main(["--quick"] if quick else [])
     webhook.main(["--quick"] if quick else [])
     dispatch_latency.main(["--quick"] if quick else [])
     api_create.main(["--quick"] if quick else [])
