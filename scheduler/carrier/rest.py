@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -121,8 +121,8 @@ class SimulatedTwilioHttp(HttpClient):  # type: ignore[misc]  # twilio ships no 
         self,
         method: str,
         url: str,
-        params: dict[str, object] | None = None,
-        data: dict[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
+        data: Mapping[str, object] | None = None,
         headers: dict[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         timeout: float | None = None,

@@ -14,7 +14,7 @@ from callback.store.tables import (
     PRESENCE_CHANGE,
     STATUS_TOKEN,
 )
-from callback.types import State
+from callback.types import RequestId, State
 from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
 
 DAY = 24 * 60
@@ -22,7 +22,7 @@ MONTH = timedelta(days=30)
 YEAR = timedelta(days=365)
 
 
-def finished_request(store: QueueStore, n: int, minutes: float) -> int:
+def finished_request(store: QueueStore, n: int, minutes: float) -> RequestId:
     """A request dialled once (no answer) and then cancelled at T0 + `minutes`."""
     store.enqueue(
         SUPPORT, number(n), incoming(minutes - 5, name="Ada", order="A-1"), at(minutes - 5)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
 from callback.types import E164
 from scheduler.carrier import Fault, Records, SimulatedTwilioHttp
 from scheduler.carrier.book import CallBook, CallControl, NewCall
+from scheduler.carrier.resources import CallResource
 from scheduler.twilio import CallStatus, TelephonyError, TwilioTelephony, build_client
 from scheduler.twilio.errors import TooLate
 from tests.scheduler.conftest import ACCOUNT
@@ -152,11 +154,15 @@ def test_a_timeout_after_sending_is_ambiguous_and_resolved_by_listing_calls(rig:
     assert found[0].started_at == NOW
 
 
+def _start(call: CallResource, at: datetime) -> None:
+    call.started = at
+
+
 def test_calls_to_filters_by_number_and_time_of_day(rig: Rig) -> None:
     early, late = rig.place(), rig.place()
     other = rig.place(to=E164("+442079460999"))
     for sid, started in ((early, NOW - timedelta(hours=2)), (late, NOW), (other, NOW)):
-        rig.book.update_call(sid, lambda call, at=started: setattr(call, "started", at))
+        rig.book.update_call(sid, partial(_start, at=started))
     found = rig.telephony.calls_to(CUSTOMER, NOW - timedelta(minutes=5))
     assert [record.sid for record in found] == [late]
     listing = rig.records.rest[-1]
