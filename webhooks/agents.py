@@ -54,12 +54,18 @@ def key_matches(key: str, stored: str | None) -> bool:
     return hmac.compare_digest(digest, stored or "") and stored is not None
 
 
+def bearer_key(request: Request) -> str | None:
+    """The key of the request's `Authorization: Bearer <key>` header; None without one."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" and key.strip() else None
+
+
 def bearer(request: Request) -> str:
     """The bearer credential of the request; 401 if there is none."""
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
+    key = bearer_key(request)
+    if key is None:
         raise ApiError(401, "Authorization", "send 'Authorization: Bearer <key>'")
-    return key.strip()
+    return key
 
 
 def authorise(config: SupervisorConfig, agent_id: str, key: str) -> AgentConfig:

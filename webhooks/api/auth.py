@@ -22,7 +22,7 @@ from callback.config import SupervisorConfig
 from callback.config.api import ApiConfig, ApiKeyConfig, SiteConfig
 from callback.store.abuse import AbuseStore, Window
 from callback.types import Channel
-from webhooks.agents import key_matches
+from webhooks.agents import bearer_key, key_matches
 from webhooks.api.errors import ApiProblem, Code
 
 SITE_KEY = "x-holdless-site-key"
@@ -138,10 +138,10 @@ class Verifier:
 
 def supervisor_only(request: Request, config: SupervisorConfig) -> None:
     """Pass the supervisor's bearer key; 401 without a bearer key, 403 with another one."""
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
+    key = bearer_key(request)
+    if key is None:
         raise ApiProblem(401, Code.UNAUTHORIZED, "Authorization", "send 'Bearer <supervisor key>'")
-    if not key_matches(key.strip(), config.service.supervisor_key_sha256):
+    if not key_matches(key, config.service.supervisor_key_sha256):
         raise ApiProblem(403, Code.FORBIDDEN, "Authorization", "the supervisor's key only")
 
 
