@@ -21,7 +21,7 @@ from callback.request import CallbackRequest, ContextEntry, Slot
 from callback.store import queries
 from callback.store.arrival import INBOUND, NEW_RANK, Arrival, NewCall
 from callback.store.convert import context_to_json, to_request
-from callback.store.engine import read_transaction, write_transaction
+from callback.store.engine import is_outage, read_transaction, write_transaction
 from callback.store.tables import (
     ATTEMPT,
     CALL_EVENT,
@@ -189,6 +189,10 @@ class CallStore:
         """For each of `calls` arriving together: its leg stored if new, the id of the caller's
         unfinished request in its queue (or None). One transaction: all stored or none."""
         return self._arrival.run_all(self._engine, calls)
+
+    def is_outage(self, error: BaseException) -> bool:
+        """True when `error` came from the database failing rather than from the call."""
+        return is_outage(self._engine, error)
 
     def get(self, call_sid: str) -> CallRecord | None:
         """The call leg `call_sid`, or None if it was never seen."""

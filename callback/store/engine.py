@@ -11,7 +11,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPICursor
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 DEFAULT_URL = "sqlite:///holdless.db"
 BUSY_TIMEOUT_MS = 5000
@@ -132,6 +132,12 @@ def checkpoint(engine: Engine) -> None:
         connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         connection.close()
+
+
+def is_outage(engine: Engine, error: BaseException) -> bool:
+    """True when `error` is the database failing (unreachable, locked, out of space), not the
+    statement: any other statement would have failed the same way just then."""
+    return isinstance(error, OperationalError | engine.dialect.loaded_dbapi.OperationalError)
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

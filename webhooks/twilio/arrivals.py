@@ -5,7 +5,9 @@ answered. The commit costs more than the statements (it writes the changed pages
 log, and calls arriving together change the same pages), so the calls whose webhooks reach
 the event loop in the same turn share one transaction: a group commit. Each caller is still
 answered only after the commit that stored their call; a lone call waits one turn of the
-loop. A batch that fails is stored again call by call, so one bad call fails only itself.
+loop. A batch that fails is stored again call by call, so one bad call fails only itself;
+when the database itself failed (down, or locked past the busy timeout) the whole batch
+fails at once instead of waiting that long again for each call.
 """
 
 from __future__ import annotations
@@ -61,7 +63,9 @@ class Arrivals:
             return [self._store_one(calls[0])]
         try:
             return list(self._calls.arrive_all(calls))
-        except Exception:
+        except Exception as error:
+            if self._calls.is_outage(error):  # each alone would wait for the same database
+                return [error] * len(calls)
             log.warning("storing %d arriving calls together failed; storing each alone", len(calls))
             return [self._store_one(call) for call in calls]
 

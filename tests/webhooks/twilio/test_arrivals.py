@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Sequence
 
+import psycopg
 import pytest
 from sqlalchemy import Engine
 
-from callback.store import QueueStore
+import callback.store.engine as engine_module
+from callback.store import QueueStore, make_engine
 from callback.store.arrival import NewCall
 from callback.store.calls import CallStore
 from callback.types import RequestId
@@ -87,3 +90,33 @@ def test_a_call_whose_request_went_away_is_stored_all_the_same(engine: Engine) -
     asyncio.run(hang_up_early())
     assert calls.batches == [2]
     assert calls.get("CA1") is not None and calls.get("CA2") is not None
+
+
+def test_a_locked_database_fails_the_batch_once_not_call_by_call(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 100)
+    engine = make_engine(sqlite_url)
+    calls = CountingCalls(engine)
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process writing, past the busy timeout
+        arriving = [NewCall(f"CA{n}", SUPPORT, None, at(0)) for n in (1, 2, 3)]
+        outcomes = _arrive_together(Arrivals(calls, inline=True), arriving)
+    finally:
+        holder.close()
+        engine.dispose()
+    assert all(isinstance(o, sqlite3.OperationalError) for o in outcomes), outcomes
+    assert calls.batches == [3]
+
+
+def test_an_unreachable_database_fails_the_batch_once() -> None:
+    engine = make_engine("postgresql+psycopg://holdless@127.0.0.1:9/nowhere?connect_timeout=2")
+    calls = CountingCalls(engine)
+    try:
+        arriving = [NewCall(f"CA{n}", SUPPORT, None, at(0)) for n in (1, 2)]
+        outcomes = _arrive_together(Arrivals(calls, inline=False), arriving)
+    finally:
+        engine.dispose()
+    assert all(isinstance(o, psycopg.OperationalError) for o in outcomes), outcomes
+    assert calls.batches == [2]
