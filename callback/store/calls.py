@@ -178,7 +178,7 @@ class CallStore:
         arrival) and find the caller's unfinished request in `queue`: the two things every
         incoming call needs from the database, in one transaction (then the request is read,
         only when there is one)."""
-        found = self.arrive_all([NewCall(call_sid, queue, caller, now)])[0]
+        found = self._arrival.run(self._engine, call_sid, queue, caller, now)
         if found is None:
             return None
         with read_transaction(self._engine) as connection:

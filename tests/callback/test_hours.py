@@ -371,14 +371,19 @@ def schedules(draw: st.DrawFn) -> Schedule:
     return Schedule(draw(st.sampled_from(ZONES)), weekly, closures)
 
 
-instants = st.one_of(
-    st.datetimes(datetime(2024, 1, 1), datetime(2024, 12, 31), timezones=st.just(UTC)),
-    st.builds(
-        lambda at, shift: at + shift,
-        st.sampled_from(TRANSITIONS),
-        st.timedeltas(-timedelta(hours=30), timedelta(hours=30)),
-    ),
-)
+def instants_near(transitions: list[datetime]) -> st.SearchStrategy[datetime]:
+    """Instants of 2024 in UTC, often within 30 hours of one of `transitions`."""
+    return st.one_of(
+        st.datetimes(datetime(2024, 1, 1), datetime(2024, 12, 31), timezones=st.just(UTC)),
+        st.builds(
+            lambda at, shift: at + shift,
+            st.sampled_from(transitions),
+            st.timedeltas(-timedelta(hours=30), timedelta(hours=30)),
+        ),
+    )
+
+
+instants = instants_near(TRANSITIONS)
 HORIZON = 15
 
 

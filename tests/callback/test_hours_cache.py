@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callback.hours import DAYS_KEPT, Closure, Interval, Schedule, day_periods
-from tests.callback.test_hours import HAVANA, LONDON, NEW_YORK, REYKJAVIK, SYDNEY, day_hours
+from tests.callback.test_hours import (
+    HAVANA,
+    LONDON,
+    NEW_YORK,
+    REYKJAVIK,
+    SYDNEY,
+    day_hours,
+    instants_near,
+)
 
 # Chile changes its clocks at midnight (24:00 -> 23:00 in April, 24:00 -> 01:00 in
 # September) and Lord Howe Island by half an hour (IANA tz database).
@@ -50,14 +58,7 @@ def schedules(draw: st.DrawFn) -> Schedule:
     return Schedule(draw(st.sampled_from(ZONES)), weekly, closures)
 
 
-instants = st.one_of(
-    st.datetimes(datetime(2024, 1, 1), datetime(2024, 12, 31), timezones=st.just(UTC)),
-    st.builds(
-        lambda at, shift: at + shift,
-        st.sampled_from(TRANSITIONS),
-        st.timedeltas(-timedelta(hours=30), timedelta(hours=30)),
-    ),
-)
+instants = instants_near(TRANSITIONS)
 
 
 def fresh(schedule: Schedule) -> Schedule:
