@@ -49,7 +49,7 @@ from bench.api_setup import (
 from bench.webhook import percentile
 from bench.webhook_load import Target, closed_loop, open_loop
 from bench.webhook_servers import HOST, Server
-from tests.postgres import create_database, running_cluster
+from devtools.postgres import create_database, running_cluster
 
 BACKENDS = ("sqlite", "postgres")
 PATH = "/api/v1/callbacks"

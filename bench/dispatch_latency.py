@@ -44,7 +44,7 @@ from bench.dispatch_standin import Arrival, StandIn
 from bench.webhook import logged_errors, percentile
 from bench.webhook_load import Connection, connect
 from bench.webhook_servers import HOST, Server
-from tests.postgres import create_database, running_cluster
+from devtools.postgres import create_database, running_cluster
 
 BACKENDS = ("sqlite", "postgres")
 GOAL_MS = 250.0

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
-from scheduler.carrier.resources import CallResource, PageRequest, call_json, page_json
-from scheduler.twilio.vocab import Direction
+from callback.carrier import Direction
+from devtools.carrier.resources import CallResource, PageRequest, call_json, page_json
 
 _HEAD_END = b"\r\n\r\n"
 

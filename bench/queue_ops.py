@@ -33,7 +33,7 @@ from callback.store.engine import write_transaction
 from callback.store.tables import REQUEST
 from callback.store.utc import to_micros
 from callback.types import E164, Channel, QueueName, RequestId, State
-from tests.postgres import create_database, running_cluster
+from devtools.postgres import create_database, running_cluster
 
 OPERATIONS = ("enqueue", "position", "claim", "complete")
 RESULTS = Path(__file__).with_name("results") / "queue_ops.md"

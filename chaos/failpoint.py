@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scheduler.twilio.telephony import TwilioTelephony
+from telephony.client import TwilioTelephony
 
 FLAG_ENV = "HOLDLESS_CHAOS_PAUSE_FLAG"
 

@@ -7,8 +7,8 @@ import subprocess
 
 import psycopg
 
-from tests.postgres import SERVER_USER, Cluster, HarnessError, create_database
-from tests.postgres import running_cluster as running_cluster
+from devtools.postgres import SERVER_USER, Cluster, HarnessError, create_database
+from devtools.postgres import running_cluster as running_cluster
 
 __all__ = ["Cluster", "create_database", "durable", "immediate_restart", "running_cluster"]
 

@@ -28,10 +28,10 @@ from starlette.routing import Route
 
 from chaos.config import Credentials
 from chaos.faults import Draw, Faults, Outcome, draw
-from scheduler.carrier import Account, Agent, AppUrls, Carrier, Directory, Person, RealClock
-from scheduler.carrier.context import Timing
-from scheduler.carrier.resources import error_json
-from scheduler.twilio.transport import TWILIO_API_URL
+from devtools.carrier import Account, Agent, AppUrls, Carrier, Directory, Person, RealClock
+from devtools.carrier.context import Timing
+from devtools.carrier.resources import error_json
+from telephony.transport import TWILIO_API_URL
 
 log = logging.getLogger("chaos.standin")
 

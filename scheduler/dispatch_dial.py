@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from callback.carrier import Telephony, TelephonyError, TooLate
 from callback.config import SupervisorConfig
 from callback.config.policy import DialMode
 from callback.retry import Decision, DialOutcome, Done, GiveUp, RetryAt
@@ -17,8 +18,6 @@ from callback.store.queue import QueueStore
 from callback.store.records import Claim
 from callback.types import E164, State
 from ivr.links import Entry, Link, Links, Step
-from scheduler.twilio import Telephony, TelephonyError
-from scheduler.twilio.errors import TooLate
 
 log = logging.getLogger("holdless.dispatch")
 

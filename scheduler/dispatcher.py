@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from callback.carrier import Telephony, TelephonyError
 from callback.config import ConfigHolder, SupervisorConfig
 from callback.config.policy import DialMode
 from callback.dispatch import Budget
@@ -30,7 +31,6 @@ from ivr.links import Links
 from scheduler.dispatch_dial import HTTP_TIMEOUT, NOT_DIALLED, Dialler, agent_endpoint, dial_for
 from scheduler.dispatch_presence import follow_calls, free_agents, moving
 from scheduler.dispatch_rules import by_priority, idle_budget, offer_for, queues_of
-from scheduler.twilio import Telephony, TelephonyError
 
 log = logging.getLogger("holdless.dispatch")
 

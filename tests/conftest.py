@@ -13,7 +13,7 @@ from hypothesis import settings
 from sqlalchemy import Engine
 
 from callback.store import QueueStore, make_engine, upgrade
-from tests.postgres import Cluster, create_database, drop_database, start_cluster, stop_cluster
+from devtools.postgres import Cluster, create_database, drop_database, start_cluster, stop_cluster
 
 # The suite is a gate: the same examples on every run, so a red build always means a change
 # broke something. `HYPOTHESIS_PROFILE=explore pytest` searches afresh for counterexamples.

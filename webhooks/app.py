@@ -11,6 +11,7 @@ from functools import partial
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from callback.carrier import Telephony
 from callback.config import load_config
 from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
@@ -30,8 +31,8 @@ from scheduler.events import EventDelivery, state_change_job
 from scheduler.promises import CHECK_SECONDS, PromiseCheck
 from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
-from scheduler.twilio import Telephony, TwilioTelephony, build_client
 from settings import Settings
+from telephony import TwilioTelephony, build_client
 from webhooks.agents import agent_status
 from webhooks.api.limits import KEEP_COUNTS
 from webhooks.api.routes import api_routes

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from starlette.requests import Request
 
+from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
@@ -15,7 +16,6 @@ from callback.store.queue import QueueStore
 from callback.store.voicemails import VoicemailStore
 from callback.types import QueueName
 from scheduler.dispatcher import Dispatcher
-from scheduler.twilio import Telephony
 from settings import Settings
 from webhooks.measured import MeasuredCache
 from webhooks.recent import Recent

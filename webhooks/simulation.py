@@ -17,7 +17,7 @@ import httpx
 from twilio.rest import Client
 
 from callback.config import SupervisorConfig
-from scheduler.carrier import (
+from devtools.carrier import (
     Account,
     Agent,
     AppUrls,
@@ -27,8 +27,8 @@ from scheduler.carrier import (
     VirtualClock,
     trickle,
 )
-from scheduler.twilio import TwilioTelephony
 from settings import Settings
+from telephony import TwilioTelephony
 from webhooks.twilio.signature import SIMULATED_AUTH_TOKEN
 
 SIMULATED_ACCOUNT_SID = "AC5eed0f5eed0f5eed0f5eed0f5eed0f5e"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from callback.carrier import Telephony, TelephonyError
 from callback.privacy import mask_number
 from callback.types import E164
-from scheduler.twilio import Telephony, TelephonyError
 
 log = logging.getLogger("holdless.sms")
 

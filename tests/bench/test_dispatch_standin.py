@@ -7,7 +7,7 @@ import time
 
 from bench.dispatch_standin import Arrival, StandIn
 from callback.types import E164
-from scheduler.twilio import TwilioTelephony, build_client
+from telephony import TwilioTelephony, build_client
 
 ACCOUNT = "AC" + "5a" * 16
 TOKEN = "c3" * 16

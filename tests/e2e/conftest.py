@@ -20,10 +20,10 @@ from callback.request import CallbackRequest
 from callback.store.presence import AgentStatus
 from callback.store.tables import ATTEMPT, REQUEST
 from callback.types import E164, AgentId, QueueName, RequestId
-from scheduler.carrier import Account, Carrier, VirtualClock
+from devtools.carrier import Account, Carrier, VirtualClock
 from scheduler.dispatcher import QueuePass
-from scheduler.twilio import TwilioTelephony
 from settings import Settings
+from telephony import TwilioTelephony
 from webhooks.app import create_app
 from webhooks.services import Services
 from webhooks.simulation import SIMULATED_ACCOUNT_SID, app_urls

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduler.carrier import CallHandle, Carrier
+from devtools.carrier import CallHandle, Carrier
 from tests.e2e.conftest import CALLER, SERVICE
 
 ENGLISH, BILLING = "1", "1"

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from callback.carrier import CallStatus
 from callback.merge import Incoming
 from callback.request import ContextEntry
 from callback.store.presence import AgentStatus
 from callback.types import E164, Channel, QueueName, State
-from scheduler.carrier import Agent, Person
-from scheduler.twilio import CallStatus
+from devtools.carrier import Agent, Person
 from tests.e2e.conftest import CALLER, SERVICE, World
 
 pytestmark = pytest.mark.anyio

@@ -11,10 +11,10 @@ from datetime import timedelta
 
 import pytest
 
+from callback.carrier import CallStatus
 from callback.store.presence import AgentStatus
 from callback.types import State
-from scheduler.carrier import Agent
-from scheduler.twilio import CallStatus
+from devtools.carrier import Agent
 from tests.e2e.conftest import CALLER, MONDAY_10, SERVICE, World
 from tests.e2e.steps import CALLBACK, YES, book_callback, press_at_gather, to_the_offer
 

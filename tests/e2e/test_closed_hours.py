@@ -8,7 +8,7 @@ import pytest
 
 from callback.request import Slot
 from callback.types import E164, State
-from scheduler.carrier import Agent, CallHandle
+from devtools.carrier import Agent, CallHandle
 from tests.e2e.conftest import CALLER, SERVICE, SUNDAY_10, World
 from tests.e2e.steps import CALLBACK, YES, press_at_gather
 

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from callback.carrier import AnsweredBy, CallStatus
 from callback.request import CallbackRequest
 from callback.store.presence import AgentStatus
 from callback.types import State
-from scheduler.carrier import CallHandle, Person
-from scheduler.twilio import AnsweredBy, CallStatus
+from devtools.carrier import CallHandle, Person
 from tests.e2e.conftest import CALLER, World
 from tests.e2e.steps import book_callback
 

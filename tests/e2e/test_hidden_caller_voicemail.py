@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from callback.types import E164, State
-from scheduler.carrier import CallHandle
+from devtools.carrier import CallHandle
 from tests.e2e.conftest import SERVICE, SUNDAY_10, World
 from tests.e2e.steps import YES, press_at_gather
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.carrier import Agent
+from devtools.carrier import Agent
 from tests.e2e.conftest import World
 from tests.e2e.steps import CALLBACK, book_callback, press_at_gather
 

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import pytest
 
+from callback.carrier import AnsweredBy, CallStatus
 from callback.types import State
-from scheduler.carrier import CallHandle, Person
-from scheduler.twilio import AnsweredBy, CallStatus
+from devtools.carrier import CallHandle, Person
 from tests.e2e.conftest import CALLER, PUBLIC, World
 from tests.e2e.steps import book_callback
 

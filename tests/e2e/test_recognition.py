@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from callback.carrier import CallStatus
 from callback.request import CallbackRequest
 from callback.types import State
-from scheduler.carrier import CallHandle
-from scheduler.twilio import CallStatus
+from devtools.carrier import CallHandle
 from tests.e2e.conftest import CALLER, SERVICE, World
 from tests.e2e.steps import book_callback, press_at_gather
 

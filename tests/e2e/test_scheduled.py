@@ -8,7 +8,7 @@ import pytest
 
 from callback.request import Slot
 from callback.types import State
-from scheduler.carrier import Agent
+from devtools.carrier import Agent
 from tests.e2e.conftest import CALLER, MONDAY_10, World
 from tests.e2e.steps import SCHEDULE, YES, press_at_gather, to_the_offer
 

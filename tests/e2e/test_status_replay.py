@@ -12,7 +12,7 @@ import pytest
 from callback.request import CallbackRequest
 from callback.store.presence import AgentStatus
 from callback.types import RequestId
-from scheduler.carrier import Agent, Person, WebhookExchange
+from devtools.carrier import Agent, Person, WebhookExchange
 from tests.e2e.conftest import CALLER, World
 from tests.e2e.steps import CALLBACK, book_callback, press_at_gather
 

@@ -15,13 +15,12 @@ from enum import StrEnum
 
 from sqlalchemy import Engine, bindparam, delete, select
 
+from callback.carrier import CallRecord, CallStatus, TelephonyError
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.tables import ATTEMPT, REQUEST, metadata
 from callback.types import E164, FINAL_STATES, State
 from ivr.links import parse_url
 from scheduler.dispatch_dial import NOT_DIALLED
-from scheduler.twilio import CallStatus, TelephonyError
-from scheduler.twilio.telephony import CallRecord
 
 _a = ATTEMPT.c
 _r = REQUEST.c

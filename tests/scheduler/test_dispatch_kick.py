@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Connection, Engine, event, func, select
 from sqlalchemy.exc import OperationalError
 
+from callback.carrier import CallRecord
 from callback.config import ConfigHolder
 from callback.merge import Incoming
 from callback.request import ContextEntry
@@ -26,7 +27,6 @@ from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, RequestId, State
 from ivr.links import Links
 from scheduler.dispatcher import Dispatcher
-from scheduler.twilio.telephony import CallRecord
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "holdless.example.toml"
 # Monday 2 March 2026, 10:00 in London: the example's support queue is open.

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from callback.carrier import CallRecord, CallStatus, TelephonyError
 from callback.config import ConfigHolder, SupervisorConfig
 from callback.merge import Incoming
 from callback.request import ContextEntry
@@ -20,11 +21,9 @@ from callback.store.dispatching import DispatchStore
 from callback.store.records import Claim
 from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, State
-from scheduler.carrier.book import CallControl
+from devtools.carrier.book import CallControl
 from scheduler.dispatch_dial import HTTP_TIMEOUT, NOT_DIALLED, Dial, Dialler
-from scheduler.twilio import CallStatus, TelephonyError
-from scheduler.twilio.telephony import CallRecord
-from tests.scheduler.twilio.test_telephony import Rig
+from tests.telephony.test_telephony import Rig
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "holdless.example.toml"
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

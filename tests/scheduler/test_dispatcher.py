@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from callback.carrier import CallRecord, CallStatus, TelephonyError
 from callback.config import ConfigHolder
 from callback.dispatch import Eligible, Limit
 from callback.merge import Incoming
@@ -25,8 +26,6 @@ from callback.types import E164, AgentId, Channel, QueueName, RequestId, State
 from ivr.links import Links, Step, parse_url
 from scheduler.dispatch_dial import NOT_DIALLED
 from scheduler.dispatcher import Dispatcher, QueuePass
-from scheduler.twilio import CallStatus, TelephonyError
-from scheduler.twilio.telephony import CallRecord
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "holdless.example.toml"
 # Monday 2 March 2026, 10:00 in London: the example's support queue is open.

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from callback.carrier import CallStatus, TelephonyError
 from callback.types import E164
-from scheduler.carrier import Fault, Records, SimulatedTwilioHttp
-from scheduler.carrier.book import CallBook
-from scheduler.carrier.resources import CallResource
-from scheduler.twilio import CallStatus, TelephonyError, TwilioTelephony, build_client
-from tests.scheduler.conftest import ACCOUNT
+from devtools.carrier import Fault, Records, SimulatedTwilioHttp
+from devtools.carrier.book import CallBook
+from devtools.carrier.resources import CallResource
+from telephony import TwilioTelephony, build_client
+from tests.carrier_support import ACCOUNT
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 CUSTOMER = E164("+442079460123")  # Ofcom's drama range

@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from callback.carrier import CallRecord, CallStatus, TelephonyError
 from callback.merge import Incoming
 from callback.request import ContextEntry
 from callback.store.presence import AgentStatus
 from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, RequestId, State
 from ivr.links import Link, Step
-from scheduler.twilio import CallStatus, TelephonyError
-from scheduler.twilio.telephony import CallRecord
 from settings import Settings
 from webhooks.app import build_services
 from webhooks.services import Services

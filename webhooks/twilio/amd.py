@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import threading
 
+from callback.carrier import Telephony, TelephonyError
 from callback.config.policy import DialMode
 from callback.store.calls import FINAL_RANK, CallRecord
 from callback.types import State
 from ivr.links import Link, Links, Step
 from ivr.outbound import is_machine
-from scheduler.twilio import Telephony, TelephonyError
 from webhooks.twilio.turn import Turn
 
 log = logging.getLogger("holdless.twilio")

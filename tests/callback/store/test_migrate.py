@@ -19,8 +19,8 @@ from callback.store import current_revision, head_revision, make_engine, upgrade
 from callback.store.engine import write_transaction
 from callback.store.migrate import alembic_config
 from callback.store.tables import metadata
+from devtools.postgres import Cluster, create_database, drop_database
 from tests.conftest import BACKENDS
-from tests.postgres import Cluster, create_database, drop_database
 
 PENDING = ["waiting", "scheduled"]
 STATE_INDEXES = {

@@ -11,9 +11,9 @@ from datetime import datetime
 import pytest
 from starlette.testclient import TestClient
 
+from callback.carrier import CallRecord, TelephonyError
 from callback.types import E164, State
 from ivr.links import Step, parse_url
-from scheduler.twilio import CallRecord, TelephonyError
 from settings import Settings
 from tests.webhooks.twilio.conftest import PUBLIC, Clock, Twilio, dialling, says, verbs
 from webhooks.app import create_app
