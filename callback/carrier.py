@@ -67,6 +67,23 @@ class AnsweredBy(StrEnum):
     UNKNOWN = "unknown"
 
 
+MACHINE_ANSWERS = frozenset(
+    {
+        AnsweredBy.MACHINE_START,
+        AnsweredBy.MACHINE_END_BEEP,
+        AnsweredBy.MACHINE_END_SILENCE,
+        AnsweredBy.MACHINE_END_OTHER,
+        AnsweredBy.FAX,
+    }
+)
+"""The AnsweredBy values that are not a person."""
+
+
+def is_machine(answered_by: str | None) -> bool:
+    """True when Twilio's AnsweredBy says a machine or fax answered (unknown is a person)."""
+    return answered_by in MACHINE_ANSWERS
+
+
 class Direction(StrEnum):
     """Which way a call leg goes."""
 

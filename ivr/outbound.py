@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from callback.carrier import is_machine
 from ivr.call import QueueCall
 from ivr.links import Step
 from ivr.menu import goodbye, menu
@@ -26,17 +27,8 @@ CONNECT_DIGIT = 1
 """The key that connects the customer to an agent now."""
 RESCHEDULE_DIGIT = 2
 """The key that chooses another time."""
-MACHINE_ANSWERS = frozenset(
-    {"machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax"}
-)
-"""Twilio's AnsweredBy values that are not a person."""
 BRIDGED_STATUSES = frozenset({"completed", "answered"})
 """DialCallStatus values meaning the two parties were connected."""
-
-
-def is_machine(answered_by: str | None) -> bool:
-    """True when Twilio's AnsweredBy says a machine or fax answered (unknown is a person)."""
-    return answered_by in MACHINE_ANSWERS
 
 
 def party(endpoint: str, url: str | None = None) -> Party:

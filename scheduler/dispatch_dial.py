@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from callback.carrier import Telephony, TelephonyError, TooLate
 from callback.config import SupervisorConfig
 from callback.config.policy import DialMode
-from callback.retry import Decision, DialOutcome, Done, GiveUp, RetryAt
+from callback.retry import DialOutcome
+from callback.service.settle import Settler
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
-from callback.store.queue import QueueStore
 from callback.store.records import Claim
-from callback.types import E164, State
+from callback.types import E164
 from ivr.links import Entry, Link, Links, Step
 
 log = logging.getLogger("holdless.dispatch")
@@ -75,21 +75,12 @@ def dial_for(config: SupervisorConfig, claim: Claim, agent: str, links: Links) -
     )
 
 
-def _target(decision: Decision) -> tuple[State, datetime | None]:
-    match decision:
-        case RetryAt(at=at):
-            return State.WAITING, at
-        case GiveUp():
-            return State.FAILED, None
-        case Done():
-            return State.COMPLETED, None
-
-
 @dataclass(frozen=True, slots=True)
 class Dialler:
     """Places claimed calls and records the CallSid, or what the failure means."""
 
-    store: QueueStore
+    settler: Settler
+    """Settles an attempt whose dial the carrier refused, as every other ending is settled."""
     calls: CallStore
     telephony: Telephony
     claims: DispatchStore
@@ -178,15 +169,8 @@ class Dialler:
             self.claims.return_undialled(claim, CARRIER_BUSY, now, due_at=now + delay)
             return
         # A refusal of the request itself (a 4xx) counts as a failed dial.
-        decision = config.retry_policy(request.queue).decide(
-            outcome=DialOutcome.FAILED,
-            attempts=max(1, request.attempts),
-            first_attempt_at=claim.lease_until - config.callback_policy(request.queue).lease,
-            requested_at=request.created_at,
-            now=now,
+        moved = self.settler.settle(
+            config, claim, DialOutcome.FAILED, now, recorded_as=CARRIER_REFUSED
         )
-        target, due_at = _target(decision)
-        log.warning("request %s: dial refused (%s); %s", request.id, error, target.value)
-        self.store.end_dial(
-            request.id, claim.attempt_id, claim.fence, CARRIER_REFUSED, target, now, due_at=due_at
-        )
+        after = "left as it was" if moved is None else moved.state.value
+        log.warning("request %s: dial refused (%s); %s", request.id, error, after)

@@ -20,6 +20,7 @@ from callback.carrier import Telephony, TelephonyError
 from callback.config import ConfigHolder, SupervisorConfig
 from callback.config.policy import DialMode
 from callback.dispatch import Budget
+from callback.service.settle import Settler
 from callback.store.calls import FINAL_RANK, CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.leases import LeaseStore
@@ -62,14 +63,13 @@ class Dispatcher:
     telephony: Telephony
     links: Links
     clock: Callable[[], datetime]
+    settler: Settler
+    """Settles dial attempts: a refused dial, and calls whose end the sweep learnt."""
     http_timeout: timedelta = HTTP_TIMEOUT
     """How long a REST request may take: a claim is dialled only with at least this much
     lease left, so no other instance can take it over while the request is in flight."""
     parallel_dials: int = MAX_PARALLEL_DIALS
     """REST requests one pass has in flight at most."""
-    settle_recorded: Callable[[datetime], int] | None = None
-    """Settles calls that ended before their CallSid was attached (set by the app: the
-    settling rules live with the status webhook)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _again: threading.Event = field(default_factory=threading.Event, repr=False)
     _synced: frozenset[AgentId] = field(default=frozenset(), repr=False)
@@ -84,7 +84,7 @@ class Dispatcher:
     def dialler(self) -> Dialler:
         """Places the calls of this dispatcher's claims."""
         return Dialler(
-            self.store,
+            self.settler,
             self.calls,
             self.telephony,
             self.claims,
@@ -206,18 +206,14 @@ class Dispatcher:
     def sweep(self, now: datetime) -> int:
         """Resolve dials whose lease ran out; how many went back in line undialled."""
         config = self.config.current
-        self._settle_recorded(now)
+        self.settler.settle_recorded(config, now)
         returned = 0
         for claim in self.store.expired_claims(now):
             returned += self._resolve(config, claim, now)
         # What this sweep learned from the carrier (an ended call, a CallSid attached to a
         # call whose final status was already recorded) is settled now, not a sweep later.
-        self._settle_recorded(now)
+        self.settler.settle_recorded(config, now)
         return returned
-
-    def _settle_recorded(self, now: datetime) -> None:
-        if self.settle_recorded is not None:
-            self.settle_recorded(now)
 
     def _dialled(self, config: SupervisorConfig, claim: Claim) -> E164:
         """Who the attempt's call went to: the customer, or the agent when the agent is first."""
@@ -243,7 +239,7 @@ class Dispatcher:
         """A call known to have gone out: record its end, or hold it for another lease.
 
         Twilio never retries a status callback, so a lost final status is only ever learnt
-        by asking; the recorded end is settled by the status rules (`settle_recorded`).
+        by asking; the recorded end is settled like a status callback (`Settler.settle_recorded`).
         """
         call = self.telephony.call_status(sid)
         if call is not None and call.status.is_final:

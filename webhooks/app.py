@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from functools import partial
 
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -14,12 +13,14 @@ from starlette.routing import Route
 from callback.carrier import Telephony
 from callback.config import load_config
 from callback.config.reload import ConfigHolder
+from callback.service.settle import Settler
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.engine import make_engine
 from callback.store.events import EventStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
+from callback.store.settling import SettleStore
 from callback.store.verification import VerificationStore
 from callback.store.voicemails import VoicemailStore
 from callback.types import AgentId
@@ -48,7 +49,6 @@ from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.notify import LogNotifier, Notifier
 from webhooks.twilio.routes import twilio_routes
 from webhooks.twilio.signature import checker_for
-from webhooks.twilio.status import settle_recorded
 from webhooks.widget.routes import widget_routes
 
 log = logging.getLogger("holdless.app")
@@ -73,6 +73,7 @@ def build_services(
     telephony = telephony or real_telephony(settings)
     notifier = notifier or _sms(settings, holder, telephony)
     store, calls, presence = QueueStore(engine), CallStore(engine), PresenceStore(engine)
+    settler = Settler(SettleStore(engine), store, calls)
     dispatcher = Dispatcher(
         store=store,
         claims=DispatchStore(engine),
@@ -82,6 +83,7 @@ def build_services(
         telephony=telephony,
         links=Links(str(settings.public_base_url).rstrip("/")),
         clock=clock,
+        settler=settler,
         http_timeout=timedelta(seconds=settings.twilio_http_timeout),
     )
     svc = Services(
@@ -98,10 +100,8 @@ def build_services(
         measured=MeasuredCache(store),
         voicemails=VoicemailStore(engine),
         arrivals=Arrivals(calls, inline=settings.is_sqlite),
+        settler=settler,
     )
-    # The sweep settles calls whose end was recorded before their CallSid was attached,
-    # with the status webhook's own rules (the dispatcher sits below the webhooks).
-    dispatcher.settle_recorded = partial(settle_recorded, svc)
     return svc
 
 

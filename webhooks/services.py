@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
+from callback.service.settle import Settler
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
@@ -57,6 +58,7 @@ class Services:
     dispatcher: Dispatcher
     voicemails: VoicemailStore
     arrivals: Arrivals
+    settler: Settler
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     greetings: Greetings = field(default_factory=Greetings)
 

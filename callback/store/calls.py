@@ -60,7 +60,6 @@ _ATTACH = update(ATTEMPT).where(
     exists().where(_r.id == _a.request_id, _r.fence == bindparam("row_fence")),
 )
 _ATTEMPT_BY_SID = select(ATTEMPT).where(_a.call_sid == bindparam("sid")).order_by(_a.id.desc())
-_FIRST_CLAIM = select(func.min(_a.claimed_at)).where(_a.request_id == bindparam("request_id"))
 _BOOKED = select(func.count()).where(
     _r.queue == bindparam("queue"),
     _r.slot_start == bindparam("start"),
@@ -88,14 +87,13 @@ class CallRecord:
 
 @dataclass(frozen=True, slots=True)
 class AttemptRecord:
-    """The dial attempt a CallSid belongs to, and when the request was first dialled."""
+    """The dial attempt a CallSid belongs to."""
 
     attempt_id: int
     request_id: RequestId
     fence: int
     agent_id: str | None
     claimed_at: datetime
-    first_claimed_at: datetime
     ended: bool
 
 
@@ -294,14 +292,12 @@ class CallStore:
             row = connection.execute(_ATTEMPT_BY_SID, {"sid": call_sid}).mappings().first()
             if row is None:
                 return None
-            first = connection.execute(_FIRST_CLAIM, {"request_id": row["request_id"]})
             return AttemptRecord(
                 attempt_id=row["id"],
                 request_id=RequestId(row["request_id"]),
                 fence=row["fence"],
                 agent_id=row["agent_id"],
                 claimed_at=row["claimed_at"],
-                first_claimed_at=first.scalar_one(),
                 ended=row["ended_at"] is not None,
             )
 

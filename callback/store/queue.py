@@ -184,30 +184,6 @@ class QueueStore:
         with read_transaction(self._engine) as connection:
             return find(connection, before)
 
-    def end_dial(
-        self,
-        request_id: RequestId,
-        attempt_id: int,
-        fence: int,
-        outcome: str,
-        target: State,
-        now: datetime,
-        *,
-        due_at: datetime | None = None,
-        call_sid: str | None = None,
-    ) -> CallbackRequest | None:
-        """End a dial attempt and move its request to `target` in one transaction.
-
-        None when the attempt was already ended or its fence is stale: a duplicate or late
-        report of the same call changes nothing.
-        """
-        with write_transaction(self._engine) as connection:
-            if not commands.finish_attempt(connection, attempt_id, fence, outcome, now, call_sid):
-                return None
-            row = _existing(connection, request_id, lock=True)
-            check_transition(State(row["state"]), target)
-            return to_request(commands.move(connection, row, target, now, due_at))
-
     def booked(self, queue: QueueName, start: datetime) -> int:
         """Unfinished requests of `queue` booked for the slot that starts at `start`."""
         with read_transaction(self._engine) as connection:

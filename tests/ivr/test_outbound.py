@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 
+from callback.carrier import is_machine
 from callback.config.model import SupervisorConfig
 from ivr.call import QueueCall
 from ivr.outbound import (
@@ -12,7 +13,6 @@ from ivr.outbound import (
     bridge,
     customer_bridge_ended,
     customer_greeting,
-    is_machine,
     machine_message,
     party,
 )

@@ -19,10 +19,12 @@ from callback.carrier import CallRecord
 from callback.config import ConfigHolder
 from callback.merge import Incoming
 from callback.request import ContextEntry
+from callback.service.settle import Settler
 from callback.store import QueueStore, dispatching, make_engine
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.presence import AgentStatus, PresenceStore
+from callback.store.settling import SettleStore
 from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, RequestId, State
 from ivr.links import Links
@@ -131,6 +133,7 @@ def make_world(url: str, directory: Path, *rules: str) -> World:
         telephony=phone,
         links=Links("https://cb.example.com"),
         clock=lambda: MONDAY_10,
+        settler=Settler(SettleStore(engine), store, calls),
     )
     return World(engine, dispatcher, store, presence, calls, phone)
 

@@ -15,10 +15,12 @@ from callback.carrier import CallRecord, CallStatus, TelephonyError
 from callback.config import ConfigHolder, SupervisorConfig
 from callback.merge import Incoming
 from callback.request import ContextEntry
+from callback.service.settle import Settler
 from callback.store import QueueStore
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.records import Claim
+from callback.store.settling import SettleStore
 from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, State
 from devtools.carrier.book import CallControl
@@ -85,7 +87,8 @@ class Rigged:
     config: SupervisorConfig
 
     def dialler(self, clock: Callable[[], datetime] | None = None) -> Dialler:
-        return Dialler(self.store, self.calls, self.phone, self.claims, clock=clock)
+        settler = Settler(SettleStore(self.store.engine), self.store, self.calls)
+        return Dialler(settler, self.calls, self.phone, self.claims, clock=clock)
 
     def claim(self, now: datetime = NOW) -> Claim:
         claim = self.store.claim_next(QUEUE, now, LEASE, AgentId("alice"))

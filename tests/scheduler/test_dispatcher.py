@@ -17,10 +17,12 @@ from callback.config import ConfigHolder
 from callback.dispatch import Eligible, Limit
 from callback.merge import Incoming
 from callback.request import ContextEntry
+from callback.service.settle import Settler
 from callback.store import QueueStore, make_engine
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.presence import AgentStatus, PresenceStore
+from callback.store.settling import SettleStore
 from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, RequestId, State
 from ivr.links import Links, Step, parse_url
@@ -96,11 +98,11 @@ class World:
         return found.status
 
 
-@pytest.fixture
-def world(sqlite_url: str, tmp_path: Path) -> World:
-    config = tmp_path / "holdless.toml"
+def make_world(url: str, directory: Path) -> World:
+    """A dispatcher over `url` with the example config, a fake carrier and a fixed clock."""
+    config = directory / "holdless.toml"
     shutil.copyfile(EXAMPLE, config)
-    engine = make_engine(sqlite_url)
+    engine = make_engine(url)
     phone = FakeTelephony()
     parts = (QueueStore(engine), PresenceStore(engine), CallStore(engine))
     dispatcher = Dispatcher(
@@ -112,8 +114,14 @@ def world(sqlite_url: str, tmp_path: Path) -> World:
         telephony=phone,
         links=Links(BASE),
         clock=lambda: MONDAY_10,
+        settler=Settler(SettleStore(engine), *parts[::2]),
     )
     return World(dispatcher, *parts, phone)
+
+
+@pytest.fixture
+def world(sqlite_url: str, tmp_path: Path) -> World:
+    return make_world(sqlite_url, tmp_path)
 
 
 def _support(passes: list[QueuePass]) -> QueuePass:

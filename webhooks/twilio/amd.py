@@ -13,12 +13,11 @@ from __future__ import annotations
 import logging
 import threading
 
-from callback.carrier import Telephony, TelephonyError
+from callback.carrier import Telephony, TelephonyError, is_machine
 from callback.config.policy import DialMode
 from callback.store.calls import FINAL_RANK, CallRecord
 from callback.types import State
 from ivr.links import Link, Links, Step
-from ivr.outbound import is_machine
 from webhooks.twilio.turn import Turn
 
 log = logging.getLogger("holdless.twilio")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from callback.carrier import is_machine
 from callback.config.policy import DialMode
 from callback.request import CallbackRequest, ContextEntry
 from callback.retry import DialOutcome
+from callback.service.settle import MISSED
 from callback.store.calls import AttemptRecord
 from callback.store.records import StateConflict
 from callback.types import Channel, RequestId, State
@@ -18,16 +20,9 @@ from ivr.schedule import offer_slots
 from ivr.whisper import Briefing, whisper
 from webhooks.twilio.booking import next_try
 from webhooks.twilio.outlook import free_slots
-from webhooks.twilio.settle import settle
 from webhooks.twilio.turn import Turn
 
 CONNECT, RESCHEDULE = str(outbound.CONNECT_DIGIT), str(outbound.RESCHEDULE_DIGIT)
-_DIAL_MISSED = {
-    "busy": DialOutcome.BUSY,
-    "no-answer": DialOutcome.NO_ANSWER,
-    "failed": DialOutcome.FAILED,
-    "canceled": DialOutcome.NO_ANSWER,
-}
 
 
 def _request(turn: Turn) -> CallbackRequest | None:
@@ -94,7 +89,7 @@ def _answered_by(turn: Turn) -> str | None:
 def _no_choice(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:
     # Asynchronous detection reports a machine while the menu plays: leave the message now.
     record = turn.svc.calls.get(turn.call_sid) if turn.call_sid else None
-    if record is not None and outbound.is_machine(record.answered_by):
+    if record is not None and is_machine(record.answered_by):
         return outbound.machine_message(call)
     attempt = next_try(turn.step, turn.digits)
     if attempt is None:
@@ -119,7 +114,7 @@ def _connect(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:
 def _reschedule(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:
     attempt = _attempt(turn)
     if attempt is not None and not attempt.ended:
-        settle(turn, attempt, request, DialOutcome.DECLINED)
+        turn.svc.settler.settle(turn.config, attempt, DialOutcome.DECLINED, turn.now)
     return offer_slots(call, now=turn.now, slots=free_slots(turn, request.queue))
 
 
@@ -179,8 +174,8 @@ def bridged(turn: Turn) -> str:
     elif not joined and attempt is not None and not attempt.ended and not request.is_final:
         missed = DialOutcome.AGENT_UNAVAILABLE
         if agent_first:
-            missed = _DIAL_MISSED.get(dial_status, DialOutcome.FAILED)
-        settle(turn, attempt, request, missed)
+            missed = MISSED.get(dial_status, DialOutcome.FAILED)
+        turn.svc.settler.settle(turn.config, attempt, missed, turn.now)
     if agent_first:
         return outbound.agent_bridge_ended(_agent_call(turn, request), dial_status=dial_status)
     call = _customer_call(turn, request)

@@ -10,6 +10,8 @@ from callback.merge import Incoming
 from callback.request import ContextEntry, Slot
 from callback.store import QueueStore
 from callback.store.calls import FINAL_RANK, CallStore
+from callback.store.records import Claim
+from callback.store.settling import Ending, SettleStore
 from callback.store.tables import REQUEST
 from callback.types import E164, AgentId, Channel, QueueName, State
 
@@ -73,6 +75,12 @@ def test_a_chosen_slot_is_remembered(engine: Engine) -> None:
     assert record is not None and record.slot == slot
 
 
+def _end(store: QueueStore, claim: Claim) -> bool:
+    ending = Ending(claim.request.id, claim.attempt_id, claim.fence, "busy", NOW)
+    ended = SettleStore(store.engine).end_attempt(ending, lambda _r, _f: (State.WAITING, None))
+    return ended is not None
+
+
 def test_an_attempt_is_found_by_its_call_sid_and_ended_once(store: QueueStore) -> None:
     calls = CallStore(store.engine)
     incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
@@ -83,10 +91,9 @@ def test_an_attempt_is_found_by_its_call_sid_and_ended_once(store: QueueStore) -
     assert not calls.attach(claim.attempt_id, claim.fence, "CA6")
     attempt = calls.attempt_for("CA5")
     assert attempt is not None and attempt.request_id == claim.request.id
-    assert attempt.first_claimed_at == NOW and not attempt.ended
-    args = (claim.request.id, claim.attempt_id, claim.fence, "busy", State.WAITING, NOW)
-    assert store.end_dial(*args) is not None
-    assert store.end_dial(*args) is None
+    assert attempt.claimed_at == NOW and not attempt.ended
+    assert _end(store, claim)
+    assert not _end(store, claim)
 
 
 def test_an_ended_attempt_accepts_no_call_sid(store: QueueStore) -> None:
@@ -95,8 +102,7 @@ def test_an_ended_attempt_accepts_no_call_sid(store: QueueStore) -> None:
     store.enqueue(QUEUE, NUMBER, incoming, NOW)
     claim = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
     assert claim is not None
-    args = (claim.request.id, claim.attempt_id, claim.fence, "busy", State.WAITING, NOW)
-    assert store.end_dial(*args) is not None
+    assert _end(store, claim)
     assert not calls.attach(claim.attempt_id, claim.fence, "CA7")
     assert calls.attempt_for("CA7") is None
 
@@ -107,8 +113,7 @@ def test_an_attempt_taken_over_accepts_no_call_sid(store: QueueStore) -> None:
     store.enqueue(QUEUE, NUMBER, incoming, NOW)
     stale = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
     assert stale is not None
-    args = (stale.request.id, stale.attempt_id, stale.fence, "busy", State.WAITING, NOW)
-    assert store.end_dial(*args) is not None
+    assert _end(store, stale)
     fresh = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("bob"))
     assert fresh is not None and fresh.fence > stale.fence
     # The stale fence fits neither attempt; the current one attaches to its own attempt.

@@ -1,0 +1,1 @@
+"""The use cases: functions with explicit collaborators, called by every channel."""
