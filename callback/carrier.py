@@ -180,3 +180,15 @@ class Telephony(Protocol):
     def call_status(self, sid: str) -> CallRecord | None:
         """The call `sid` as the carrier knows it now; None when it has no such call."""
         ...
+
+
+class HeldCalls(Protocol):
+    """Taking one chosen caller out of the carrier's hold queue (the Queue Members resource)."""
+
+    def dequeue(self, queue_sid: str, call_sid: str, *, url: str) -> bool:
+        """Make held call `call_sid` leave queue `queue_sid` and run the TwiML at `url` (POST).
+
+        False when the call is no longer in that queue (it hung up, left, or was taken):
+        the carrier then did nothing. May raise TelephonyError.
+        """
+        ...

@@ -102,7 +102,7 @@ _NOT_FOUND = 404
 
 
 class TwilioTelephony:
-    """`Telephony` over twilio's REST client."""
+    """`Telephony` and `HeldCalls` over twilio's REST client."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
@@ -181,6 +181,20 @@ class TwilioTelephony:
             # Redirecting twice to the same document is harmless: never ambiguous.
             raise telephony_error(exc, safe=True) from None
         log.info("call %s redirected", sid)
+
+    def dequeue(self, queue_sid: str, call_sid: str, *, url: str) -> bool:
+        """Take held call `call_sid` out of queue `queue_sid` to run `url` (Queue Members API)."""
+        try:
+            self._client.queues(queue_sid).members(call_sid).update(url=url, method="POST")
+        except _FAILURES as exc:
+            # A lost answer is ambiguous (the caller may be on the way to `url`); a 404 is
+            # certain: no longer a member (hung up, left, or dequeued already).
+            error = telephony_error(exc, safe=False)
+            if error.status == _NOT_FOUND:
+                return False
+            raise error from None
+        log.info("held call %s dequeued", call_sid)
+        return True
 
     def call_status(self, sid: str) -> CallRecord | None:
         """Fetch the call `sid` (Calls API); None when the carrier has no such call."""

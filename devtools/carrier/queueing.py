@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from devtools.carrier.context import Sim
 from devtools.carrier.flow import (
@@ -26,6 +27,7 @@ from devtools.carrier.flow import (
 )
 from devtools.carrier.leg import Dequeued, Ended, EndReason, Fetch, HungUp, Leg, Next, Redirected
 from devtools.carrier.queues import Member, SimQueue
+from devtools.carrier.resources import CallResource
 from devtools.carrier.twiml import Verb
 
 WAIT_VERBS = frozenset({"Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather"})
@@ -54,6 +56,7 @@ async def enqueue(sim: Sim, leg: Leg, verb: Verb, url: str) -> Next:
     now = sim.clock.now()
     queue = sim.queues.get(verb.text)
     place = Place(queue, queue.join(leg, now))
+    sim.book.update_call(leg.sid, partial(_enter, queue.sid, now))
     leg.hear(now, "Enqueue", queue.name)
     patience = leg.who.patience_s
     leg.gives_up_at = None if patience is None else now + timedelta(seconds=patience)
@@ -61,8 +64,17 @@ async def enqueue(sim: Sim, leg: Leg, verb: Verb, url: str) -> Next:
         left = await _wait(sim, leg, place, verb, url)
     finally:
         queue.remove(place.member, sim.clock.now())
+        sim.book.update_call(leg.sid, _leave)
         leg.gives_up_at = None
     return await _after(sim, leg, place, verb, url, left)
+
+
+def _enter(queue_sid: str, now: datetime, call: CallResource) -> None:
+    call.queue_sid, call.enqueued = queue_sid, now
+
+
+def _leave(call: CallResource) -> None:
+    call.queue_sid = None
 
 
 async def _after(sim: Sim, leg: Leg, place: Place, verb: Verb, url: str, left: QueueExit) -> Next:

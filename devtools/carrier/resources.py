@@ -86,6 +86,10 @@ class CallResource:
     answered_by: AnsweredBy | None = None
     updated: datetime | None = None
     order: CallOrder | None = None
+    queue_sid: str | None = None
+    """The queue the call waits in now (`<Enqueue>`), for the Queue Members resource."""
+    enqueued: datetime | None = None
+    position: int = 0
 
 
 @dataclass(eq=False, slots=True)
@@ -149,6 +153,20 @@ def call_json(call: CallResource) -> JsonObject:
             "notifications": f"{uri}/Notifications.json",
             "recordings": f"{uri}/Recordings.json",
         },
+    }
+
+
+def member_json(call: CallResource, now: datetime) -> JsonObject:
+    """A Queue Member resource as JSON: the call waiting in its queue."""
+    queue = f"{account_path(call.account_sid)}/Queues/{call.queue_sid}"
+    waited = 0 if call.enqueued is None else int((now - call.enqueued).total_seconds())
+    return {
+        "call_sid": call.sid,
+        "queue_sid": call.queue_sid,
+        "date_enqueued": rfc2822(call.enqueued),
+        "position": call.position,
+        "wait_time": waited,
+        "uri": f"{queue}/Members/{call.sid}.json",
     }
 
 

@@ -24,6 +24,7 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 
 from callback.carrier import CallStatus, Direction
+from devtools.carrier import members
 from devtools.carrier.book import CallBook, CallControl, NewCall, NewMessage
 from devtools.carrier.records import Pairs, Records, RestExchange, pairs
 from devtools.carrier.resources import (
@@ -37,10 +38,15 @@ from devtools.carrier.resources import (
     message_json,
     page_json,
 )
+from devtools.twilio_contract import published
 
 _ROUTE = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>[^/]+)/(?P<kind>Calls|Messages)"
     r"(?:/(?P<sid>[A-Za-z0-9]{34}))?\.json$"
+)
+_MEMBER = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Queues/(?P<queue>QU[0-9a-f]{32})"
+    r"/Members/(?P<call>CA[0-9a-f]{32}|Front)\.json$"
 )
 _HANG_UP = frozenset({CallStatus.COMPLETED, CallStatus.CANCELED})
 
@@ -139,7 +145,7 @@ class SimulatedTwilioHttp(HttpClient):  # type: ignore[misc]  # twilio ships no 
         if fault is not None and fault.status is not None:
             answer = _error(fault.status, 20500, "Simulated failure")
         else:
-            answer = self._answer(method.upper(), parts.path, dict(query), form, auth)
+            answer = self._answer(method.upper(), parts.path, query, form, auth)
         self._record(method, parts.path, query + form, answer)
         if fault is not None and fault.timeout == "after":
             raise ReadTimeout("simulated: no answer after the request was sent")
@@ -164,16 +170,35 @@ class SimulatedTwilioHttp(HttpClient):  # type: ignore[misc]  # twilio ships no 
         self,
         method: str,
         path: str,
-        query: dict[str, str],
+        query: Pairs,
         form: Pairs,
         auth: tuple[str, str] | None,
     ) -> Answer:
-        route = _ROUTE.match(path)
         if auth != self._auth:
             return _error(401, 20003, "Authenticate")
+        # Stricter than Twilio, which ignores unknown fields: every request the app sends
+        # must fit the published contract, so a test through the simulator proves it does.
+        # A missing required field is left to the resource, which answers Twilio's own code,
+        # and an operation the API lacks to the routing (404 or 405, as Twilio answers).
+        operation = published().find(method, path)
+        params = form if method == "POST" else query
+        problems = [] if operation is None else operation.problems(path, params, required=False)
+        if problems:
+            return _error(400, 20001, "Invalid parameter: " + "; ".join(problems))
+        member = _MEMBER.match(path)
+        if member is not None and member["account"] == self.book.account_sid:
+            return self._member(method, member["queue"], member["call"], dict(form))
+        route = _ROUTE.match(path)
         if route is None or route["account"] != self.book.account_sid:
             return _error(404, 20404, "The requested resource was not found")
-        return self._dispatch(method, route["kind"], route["sid"], query, form)
+        return self._dispatch(method, route["kind"], route["sid"], dict(query), form)
+
+    def _member(self, method: str, queue: str, call: str, form: dict[str, str]) -> Answer:
+        if method == "POST":
+            status, body = members.dequeue(self.book, queue, call, form, self._now())
+        else:
+            status, body = members.fetch(self.book, queue, call, self._now())
+        return Answer(status, body)
 
     def _dispatch(
         self, method: str, kind: str, sid: str | None, query: dict[str, str], form: Pairs
