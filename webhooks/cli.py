@@ -33,6 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn  # imported here so `config check` stays fast
 
     from webhooks.app import create_app
+    from webhooks.server import server_config
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = _with_local_url(_settings_or_exit().model_copy(update=overrides))
@@ -52,8 +53,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # collector's reach, full collections no longer walk it (they were the latency spikes).
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
-    return 0
+    server = uvicorn.Server(server_config(app, settings))
+    server.run()
+    return 0 if server.started else 1  # a port already taken ends here
 
 
 def _another_instance(settings: Settings) -> str | None:
