@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from callback.config import ConfigError, check_file, load_config
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
-from webhooks.logs import configure_logging
+from webhooks.logs import configure_logging, known_secrets
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -37,12 +38,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = _with_local_url(_settings_or_exit().model_copy(update=overrides))
-    configure_logging(settings.log_level)
     try:
-        load_config(settings.config_file)
+        config = load_config(settings.config_file)
     except ConfigError as exc:
         print(exc.text(), file=sys.stderr)
         return 1
+    configure_logging(settings.log_level, known_secrets(settings, config, os.environ))
     if (refusal := _another_instance(settings)) is not None:
         print(refusal, file=sys.stderr)
         return 1
