@@ -108,3 +108,5 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     logging.getLogger("urllib3").setLevel(max(logging.INFO, root.level))
     # The simulated carrier's HTTP client would log every webhook twice (uvicorn does too).
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # httpcore, under httpx, traces every exchange at DEBUG, response headers included.
+    logging.getLogger("httpcore").setLevel(max(logging.INFO, root.level))

@@ -17,7 +17,8 @@ Read = Callable[[], str]
 def logging_as_served(secrets: Iterable[str] = (), level: str = "DEBUG") -> Iterator[Read]:
     """`configure_logging` with `secrets`, its one handler writing to a buffer; then restored."""
     root = logging.getLogger()
-    saved = root.handlers[:], root.level
+    quieted = [logging.getLogger(name) for name in ("apscheduler", "urllib3", "httpx", "httpcore")]
+    saved = root.handlers[:], root.level, [logger.level for logger in quieted]
     configure_logging(level, secrets)
     buffer = io.StringIO()
     [handler] = root.handlers
@@ -28,3 +29,5 @@ def logging_as_served(secrets: Iterable[str] = (), level: str = "DEBUG") -> Iter
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
+        for logger, was in zip(quieted, saved[2], strict=True):
+            logger.setLevel(was)
