@@ -16,13 +16,16 @@ REDACTED = "[redacted]"
 SHORTEST_SECRET = 8
 """Known secret values shorter than this are not searched for (they would hide common words)."""
 
-_NAME = (
-    r"(?:[\w-]*?[_-])?(?:token|secret|password|passwd|pwd|signature|sig|key|apikey|auth"
-    r"|authorization|credentials?|session|cookie)s?"
+_SECRET_NAME = re.compile(
+    r"(?:[\w-]*[_-])?(?:token|secret|password|passwd|pwd|signature|sig|key|apikey|auth"
+    r"|authorization|credentials?|session|cookie)s?",
+    re.IGNORECASE,
 )
-_NAMED = re.compile(
-    rf"(?i)(?<![\w-])({_NAME})(?![\w-])([\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;)}}\[\]]+)"
-)
+# Words a secret's name contains: a text without any of them is spared the two rules below.
+_HINTS = ("token", "secret", "passw", "pwd", "sig", "key", "auth", "credential", "session")
+_HINTS += ("cookie", "bearer", "basic")
+# A name, then `=` or `:` (quoted or not, as in a query, a header or JSON), then the value.
+_PAIR = re.compile(r"(?<![\w-])([\w-]+)([\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;)}\[\]]+)")
 _USERINFO = re.compile(r"(://[^\s/@:]*):[^\s/@]+@")
 _SCHEME = re.compile(r"(?i)\b(bearer|basic|token)(\s+)[\w.~+/=-]{8,}")
 _STATUS_LINK = re.compile(r"(/callbacks/)(?!verify(?![\w-]))[^/?#\s\"']+")
@@ -45,10 +48,17 @@ class Redactor:
         if self._known is not None:
             text = self._known.sub(REDACTED, text)
         text = _USERINFO.sub(rf"\1:{REDACTED}@", text)
-        text = _SCHEME.sub(rf"\1\2{REDACTED}", text)
-        text = _NAMED.sub(rf"\1\2{REDACTED}", text)
+        lowered = text.lower()
+        if any(hint in lowered for hint in _HINTS):  # a substring test is cheap, the rules not
+            text = _SCHEME.sub(rf"\1\2{REDACTED}", text)
+            text = _PAIR.sub(_secret_named, text)
         text = _STATUS_LINK.sub(rf"\1{REDACTED}", text)
         return _SEGMENT.sub(_bearer_like, text)
+
+
+def _secret_named(pair: re.Match[str]) -> str:
+    name, between, _ = pair.groups()
+    return f"{name}{between}{REDACTED}" if _SECRET_NAME.fullmatch(name) else pair.group()
 
 
 def _bearer_like(segment: re.Match[str]) -> str:
