@@ -22,20 +22,10 @@ _SECRET_NAME = re.compile(
     re.IGNORECASE,
 )
 # Words a secret's name contains: a text without any of them is spared the two rules below.
-_HINTS = [
-    "token",
-    "secret",
-    "passw",
-    "pwd",
-    "sig",
-    "key",
-    "auth",
-    "credential",
-    "session",
-    "cookie",
-    "bearer",
-    "basic",
-]
+_HINTS = (
+    "token", "secret", "passw", "pwd", "sig", "key", "auth", "credential", "session", "cookie",
+    "bearer", "basic",
+)  # fmt: skip
 # A name, then `=` or `:` (quoted or not, as in a query, a header or JSON), then the value.
 _PAIR = re.compile(r"(?<![\w-])([\w-]+)([\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;)}\[\]]+)")
 _USERINFO = re.compile(r"(://[^\s/@:]*):[^\s/@]+@")
