@@ -7,12 +7,13 @@ named by `config_file`, modelled in `callback.config`.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TWILIO_API_URL = "https://api.twilio.com"
 
@@ -29,6 +30,19 @@ def _refuse_placeholder(value: str, field: str) -> None:
     """Refuse values that are obviously copied from a sample file rather than real secrets."""
     if _PLACEHOLDER.match(value.strip()) or len(set(value.lower())) <= 2:
         raise ValueError(f"{field} looks like a placeholder, not a real value")
+
+
+def _proxy(entry: str) -> str:
+    """One trusted proxy, an address or a network, in its canonical spelling."""
+    try:
+        network = ipaddress.ip_network(entry)
+    except ValueError:
+        message = "each trusted proxy is an IP address or a network like 10.1.0.0/16"
+        raise ValueError(message) from None
+    # Trusting every address would let any client write its own X-Forwarded-For.
+    if network.prefixlen == 0:
+        raise ValueError("a trusted proxy network may not cover every address")
+    return str(network) if "/" in entry else str(network.network_address)
 
 
 class Settings(BaseSettings):
@@ -72,6 +86,11 @@ class Settings(BaseSettings):
     verify_twilio_signatures: bool = Field(
         default=True, description="Only switch off for local experiments; the service warns"
     )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Proxy addresses or networks whose X-Forwarded-For is believed; "
+        "comma-separated, like '10.0.0.5, 10.1.0.0/16'; empty: the peer is the client",
+    )
 
     @field_validator("twilio_account_sid")
     @classmethod
@@ -92,6 +111,15 @@ class Settings(BaseSettings):
         _refuse_placeholder(raw, "twilio auth token")
         if not _AUTH_TOKEN.match(raw):
             raise ValueError("a Twilio auth token is 32 hex digits")
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[\s,]+", value) if part]
+        if isinstance(value, list | tuple):
+            return tuple(_proxy(str(part)) for part in value)
         return value
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from callback.config import ConfigError, check_file, load_config
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
-from webhooks.logs import configure_logging
+from webhooks.logs import configure_logging, known_secrets
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -33,15 +34,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn  # imported here so `config check` stays fast
 
     from webhooks.app import create_app
+    from webhooks.server import server_config
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = _with_local_url(_settings_or_exit().model_copy(update=overrides))
-    configure_logging(settings.log_level)
     try:
-        load_config(settings.config_file)
+        config = load_config(settings.config_file)
     except ConfigError as exc:
         print(exc.text(), file=sys.stderr)
         return 1
+    configure_logging(settings.log_level, known_secrets(settings, config, os.environ))
     if (refusal := _another_instance(settings)) is not None:
         print(refusal, file=sys.stderr)
         return 1
@@ -52,8 +54,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # collector's reach, full collections no longer walk it (they were the latency spikes).
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
-    return 0
+    server = uvicorn.Server(server_config(app, settings))
+    server.run()
+    return 0 if server.started else 1  # a port already taken ends here
 
 
 def _another_instance(settings: Settings) -> str | None:
