@@ -101,6 +101,13 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # uvicorn's own logging config gives its loggers handlers that bypass the filter and
+    # stops them propagating; whoever configured them before us, they go through ours.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+        logger.setLevel(logging.NOTSET)
     # The ticker runs jobs every few seconds; its per-run lines would drown everything else.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
     # urllib3 (under the twilio client) logs raw request lines at DEBUG, query strings with
