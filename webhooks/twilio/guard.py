@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from callback.privacy import mask_number
 from ivr.apology import after_failure
-from ivr.links import Link, LinkError, parse_link
+from ivr.links import Link, LinkError, parse_link, path_step
 from webhooks.services import Services, services
 from webhooks.twilio.form import BodyTooLarge, parse_form, read_body
 from webhooks.twilio.signature import SIGNATURE_HEADER
@@ -97,7 +97,8 @@ def _apologise(
         exc_info=error,
     )
     queue = request.query_params.get("queue", "")
-    step = None if link is None else link.step
+    # Named by the path even when the query did not parse: a waitUrl stays a waitUrl.
+    step = path_step(request.scope["path"]) if link is None else link.step
     return twiml(after_failure(step, queue if _QUEUE_NAME.fullmatch(queue) else None))
 
 

@@ -100,8 +100,8 @@ def test_a_failure_on_an_outbound_leg_answers_what_that_leg_may_play(twilio: Twi
     # A whisper or the customer's greeting in a <Dial> noun: empty, so the two are bridged.
     assert verbs(twilio.twiml(f"/twilio/ivr/whisper?{link}")) == []
     assert verbs(twilio.twiml(f"/twilio/ivr/customer?{link}")) == []
-    # The hold music's waitUrl: a pause, then Twilio asks again; the caller keeps their place.
-    assert verbs(twilio.twiml(f"/twilio/ivr/hold-wait?{link}", QueuePosition="3")) == ["Pause"]
+    # The hold music's waitUrl: music, then Twilio asks again; the caller keeps their place.
+    assert verbs(twilio.twiml(f"/twilio/ivr/hold-wait?{link}", QueuePosition="3")) == ["Play"]
     # After the conversation: the call ends.
     assert verbs(twilio.twiml(f"/twilio/ivr/bridged?{link}", DialCallStatus="completed")) == [
         "Hangup"
