@@ -54,6 +54,8 @@ def test_an_unknown_step_or_a_broken_link_gets_the_apology(twilio: Twilio) -> No
     ):
         doc = twilio.twiml(url, Digits="1")
         assert verbs(doc) == ["Say", "Enqueue"]
+        # Into a queue the config has (the first): nobody serves "gone" or "../etc".
+        assert doc[1].text == "support"
 
 
 def test_digits_that_are_not_digits_and_unicode_get_twiml(twilio: Twilio) -> None:
