@@ -24,11 +24,15 @@ log = logging.getLogger("holdless.promises")
 CHECK_SECONDS = 30.0
 
 
-def apology(config: SupervisorConfig, language: str) -> str:
-    """The apology SMS in `language`, naming the company and its first service number."""
+def apology(config: SupervisorConfig, language: str, *, tried: bool) -> str:
+    """The apology SMS in `language`, naming the company and its first service number.
+
+    It says what really happened: a customer never dialled is not told that we tried.
+    """
+    key = "sms_apology" if tried else "sms_apology_not_called"
     service = config.service
     return config.catalogue.render(
-        language, "sms_apology", company=service.company, number=service.numbers[0]
+        language, key, company=service.company, number=service.numbers[0]
     )
 
 
@@ -67,4 +71,5 @@ class PromiseCheck:
         if self.calls.is_suppressed(overdue.number):
             log.info("promises: no apology to %s (opted out)", mask_number(overdue.number))
             return
-        self.sms.send(overdue.number, apology(config, overdue.language))
+        body = apology(config, overdue.language, tried=overdue.attempts > 0)
+        self.sms.send(overdue.number, body)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from enum import StrEnum
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -31,6 +32,43 @@ class Chosen(StrEnum):
     AVAILABLE = "available"
     AWAY = "away"
     OFFLINE = "offline"
+
+
+_CHOICES = ", ".join(repr(status.value) for status in Chosen)
+
+
+class PresenceIn(BaseModel):
+    """`POST /api/v1/agents/{agent_id}/status`: the presence a person chooses."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    status: Literal["available", "away", "offline"]
+
+
+class PresenceOut(BaseModel):
+    """The agent's presence once set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agent: str
+    status: Literal["available", "away", "offline"]
+
+
+class RuleBroken(BaseModel):
+    """The field concerned and the rule it broke."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    rule: str
+
+
+class PresenceErrorBody(BaseModel):
+    """Every error answer of the presence route."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    error: RuleBroken
 
 
 class ApiError(Exception):
@@ -81,18 +119,24 @@ def authorise(config: SupervisorConfig, agent_id: str, key: str) -> AgentConfig:
 
 
 async def chosen_status(request: Request) -> Chosen:
-    """The status in the JSON body; 422 naming the rule otherwise."""
+    """The status in the JSON body; 422 naming the field and the rule otherwise."""
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise ApiError(422, "body", f"at most {MAX_BODY} bytes")
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(422, "body", 'a JSON object like {"status": "available"}') from None
-    value = body.get("status") if isinstance(body, dict) else None
-    if value not in set(Chosen):
-        raise ApiError(422, "status", "one of 'available', 'away', 'offline'")
-    return Chosen(value)
+        return Chosen(PresenceIn.model_validate_json(raw).status)
+    except ValidationError as error:
+        raise _refusal(error) from None
+
+
+def _refusal(error: ValidationError) -> ApiError:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "body"
+    if first["type"] == "extra_forbidden":
+        return ApiError(422, field, "unknown field: the body holds only 'status'")
+    if field == "status":
+        return ApiError(422, field, f"required, a string: one of {_CHOICES}")
+    return ApiError(422, "body", 'a JSON object like {"status": "available"}')
 
 
 async def agent_status(request: Request) -> JSONResponse:

@@ -34,14 +34,12 @@ from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
 from settings import Settings
 from telephony import TwilioTelephony, build_client
-from webhooks.agents import agent_status
 from webhooks.api.limits import KEEP_COUNTS
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
 from webhooks.health import healthz
 from webhooks.hosted import hosted_routes
 from webhooks.measured import MeasuredCache
-from webhooks.queue_state import queue_state
 from webhooks.services import Clock, Services, system_clock
 from webhooks.simulation import Simulation, offline_telephony, start_simulation
 from webhooks.sms_sender import TelephonySms
@@ -235,11 +233,9 @@ def create_app(
         # First: routes are tried in order, and Twilio's webhooks are the busiest by far.
         *twilio_routes(),
         Route("/healthz", healthz, methods=["GET"]),
-        Route("/api/v1/queues", queue_state, methods=["GET"]),
-        Route("/api/v1/agents/{agent_id}/status", agent_status, methods=["POST"]),
         *widget_routes(),
         *hosted_routes(),
-        *api_routes(),  # last: its mount takes every other /api/v1 path
+        *api_routes(),  # last: its mount takes every /api/v1 path
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -267,6 +267,10 @@ class CallStore:
         """Mark the caller on hold since `since`, or off hold with None."""
         self._update(call_sid, {"hold_since": since, "updated_at": now}, None, now)
 
+    def move(self, call_sid: str, queue: QueueName, now: datetime) -> None:
+        """The caller now waits in `queue` (a config edit removed the one they were in)."""
+        self._update(call_sid, {"queue": queue, "updated_at": now}, None, now)
+
     def set_slot(self, call_sid: str, slot: Slot | None, now: datetime) -> None:
         """Remember the callback time the caller chose while the number is captured."""
         start = None if slot is None else slot.start

@@ -8,7 +8,6 @@ never the query: IVR links may carry keyed digits.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import TypeAlias
 
@@ -18,7 +17,7 @@ from starlette.responses import Response
 
 from callback.privacy import mask_number
 from ivr.apology import after_failure
-from ivr.links import Link, LinkError, parse_link
+from ivr.links import Link, LinkError, parse_link, path_step
 from webhooks.services import Services, services
 from webhooks.twilio.form import BodyTooLarge, parse_form, read_body
 from webhooks.twilio.signature import SIGNATURE_HEADER
@@ -32,8 +31,6 @@ Endpoint: TypeAlias = Callable[[Request], Awaitable[Response]]
 LinkHandler: TypeAlias = Callable[[Link], Handler]
 Before: TypeAlias = Callable[[Turn], Awaitable[Turn]]
 """A step run on the event loop before the handler; the turn the handler gets."""
-
-_QUEUE_NAME = re.compile(r"[a-z0-9_-]{1,64}")
 
 log = logging.getLogger("holdless.twilio")
 
@@ -97,8 +94,12 @@ def _apologise(
         exc_info=error,
     )
     queue = request.query_params.get("queue", "")
-    step = None if link is None else link.step
-    return twiml(after_failure(step, queue if _QUEUE_NAME.fullmatch(queue) else None))
+    # Only a queue of the config in force: nobody serves one a live edit removed.
+    queues = services(request).config.current.queues
+    live = queue if queue in queues else next(iter(queues), None)
+    # Named by the path even when the query did not parse: a waitUrl stays a waitUrl.
+    step = path_step(request.scope["path"]) if link is None else link.step
+    return twiml(after_failure(step, live))
 
 
 async def run_handler(handler: Handler, turn: Turn, *, inline: bool) -> Reply:
