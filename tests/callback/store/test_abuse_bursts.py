@@ -20,8 +20,6 @@ from tests.webhooks.conftest import MONDAY_10
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 BURST = 20
 Windows = Callable[[int], list[Window]]
-
-
 IP = Window("ip", "198.51.100.7", HOUR, 5)
 NUMBER = Window("number", "+442079460456", DAY, 3)
 PREFIX = Window("prefix", "4420794", HOUR, 7)
@@ -56,9 +54,9 @@ def engines(db_url: str) -> Iterator[list[AbuseStore]]:
         engine.dispose()
 
 
-def _burst(stores: Sequence[AbuseStore], windows: Windows, size: int = BURST) -> list[bool]:
-    """Whether each of `size` simultaneous admissions got through, in submission order."""
-    start = threading.Barrier(size)
+def _burst(stores: Sequence[AbuseStore], windows: Windows) -> list[bool]:
+    """Whether each of BURST simultaneous admissions got through, in submission order."""
+    start = threading.Barrier(BURST)
 
     def one(n: int) -> bool:
         store = stores[n % len(stores)]
@@ -67,8 +65,8 @@ def _burst(stores: Sequence[AbuseStore], windows: Windows, size: int = BURST) ->
         start.wait()
         return store.admit(windows(n), now) is None
 
-    with ThreadPoolExecutor(max_workers=size) as pool:
-        return list(pool.map(one, range(size)))
+    with ThreadPoolExecutor(max_workers=BURST) as pool:
+        return list(pool.map(one, range(BURST)))
 
 
 @pytest.mark.parametrize(
