@@ -24,7 +24,6 @@ BREAKER_BASELINE = timedelta(days=1)
 KEEP_COUNTS = BREAKER_BASELINE + timedelta(days=1)
 """Counted requests older than this are read by no window."""
 WEB, ALL = "web", "all"
-INSTANT = timedelta(microseconds=1)
 
 
 def windows(config: AbuseConfig, client: Client, number: AcceptedNumber, ip: str) -> list[Window]:
@@ -65,8 +64,8 @@ class Counts(Protocol):
 def breaker_open(config: AbuseConfig, store: Counts, now: datetime) -> bool:
     """True when web volume over the breaker window is far above its usual level."""
     breaker = config.breaker
-    # Up to and including `now`: requests of this very instant count too.
-    recent = store.count(WEB, ALL, now - breaker.window, now + INSTANT)
+    # Requests stamped after `now` count too: they read a later clock but took their turn first.
+    recent = store.count(WEB, ALL, now - breaker.window, now + breaker.window)
     if recent < breaker.min_requests:
         return False
     before = store.count(WEB, ALL, now - breaker.window - BREAKER_BASELINE, now - breaker.window)
