@@ -1,9 +1,9 @@
 """The one transaction of an incoming call: store its leg, find the caller's pending request.
 
-Every incoming call runs it before it is answered. Calls arriving together share the
-transaction (`Arrival.run_all`): their legs are stored by one executemany, and the commit,
-not the statements, is its cost. SQLAlchemy's own execution runs it (its compiled cache
-keeps the statements compiled).
+Every incoming call runs it before it is answered, so its two statements are compiled once
+into SQL text and run on the driver's cursor (`callback.store.prepared`). Calls arriving
+together may share the transaction (`Arrival.run_all`): the commit, not the statements, is
+its cost.
 """
 
 from __future__ import annotations
@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert
+from sqlalchemy import BindParameter, Engine, Insert, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPICursor
 
-from callback.store.engine import write_transaction
+from callback.store.engine import driver_write_transaction
+from callback.store.prepared import Prepared
 from callback.store.queries import ACTIVE_ID
-from callback.store.tables import PHONE_CALL
+from callback.store.tables import PHONE_CALL, REQUEST
 from callback.types import E164, QueueName, RequestId
 
 NEW_RANK = -1
@@ -26,12 +29,15 @@ NEW_RANK = -1
 INBOUND = "inbound"
 """The direction of a call that a caller placed to one of our numbers."""
 
+_NEW_CALL_KEYS = ("call_sid", "direction", "queue", "arrived_at", "status_rank", "updated_at")
+
 
 def _new_call(dialect: Dialect) -> Insert:
+    values: dict[str, BindParameter[Any]] = {key: bindparam(key) for key in _NEW_CALL_KEYS}
     if dialect.name == "postgresql":
-        return postgresql.insert(PHONE_CALL).on_conflict_do_nothing()
+        return postgresql.insert(PHONE_CALL).values(values).on_conflict_do_nothing()
     if dialect.name == "sqlite":
-        return sqlite.insert(PHONE_CALL).on_conflict_do_nothing()
+        return sqlite.insert(PHONE_CALL).values(values).on_conflict_do_nothing()
     raise ValueError(f"no upsert for {dialect.name}: only SQLite and PostgreSQL are supported")
 
 
@@ -48,14 +54,20 @@ class NewCall:
 
 @dataclass(frozen=True, slots=True)
 class Arrival:
-    """The arrival's statements for one database."""
+    """The arrival's statements, compiled for one database."""
 
-    new_call: Insert
+    new_call: Prepared
+    active_id: Prepared
 
     @classmethod
     def of(cls, dialect: Dialect) -> Arrival:
-        """The statements for `dialect` (SQLite or PostgreSQL)."""
-        return cls(new_call=_new_call(dialect))
+        """The statements compiled for `dialect` (SQLite or PostgreSQL)."""
+        leg = {key: PHONE_CALL.c[key].type for key in _NEW_CALL_KEYS}
+        caller = {"queue": REQUEST.c.queue.type, "number": REQUEST.c.number.type}
+        return cls(
+            new_call=Prepared.of(_new_call(dialect), dialect, leg),
+            active_id=Prepared.of(ACTIVE_ID, dialect, caller),
+        )
 
     def run(
         self, engine: Engine, call_sid: str, queue: QueueName, caller: E164 | None, now: datetime
@@ -66,19 +78,19 @@ class Arrival:
 
     def run_all(self, engine: Engine, calls: Sequence[NewCall]) -> list[RequestId | None]:
         """`run` for each of `calls`, all in one write transaction: stored all or none."""
-        if not calls:
-            return []
-        with write_transaction(engine) as connection:
-            connection.execute(self.new_call, [_leg(call) for call in calls])
-            return [_active_id(connection, call) for call in calls]
+        found: list[RequestId | None] = []
+        with driver_write_transaction(engine) as cursor:
+            for call in calls:
+                found.append(self._arrive(cursor, call))
+        return found
 
-
-def _active_id(connection: Connection, call: NewCall) -> RequestId | None:
-    if call.caller is None:
-        return None
-    keys = {"queue": call.queue, "number": call.caller}
-    found = connection.execute(ACTIVE_ID, keys).scalar_one_or_none()
-    return None if found is None else RequestId(found)
+    def _arrive(self, cursor: DBAPICursor, call: NewCall) -> RequestId | None:
+        self.new_call.run(cursor, _leg(call))
+        if call.caller is None:
+            return None
+        keys = {"queue": call.queue, "number": call.caller}
+        row = self.active_id.run(cursor, keys).fetchone()
+        return None if row is None else RequestId(row[0])
 
 
 def _leg(call: NewCall) -> dict[str, object]:

@@ -68,7 +68,7 @@ class SignatureChecker:
     ) -> bool:
         """True when `signature` signs this request with one of the tokens (or checks are off).
 
-        `params` are the form's (a mapping with `getlist` for repeated names); `body` is the
+        `params` are the form's (`Params`: every value of a repeated name); `body` is the
         raw body, which Twilio signs instead when the URL carries `bodySHA256`;
         `settings_header` is X-Twilio-Webhooks-Signature-Settings, naming the algorithm.
         """

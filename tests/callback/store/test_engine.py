@@ -18,6 +18,7 @@ from callback.store import QueueStore, make_engine
 from callback.store.engine import (
     BUSY_TIMEOUT_MS,
     WAL_AUTOCHECKPOINT_PAGES,
+    driver_write_transaction,
     is_unique_violation,
     read_transaction,
     write_transaction,
@@ -90,6 +91,51 @@ def test_writers_of_one_process_queue_before_touching_sqlite(sqlite_engine: Engi
         assert sqlite_engine.pool.checkedout() == 1  # type: ignore[attr-defined]
     waiting.join(timeout=10)
     assert entered.is_set()
+
+
+def test_a_driver_write_transaction_takes_the_write_lock_when_it_begins(
+    sqlite_engine: Engine,
+) -> None:
+    other = _other_writer(sqlite_engine)
+    with (
+        driver_write_transaction(sqlite_engine),
+        pytest.raises(sqlite3.OperationalError, match="locked"),
+    ):
+        other.execute("BEGIN IMMEDIATE")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("ROLLBACK")
+    other.close()
+
+
+def test_driver_writers_queue_with_the_other_writers(sqlite_engine: Engine) -> None:
+    entered = threading.Event()
+
+    def second_writer() -> None:
+        with driver_write_transaction(sqlite_engine) as cursor:
+            entered.set()
+            cursor.execute("SELECT 1")
+
+    with write_transaction(sqlite_engine):
+        waiting = threading.Thread(target=second_writer)
+        waiting.start()
+        assert not entered.wait(timeout=0.3)
+        assert sqlite_engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    waiting.join(timeout=10)
+    assert entered.is_set()
+
+
+def test_a_driver_write_transaction_commits_or_rolls_back(store: QueueStore) -> None:
+    request = store.enqueue(SUPPORT, number(1), incoming(), at(0)).request
+    change = "UPDATE callback_request SET priority = 7"
+    with pytest.raises(RuntimeError), driver_write_transaction(store.engine) as cursor:
+        cursor.execute(change)
+        raise RuntimeError("boom")
+    assert store.get(request.id) == request
+    with driver_write_transaction(store.engine) as cursor:
+        cursor.execute(change)
+    stored = store.get(request.id)
+    assert stored is not None and stored.priority == 7
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
 def test_a_read_transaction_leaves_the_write_lock_free(sqlite_engine: Engine) -> None:
