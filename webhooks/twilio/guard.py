@@ -19,8 +19,8 @@ from callback.privacy import mask_number
 from ivr.apology import after_failure
 from ivr.links import Link, LinkError, parse_link, path_step
 from webhooks.services import Services, services
-from webhooks.twilio.form import BodyTooLarge, parse_form, read_body
-from webhooks.twilio.signature import SIGNATURE_HEADER
+from webhooks.twilio.form import BodyTooLarge, Params, parse_form, read_body
+from webhooks.twilio.signature import SETTINGS_HEADER, SIGNATURE_HEADER
 from webhooks.twilio.turn import BadInput, Turn
 
 TWIML = "application/xml"
@@ -57,7 +57,7 @@ def request_target(request: Request) -> tuple[str, str]:
     return escaped, query.decode()
 
 
-async def _signed_form(request: Request, svc: Services) -> dict[str, str] | Response:
+async def _signed_form(request: Request, svc: Services) -> Params | Response:
     try:
         body = await read_body(request)
     except BodyTooLarge:
@@ -65,13 +65,15 @@ async def _signed_form(request: Request, svc: Services) -> dict[str, str] | Resp
     form = parse_form(body)
     signature = request.headers.get(SIGNATURE_HEADER, "")
     path, query = request_target(request)
-    if not svc.signatures.valid(path, query, form, signature):
+    text = body.decode("utf-8", errors="replace")
+    settings = request.headers.get(SETTINGS_HEADER, "")
+    if not svc.signatures.valid(path, query, form, signature, body=text, settings_header=settings):
         log.warning("refused %s: missing or wrong Twilio signature", path)
         return Response("invalid signature", status_code=403)
     return form
 
 
-def _turn(svc: Services, form: dict[str, str], link: Link | None) -> Turn:
+def _turn(svc: Services, form: Params, link: Link | None) -> Turn:
     return Turn(svc=svc, config=svc.config.current, now=svc.clock(), form=form, link=link)
 
 
@@ -82,9 +84,7 @@ def _link(request: Request) -> Link | None:
     return parse_link(path, query)
 
 
-def _apologise(
-    request: Request, form: dict[str, str], error: Exception, link: Link | None
-) -> Response:
+def _apologise(request: Request, form: Params, error: Exception, link: Link | None) -> Response:
     log.error(
         "voice webhook %s failed for call %s from %s: %s",
         request.url.path,
