@@ -38,6 +38,7 @@ from webhooks.agents import agent_status
 from webhooks.api.limits import KEEP_COUNTS
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
+from webhooks.console.routes import console_routes
 from webhooks.health import healthz
 from webhooks.hosted import hosted_routes
 from webhooks.measured import MeasuredCache
@@ -239,6 +240,7 @@ def create_app(
         Route("/api/v1/agents/{agent_id}/status", agent_status, methods=["POST"]),
         *widget_routes(),
         *hosted_routes(),
+        *console_routes(settings),
         *api_routes(),  # last: its mount takes every other /api/v1 path
     ]
     return Starlette(routes=routes, lifespan=lifespan)
