@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
 from argon2 import PasswordHasher
+from httpx2 import Response
 from sqlalchemy import Engine
+from starlette.testclient import TestClient
 
 from callback.passwords import Passwords
 from callback.store.audit import AuditRecord, AuditStore
@@ -54,7 +55,7 @@ def csrf_of(html: str) -> str:
     return found[1]
 
 
-def sign_in(client: httpx.Client, name: str, password: str = PASSWORD) -> httpx.Response:
+def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> Response:
     """Open the sign-in page and send its form (redirects not followed)."""
     token = csrf_of(client.get("/console/sign-in").text)
     form = {"csrf": token, "name": name, "password": password}
