@@ -33,13 +33,18 @@ def _my_state(request: Request, user: User, status: int = 200, **notice: str) ->
     current = presence.status if presence is not None else AgentStatus.OFFLINE
     since = presence.since if presence is not None else None
     context: dict[str, object] = {
-        "status": current.value,
+        "current": current.value,
         "since": since.strftime("%H:%M UTC") if since is not None else "",
         "choices": [choice.value for choice in Chosen],
         "agent": _agent_name(request, user.agent_id),
-        "just_set": request.query_params.get("set") if status == 200 else None,
+        "just_set": _just_set(request) if status == 200 else None,
     }
     return render(request, "my_state.html", user, status=status, **context, **notice)
+
+
+def _just_set(request: Request) -> str | None:
+    shown = request.query_params.get("set")
+    return shown if shown in set(Chosen) else None
 
 
 def _agent_name(request: Request, agent_id: str) -> str:
@@ -65,3 +70,8 @@ async def set_my_state(request: Request, user: User) -> Response:
     audit(request).record(user.name, "presence", detail, svc.clock())
     # Post/redirect/get: a reload does not send the form again.
     return RedirectResponse(f"{MY_STATE}?set={target.value}", status_code=303, background=kick)
+
+
+async def not_found(request: Request) -> Response:
+    """The console's page for a path it does not have."""
+    return render(request, "message.html", None, status=404, message_key="not_found")

@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from callback.passwords import Passwords
 from settings import Settings
-from webhooks.console.home import home, set_my_state
+from webhooks.console.home import home, not_found, set_my_state
 from webhooks.console.security import ConsoleMiddleware
 from webhooks.console.signin import sign_in, sign_in_page, sign_out
 from webhooks.console.state import console_state
@@ -58,6 +58,8 @@ def console_routes(settings: Settings, passwords: Passwords | None = None) -> li
         Route("/sign-in", sign_in, methods=["POST"]),
         Route("/sign-out", sign_out, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        # Last: the console's own 404 page, so that it too carries the console's headers.
+        Route("/{rest:path}", not_found),
     ]
     middleware = [Middleware(ConsoleMiddleware, console=console), session]
     return [Mount("/console", routes=routes, middleware=middleware)]
