@@ -26,7 +26,7 @@ CONSOLE_USER = Table(
     Column("created_at", UtcTimestamp, nullable=False),
     Column("password_changed_at", UtcTimestamp, nullable=False),
     Column("disabled_at", UtcTimestamp, nullable=True),
-    CheckConstraint("role IN ('supervisor', 'agent', 'viewer')", name="role"),
+    CheckConstraint(f"role IN ({', '.join(repr(role) for role in ROLES)})", name="role"),
     # An agent signs in as one roster agent; nobody else is tied to one.
     CheckConstraint("(role = 'agent') = (agent_id IS NOT NULL)", name="agent"),
     # User ids are kept in session cookies: SQLite must never hand a deleted one out again.

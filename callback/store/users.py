@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import ColumnElement, Engine, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
@@ -124,9 +124,9 @@ class UserStore:
         """End every session the user has open (signing out ends them all)."""
         self._change(name, {})
 
-    def _one(self, where: object) -> User | None:
+    def _one(self, where: ColumnElement[bool]) -> User | None:
         with read_transaction(self._engine) as connection:
-            row = connection.execute(select(CONSOLE_USER).where(where)).mappings().first()  # type: ignore[arg-type]
+            row = connection.execute(select(CONSOLE_USER).where(where)).mappings().first()
             return None if row is None else _user(row)
 
     def _change(self, name: str, values: dict[str, object]) -> None:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from callback.store.abuse import Exceeded
+from callback.store.abuse import Exceeded, Window
 from callback.store.users import Role, User
 from webhooks.console import session
 from webhooks.console.guard import SIGN_IN, csrf_refusal, requires
@@ -20,6 +20,7 @@ from webhooks.services import services
 HOME = "/console/"
 MAX_NAME = 64
 UNKNOWN_ACTOR = "(unknown name)"
+LIMITED = "console-login-limited"
 
 
 async def sign_in_page(request: Request) -> Response:
@@ -65,23 +66,28 @@ def _check(request: Request, name: str, password: str) -> User | None:
     return user if matches and user is not None and user.active else None
 
 
-def _wrong(request: Request, name: str, ip: str, now: datetime) -> Response:
-    known = users(request).by_name(name) if name else None
+def _actor(request: Request, name: str) -> str:
     # A name nobody has may be a password typed in the wrong box: it is not written down.
-    actor = known.name if known is not None else UNKNOWN_ACTOR
-    reason = "disabled" if known is not None and not known.active else "wrong password"
-    reason = reason if known is not None else "unknown name"
-    audit(request).record(actor, "sign-in-failed", f"reason={reason} ip={ip}", now)
+    known = users(request).by_name(name) if name else None
+    return known.name if known is not None else UNKNOWN_ACTOR
+
+
+def _reason(request: Request, name: str) -> str:
+    known = users(request).by_name(name) if name else None
+    if known is None:
+        return "unknown name"
+    return "wrong password" if known.active else "disabled"
+
+
+def _wrong(request: Request, name: str, ip: str, now: datetime) -> Response:
+    detail = f"reason={_reason(request, name)} ip={ip}"
+    audit(request).record(_actor(request, name), "sign-in-failed", detail, now)
     return render(request, "sign_in.html", None, status=401, notice=None, name=name, error="wrong")
 
 
 def _limited(request: Request, name: str, ip: str, exceeded: Exceeded, now: datetime) -> Response:
-    known = users(request).by_name(name) if name else None
-    actor = known.name if known is not None else UNKNOWN_ACTOR
-    detail = f"reason=rate limited ({exceeded.window.kind}) ip={ip}"
-    audit(request).record(actor, "sign-in-failed", detail, now)
+    _note_refusal(request, name, ip, exceeded, now)
     seconds = math.ceil(exceeded.retry_after.total_seconds())
-    minutes = max(1, math.ceil(seconds / 60))
     response = render(
         request,
         "sign_in.html",
@@ -90,10 +96,21 @@ def _limited(request: Request, name: str, ip: str, exceeded: Exceeded, now: date
         notice=None,
         name=name,
         error="too_many",
-        minutes=minutes,
+        minutes=max(1, math.ceil(seconds / 60)),
     )
     response.headers["Retry-After"] = str(seconds)
     return response
+
+
+def _note_refusal(request: Request, name: str, ip: str, exceeded: Exceeded, now: datetime) -> None:
+    """Count the refusal; audit only the first one per full window, so a flood of refused
+    tries cannot grow the audit trail (the refusal tally counts all of them)."""
+    store, window = abuse(request), exceeded.window
+    store.refused(f"{window.kind} limit", now)
+    marker = Window(LIMITED, f"{window.kind}:{window.key}", window.length, 1)
+    if store.admit([marker], now) is None:
+        detail = f"reason=rate limited ({window.kind}) ip={ip}"
+        audit(request).record(_actor(request, name), "sign-in-failed", detail, now)
 
 
 @requires(*Role)
