@@ -61,6 +61,8 @@ async def set_my_state(request: Request, user: User) -> Response:
     if chosen not in set(Chosen):
         return _my_state(request, user, status=422, refused="one of available, away, offline")
     svc = services(request)
+    if user.agent_id not in {agent.id for agent in svc.config.current.agents}:
+        return _my_state(request, user, status=409, refused="you are not in the roster now")
     target = AgentStatus(chosen)
     try:
         kick = set_presence(svc, AgentId(user.agent_id), target, "set by the agent (console)")

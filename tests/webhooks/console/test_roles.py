@@ -10,7 +10,9 @@ from starlette.testclient import TestClient
 
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import AgentId
+from settings import Settings
 from tests.webhooks.console.support import Clock, csrf_of, records, sign_in
+from webhooks.app import create_app
 
 
 def _set(client: TestClient, status: str, **extra: str) -> tuple[int, str]:
@@ -111,3 +113,16 @@ def test_the_navigation_follows_the_role(client: TestClient) -> None:
     supervisor_nav = client.get("/console/").text
     assert 'aria-current="page">Wallboard</a>' in supervisor_nav
     assert ">My state</a>" not in supervisor_nav
+
+
+def test_an_agent_taken_off_the_roster_cannot_go_available(
+    settings: Settings, console_engine: Engine
+) -> None:
+    text = settings.config_file.read_text()
+    settings.config_file.write_text(text.replace('id = "alice"', 'id = "alicia"'))
+    with TestClient(create_app(settings, clock=Clock(), ticker=False)) as client:
+        sign_in(client, "alice")
+        status, page = _set(client, "available")
+    assert status == 409
+    assert "you are not in the roster now" in page
+    assert PresenceStore(console_engine).get(AgentId("alice")) is None
