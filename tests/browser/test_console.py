@@ -81,6 +81,7 @@ def test_a_supervisor_sees_the_wallboard_in_persian_right_to_left(
 ) -> None:
     _sign_in(page, stack, "sam")
     expect(page.get_by_role("heading", name="Wallboard")).to_be_visible()
+    page.wait_for_load_state("load")  # the page's script is in place before the list is used
     page.get_by_label("Language").select_option("fa")  # the page's script applies it at once
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", name="تابلو")).to_be_visible()
