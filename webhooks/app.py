@@ -239,8 +239,8 @@ def create_app(
         Route("/api/v1/queues", queue_state, methods=["GET"]),
         Route("/api/v1/agents/{agent_id}/status", agent_status, methods=["POST"]),
         *widget_routes(),
-        *hosted_routes(),
         *console_routes(settings),
+        *hosted_routes(),
         *api_routes(),  # last: its mount takes every other /api/v1 path
     ]
     return Starlette(routes=routes, lifespan=lifespan)
