@@ -92,6 +92,44 @@ class Settings(BaseSettings):
         "comma-separated, like '10.0.0.5, 10.1.0.0/16'; empty: the peer is the client",
     )
 
+    # -- The console (webhooks/console): session cookies and sign-in limits ---------------
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the console's session cookies (at least 32 random characters); "
+        "required for the console with a real carrier, random per process when simulated",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A console session ends after this idle time"
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, le=7 * 24, description="A console session ends this long after sign-in"
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="The window the sign-in limits count in"
+    )
+    login_attempts_per_account: int = Field(
+        default=10, ge=1, le=1000, description="Sign-in attempts per account name in the window"
+    )
+    login_attempts_per_ip: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="Sign-in attempts per client address, same window",
+    )
+
+    @field_validator("session_secret")
+    @classmethod
+    def _session_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        _refuse_placeholder(raw, "session_secret")
+        if len(raw) < 32:
+            raise ValueError("session_secret has at least 32 characters")
+        return value
+
+    # -- end of the console's settings -----------------------------------------------------
+
     @field_validator("twilio_account_sid")
     @classmethod
     def _account_sid(cls, value: str | None) -> str | None:

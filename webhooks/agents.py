@@ -20,7 +20,7 @@ from callback.config import SupervisorConfig
 from callback.config.sections import AgentConfig
 from callback.store.presence import AgentStatus
 from callback.types import AgentId
-from webhooks.services import services
+from webhooks.services import Services, services
 
 MAX_BODY = 1024
 WORKING = frozenset({AgentStatus.BUSY, AgentStatus.WRAP_UP})
@@ -151,7 +151,21 @@ async def _set(request: Request) -> JSONResponse:
     svc = services(request)
     agent = authorise(svc.config.current, request.path_params["agent_id"], bearer(request))
     target = AgentStatus(await chosen_status(request))
-    agent_id, now = AgentId(agent.id), svc.clock()
+    cause = f"set by {'the agent' if _own(request, agent) else 'the supervisor'}"
+    kick = set_presence(svc, AgentId(agent.id), target, cause)
+    body = {"agent": agent.id, "status": target.value}
+    return JSONResponse(body, background=kick)
+
+
+def set_presence(
+    svc: Services, agent_id: AgentId, target: AgentStatus, cause: str
+) -> BackgroundTask | None:
+    """Move the agent to a chosen `target` status; 409 while a call holds them.
+
+    Returns the dispatch to start once answered when they became available (every channel
+    that sets presence, the API and the console, goes through here).
+    """
+    now = svc.clock()
     current = svc.presence.get(agent_id)
     if current is None:  # an agent new to the roster: give them their (offline) row first
         svc.presence.sync_roster([agent_id], now)
@@ -160,17 +174,14 @@ async def _set(request: Request) -> JSONResponse:
     if current.status in WORKING and target is AgentStatus.AVAILABLE:
         rule = f"the agent is {current.status.value}: available again when that ends"
         raise ApiError(409, "status", rule)
-    cause = f"set by {'the agent' if _own(request, agent) else 'the supervisor'}"
     if current.status is not target and not svc.presence.set_status(
         agent_id, current.status, target, now, cause
     ):
         raise ApiError(409, "status", "the presence changed meanwhile: try again")
     # Only this agent's queues, at once: a tick's pass under way is not waited for.
-    kick = (
-        BackgroundTask(svc.dispatcher.kick, agent_id) if target is AgentStatus.AVAILABLE else None
-    )
-    body = {"agent": agent.id, "status": target.value}
-    return JSONResponse(body, background=kick)
+    if target is AgentStatus.AVAILABLE:
+        return BackgroundTask(svc.dispatcher.kick, agent_id)
+    return None
 
 
 def _own(request: Request, agent: AgentConfig) -> bool:

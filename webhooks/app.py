@@ -37,6 +37,7 @@ from telephony import TwilioTelephony, build_client
 from webhooks.api.limits import KEEP_COUNTS
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
+from webhooks.console.routes import console_routes
 from webhooks.health import healthz
 from webhooks.hosted import hosted_routes
 from webhooks.measured import MeasuredCache
@@ -234,6 +235,7 @@ def create_app(
         *twilio_routes(),
         Route("/healthz", healthz, methods=["GET"]),
         *widget_routes(),
+        *console_routes(settings),
         *hosted_routes(),
         *api_routes(),  # last: its mount takes every /api/v1 path
     ]

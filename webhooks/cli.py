@@ -15,6 +15,7 @@ from callback.config import ConfigError, check_file, load_config
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
+from webhooks.cli_users import add_user_commands
 from webhooks.logs import configure_logging, known_secrets
 
 Command = Callable[[argparse.Namespace], int]
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = config.add_parser("check", help="validate a config file")
     check.add_argument("file", help="path to the TOML file")
     check.set_defaults(run=cmd_config_check)
+    add_user_commands(commands, _settings_or_exit)
     return parser
 
 

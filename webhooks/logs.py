@@ -84,8 +84,13 @@ def _message(record: logging.LogRecord) -> str:
 def known_secrets(
     settings: Settings, config: SupervisorConfig, environ: Mapping[str, str]
 ) -> tuple[str, ...]:
-    """The secret values this process holds: Twilio tokens and the variables the config names."""
-    tokens = (settings.twilio_auth_token, settings.twilio_secondary_auth_token)
+    """The secret values this process holds: Twilio tokens, the console's session secret and
+    the variables the config names."""
+    tokens = (
+        settings.twilio_auth_token,
+        settings.twilio_secondary_auth_token,
+        settings.session_secret,
+    )
     names: list[str | None] = [key.secret_env for key in config.api.keys]
     names += [config.abuse.captcha.secret_env, config.events.secret_env]
     values = [token.get_secret_value() for token in tokens if token is not None]

@@ -171,3 +171,9 @@ def test_the_secrets_known_at_start_are_the_tokens_and_the_variables_the_config_
     environ = {"HOLDLESS_TEST_APP_SECRET": "app-secret-value", "HOME": "/root"}
     found = known_secrets(settings, load_config(config_file), environ)
     assert sorted(found) == sorted([AUTH_TOKEN, "8" + AUTH_TOKEN[1:], "app-secret-value"])
+
+
+def test_the_console_session_secret_is_known_too(config_file: Path) -> None:
+    secret = "k3Jq9vX2mP7tR4wL8nB5cY1zH6dF0gSa"
+    settings = Settings(_env_file=None, session_secret=secret)
+    assert known_secrets(settings, load_config(config_file), {}) == (secret,)
