@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from callback.types import E164, QueueName, State
@@ -152,3 +153,20 @@ def test_phone_bookings_count_against_the_api_too(both: Both) -> None:
     refused = both.api.signed(as_json({"queue": "support", "phone": CALLER}), at=now)
     assert refused.status_code == 429
     assert refused.json()["error"]["reason"] == "number"
+
+
+def test_a_phone_booking_writes_in_one_transaction(both: Both) -> None:
+    twilio = both.twilio
+    confirm = twilio.twiml(_to_offer(twilio, "CA" + "7" * 32), Digits="1")
+    writes: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement == "BEGIN IMMEDIATE":  # how every SQLite write transaction starts
+            writes.append(statement)
+
+    event.listen(twilio.svc.store.engine, "before_cursor_execute", seen)
+    done = twilio.twiml(action(confirm), Digits="1")
+    assert "We will call you back" in says(done)
+    # The limits, the request, its promise and the call leaving hold (three writes before).
+    assert len(writes) == 1
+    assert len(twilio.notifier.sent) == 1
