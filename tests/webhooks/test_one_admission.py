@@ -5,6 +5,7 @@ every channel together, and the phone's refusal offers what is still possible.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from webhooks.twilio.notify import MemoryNotifier
 SUPPORT = QueueName("support")
 REFUSED_EN = "Sorry, we cannot arrange a callback to that number just now."
 REFUSED_RU = "Извините, сейчас мы не можем заказать обратный звонок на этот номер."
+DAY = timedelta(days=1)
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
 
 
@@ -170,3 +172,28 @@ def test_a_phone_booking_writes_in_one_transaction(both: Both) -> None:
     # The limits, the request, its promise and the call leaving hold (three writes before).
     assert len(writes) == 1
     assert len(twilio.notifier.sent) == 1
+
+
+def test_a_burst_from_both_channels_at_once_admits_the_day_limit_exactly(both: Both) -> None:
+    # Six callers presenting the number and six app requests for it, all at the same moment.
+    stamp = int(both.api.svc.clock().timestamp())
+    caller_id = "/twilio/ivr/caller-id?queue=support&lang=en"
+
+    def phone(n: int) -> bool:
+        sent = both.twilio.post(caller_id, Digits="1", CallSid=f"CA{n:032x}")
+        assert sent.status_code == 200
+        return "We will call you back" in sent.text
+
+    def app(n: int) -> bool:
+        status = _api_books(both, stamp - n)  # a new timestamp each: not a replay
+        assert status in (200, 201, 429)
+        return status != 429
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        phoned = [pool.submit(phone, n) for n in range(6)]
+        typed = [pool.submit(app, n) for n in range(6)]
+        admitted = [f.result() for f in phoned] + [f.result() for f in typed]
+    assert sum(admitted) == 3  # one request, merged twice: the number's three a day
+    now = both.twilio.clock()
+    assert both.api.state.abuse.count("number", CALLER, now - DAY, now + DAY) == 3
+    assert both.stored() == 1
