@@ -4,6 +4,7 @@ every channel together, and the phone's refusal offers what is still possible.""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +41,12 @@ class Both:
         """Requests of the probed number that are still open."""
         found = self.twilio.svc.store.active_for(SUPPORT, E164(CALLER))
         return 0 if found is None else 1
+
+
+@pytest.fixture
+def settings(db_url: str, config_file: Path) -> Settings:
+    """Each test on SQLite and on PostgreSQL (where handlers run in worker threads)."""
+    return Settings(_env_file=None, database_url=db_url, config_file=config_file)
 
 
 @pytest.fixture
@@ -160,17 +167,24 @@ def test_phone_bookings_count_against_the_api_too(both: Both) -> None:
 def test_a_phone_booking_writes_in_one_transaction(both: Both) -> None:
     twilio = both.twilio
     confirm = twilio.twiml(_to_offer(twilio, "CA" + "7" * 32), Digits="1")
-    writes: list[str] = []
+    serial = itertools.count(1)
+    begun: dict[int, int] = {}  # connection -> the transaction it is in
+    writing: set[int] = set()  # transactions that wrote
 
-    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement == "BEGIN IMMEDIATE":  # how every SQLite write transaction starts
-            writes.append(statement)
+    def began(conn: object) -> None:
+        begun[id(conn)] = next(serial)
 
-    event.listen(twilio.svc.store.engine, "before_cursor_execute", seen)
+    def seen(conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writing.add(begun[id(conn)])
+
+    engine = twilio.svc.store.engine
+    event.listen(engine, "begin", began)
+    event.listen(engine, "before_cursor_execute", seen)
     done = twilio.twiml(action(confirm), Digits="1")
     assert "We will call you back" in says(done)
     # The limits, the request, its promise and the call leaving hold (three writes before).
-    assert len(writes) == 1
+    assert len(writing) == 1
     assert len(twilio.notifier.sent) == 1
 
 
