@@ -55,10 +55,6 @@ class Ledger:
         """The caller of `call_sid` is no longer on hold (they took a callback)."""
         calls.set_hold_in(self._connection, call_sid, None, now)
 
-    def booked(self, queue: QueueName, start: datetime) -> int:
-        """Unfinished requests of `queue` booked for the slot that starts at `start`."""
-        return calls.booked(self._connection, queue, start)
-
     def is_suppressed(self, number: E164) -> bool:
         """True when `number` asked for no more SMS."""
         return calls.is_suppressed_in(self._connection, number)
