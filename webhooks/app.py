@@ -13,7 +13,13 @@ from starlette.routing import Route
 from callback.carrier import Telephony
 from callback.config import load_config
 from callback.config.reload import ConfigHolder
+from callback.service.admission import KEEP_COUNTS
+from callback.service.booking import Bookings
+from callback.service.line import Line
+from callback.service.ports import Notifier
 from callback.service.settle import Settler
+from callback.store.abuse import AbuseStore
+from callback.store.booking import BookingStore
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.engine import make_engine
@@ -34,7 +40,6 @@ from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
 from settings import Settings
 from telephony import TwilioTelephony, build_client
-from webhooks.api.limits import KEEP_COUNTS
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
 from webhooks.console.routes import console_routes
@@ -45,7 +50,7 @@ from webhooks.services import Clock, Services, system_clock
 from webhooks.simulation import Simulation, offline_telephony, start_simulation
 from webhooks.sms_sender import TelephonySms
 from webhooks.twilio.arrivals import Arrivals
-from webhooks.twilio.notify import LogNotifier, Notifier
+from webhooks.twilio.notify import LogNotifier
 from webhooks.twilio.routes import twilio_routes
 from webhooks.twilio.signature import checker_for
 from webhooks.widget.routes import widget_routes
@@ -85,6 +90,7 @@ def build_services(
         settler=settler,
         http_timeout=timedelta(seconds=settings.twilio_http_timeout),
     )
+    measured, abuse = MeasuredCache(store), AbuseStore(engine)
     svc = Services(
         settings=settings,
         store=store,
@@ -96,10 +102,13 @@ def build_services(
         telephony=telephony,
         presence=presence,
         dispatcher=dispatcher,
-        measured=MeasuredCache(store),
+        measured=measured,
         voicemails=VoicemailStore(engine),
         arrivals=Arrivals(calls, inline=settings.is_sqlite),
         settler=settler,
+        abuse=abuse,
+        line=Line(store, calls, measured),
+        bookings=Bookings(BookingStore(abuse), measured, notifier),
     )
     return svc
 

@@ -10,7 +10,11 @@ from starlette.requests import Request
 
 from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
+from callback.service.booking import Bookings
+from callback.service.line import Line
+from callback.service.ports import Notifier
 from callback.service.settle import Settler
+from callback.store.abuse import AbuseStore
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
@@ -22,7 +26,6 @@ from webhooks.measured import MeasuredCache
 from webhooks.recent import Recent
 from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.greetings import Greetings
-from webhooks.twilio.notify import Notifier
 from webhooks.twilio.signature import SignatureChecker
 
 Clock = Callable[[], datetime]
@@ -59,6 +62,9 @@ class Services:
     voicemails: VoicemailStore
     arrivals: Arrivals
     settler: Settler
+    abuse: AbuseStore
+    line: Line
+    bookings: Bookings
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     greetings: Greetings = field(default_factory=Greetings)
 

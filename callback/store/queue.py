@@ -53,7 +53,7 @@ class QueueStore:
         self, queue: QueueName, number: E164, incoming: Incoming, now: datetime
     ) -> Enqueued:
         """Add a request, or merge it into the unfinished one for the same number and queue."""
-        return self._write(lambda connection: _enqueue(connection, queue, number, incoming, now))
+        return self._write(lambda connection: enqueue_in(connection, queue, number, incoming, now))
 
     def get(self, request_id: RequestId) -> CallbackRequest | None:
         """The request with this id, or None."""
@@ -74,10 +74,7 @@ class QueueStore:
         or finished.
         """
         with read_transaction(self._engine) as connection:
-            row = _existing(connection, request_id)
-            if State(row["state"]) not in PENDING_STATES or row["due_at"] > now:
-                return None
-            return _position(connection, row, now)
+            return position_in(connection, request_id, now)
 
     def record_announcement(
         self, request_id: RequestId, ahead: int, promise: Promise | None, now: datetime
@@ -233,9 +230,10 @@ def _existing(connection: Connection, request_id: RequestId, *, lock: bool = Fal
     return row
 
 
-def _enqueue(
+def enqueue_in(
     connection: Connection, queue: QueueName, number: E164, incoming: Incoming, now: datetime
 ) -> Enqueued:
+    """`QueueStore.enqueue` inside the caller's write transaction."""
     row = queries.active_row(connection, queue, number, lock=True)
     if row is None:
         inserted = commands.insert_request(
@@ -245,6 +243,14 @@ def _enqueue(
     merged = merge(to_request(row), incoming, now)
     stored = to_request(commands.save_merge(connection, row, merged))
     return Enqueued(stored, merged=dataclasses.replace(merged, request=stored))
+
+
+def position_in(connection: Connection, request_id: RequestId, now: datetime) -> Position | None:
+    """`QueueStore.position` inside the caller's transaction."""
+    row = _existing(connection, request_id)
+    if State(row["state"]) not in PENDING_STATES or row["due_at"] > now:
+        return None
+    return _position(connection, row, now)
 
 
 def _position(connection: Connection, row: Row, now: datetime) -> Position:
