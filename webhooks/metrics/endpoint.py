@@ -17,7 +17,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def metrics_endpoint(registry: CollectorRegistry, token: SecretStr | None) -> Endpoint:
     """The handler serving `registry`; with `token`, only to `Authorization: Bearer <token>`."""
-    expected = f"Bearer {token.get_secret_value()}".encode() if token is not None else None
+    expected = token.get_secret_value().encode() if token is not None else None
 
     async def metrics(request: Request) -> Response:
         if expected is not None and not _authorised(request, expected):
@@ -34,6 +34,8 @@ def metrics_endpoint(registry: CollectorRegistry, token: SecretStr | None) -> En
 
 
 def _authorised(request: Request, expected: bytes) -> bool:
-    given = request.headers.get("authorization", "").encode()
-    # Constant time: a scraper's wrong guesses learn nothing from how fast they fail.
-    return hmac.compare_digest(given, expected)
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    # Constant time: wrong guesses learn nothing from how fast they fail. The scheme is
+    # case-insensitive (RFC 9110); the token is compared as sent.
+    same = hmac.compare_digest(given.strip().encode(), expected)
+    return same and scheme.lower() == "bearer"
