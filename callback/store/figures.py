@@ -1,8 +1,9 @@
 """The figures a metrics scrape reads: the line, agents and tallies, in two cheap queries.
 
 Every part of the first query follows a partial index (the line, the calls in progress, the
-callers on hold), so a long history costs nothing. The tallies of the second query are
-bounded by `since` (the scraper's start) on indexed time columns, or are small tables.
+callers on hold), so a long history costs nothing. Dials and broken promises are read for a
+window of time on indexed time columns (the scraper adds each window to its totals); the
+agents and the refusal tally are small tables.
 """
 
 from __future__ import annotations
@@ -90,18 +91,19 @@ def _line_query() -> CompoundSelect[str, str, int, datetime | None]:
 
 def _tally_query(queues: Sequence[str]) -> CompoundSelect[str, str, str, int]:
     since = bindparam("since", type_=_a.ended_at.type)
+    until = bindparam("until", type_=_a.ended_at.type)
     agents = select(literal("agents"), PRESENCE.c.status, literal(""), func.count()).group_by(
         PRESENCE.c.status
     )
     # `queue IN (...)` lets both databases range-scan (queue, ended_at) per queue.
     dials = (
         select(literal("dials"), _a.queue, func.coalesce(_a.outcome, "unknown"), func.count())
-        .where(_a.queue.in_(list(queues)), _a.ended_at >= since)
+        .where(_a.queue.in_(list(queues)), _a.ended_at >= since, _a.ended_at < until)
         .group_by(_a.queue, _a.outcome)
     )
     broken = (
         select(literal("broken"), BROKEN_PROMISE.c.queue, literal(""), func.count())
-        .where(BROKEN_PROMISE.c.at >= since)
+        .where(BROKEN_PROMISE.c.at >= since, BROKEN_PROMISE.c.at < until)
         .group_by(BROKEN_PROMISE.c.queue)
     )
     refusals = select(
@@ -117,9 +119,11 @@ class FiguresStore:
         self._engine = engine
         self._line = _line_query()
 
-    def read(self, queues: Sequence[str], since: datetime) -> Figures:
-        """The line by queue and state; agents, dials, broken promises since `since`; refusals."""
+    def read(self, queues: Sequence[str], since: datetime, until: datetime) -> Figures:
+        """The line by queue and state; agents; dials and broken promises from `since` until
+        before `until`; refusals."""
+        window = {"since": since, "until": until}
         with read_transaction(self._engine) as connection:
             line = [LineFigure(*row) for row in connection.execute(self._line).all()]
-            rows = connection.execute(_tally_query(queues), {"since": since}).all()
+            rows = connection.execute(_tally_query(queues), window).all()
         return Figures(line=line, tallies=[Tally(*row) for row in rows])

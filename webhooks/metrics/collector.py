@@ -3,15 +3,17 @@
 Counters read here are figures the database already holds (dials by outcome, broken promises,
 refusals): every instance reports the same cluster-wide totals, so aggregate them with `max`,
 not `sum`. Dials and broken promises count from this collector's start, as a process counter
-would; refusals are the database's own running tally.
+would, each scrape adding the window since the last one (so a long uptime costs nothing);
+refusals are the database's own running tally.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -26,6 +28,11 @@ log = logging.getLogger("holdless.metrics")
 LINE_STATES = (State.WAITING, State.SCHEDULED, State.DIALING, State.CONNECTED, ON_HOLD)
 WAITING_STATES = frozenset({State.WAITING.value, ON_HOLD})
 """Who is waiting now: a scheduled callback waits for the time it chose, not for an agent."""
+SETTLE_MARGIN = timedelta(seconds=30)
+"""Dials and broken promises are counted once this old, so that a transaction which stamped
+its time and committed a moment later is not missed by the window that passed it."""
+WINDOWED = frozenset({"dials", "broken"})
+Totals = Mapping[tuple[str, str, str], int]
 
 
 class LineCollector(Collector):
@@ -42,7 +49,10 @@ class LineCollector(Collector):
         self._store = store
         self._queues = queues
         self._clock = clock
-        self._since = since
+        self._cursor = since
+        self._totals: dict[tuple[str, str, str], int] = {}
+        # Two scrapers at once must not both add the same window.
+        self._lock = threading.Lock()
 
     def describe(self) -> Iterable[Metric]:
         """Nothing up front: registering must not query the database."""
@@ -51,23 +61,36 @@ class LineCollector(Collector):
     def collect(self) -> Iterable[Metric]:
         """The families of one scrape."""
         started = time.perf_counter()
-        now, queues = self._clock(), list(self._queues())
-        try:
-            figures = self._store.read(queues, self._since)
-        except SQLAlchemyError as error:
-            log.warning("metrics: database figures unavailable: %s", type(error).__name__)
-            figures = None
+        queues = list(self._queues())
+        with self._lock:
+            now = self._clock()
+            figures = self._read(queues, now)
+            totals = dict(self._totals)
         up = GaugeMetricFamily("holdless_database_up", "1 when the scrape could read the database")
         up.add_metric([], 0 if figures is None else 1)
         yield up
         if figures is not None:
             yield from line_families(figures.line, queues, now)
-            yield from tally_families(figures, queues)
+            yield from tally_families(figures.tallies, totals, queues)
         cost = GaugeMetricFamily(
             "holdless_metrics_scrape_seconds", "Time this scrape spent reading the database"
         )
         cost.add_metric([], time.perf_counter() - started)
         yield cost
+
+    def _read(self, queues: Sequence[str], now: datetime) -> Figures | None:
+        until = max(now - SETTLE_MARGIN, self._cursor)
+        try:
+            figures = self._store.read(queues, self._cursor, until)
+        except SQLAlchemyError as error:
+            log.warning("metrics: database figures unavailable: %s", type(error).__name__)
+            return None
+        for tally in figures.tallies:
+            if tally.kind in WINDOWED:
+                key = (tally.kind, tally.first, tally.second)
+                self._totals[key] = self._totals.get(key, 0) + tally.count
+        self._cursor = until
+        return figures
 
 
 def line_families(
@@ -102,10 +125,12 @@ def _oldest_wait(line: Sequence[LineFigure], queue: str, now: datetime) -> float
     return max((now - min(starts)).total_seconds(), 0.0) if starts else 0.0
 
 
-def tally_families(figures: Figures, queues: Sequence[str]) -> Iterator[Metric]:
-    """Agents by presence, and the counters the database keeps."""
+def tally_families(
+    tallies: Sequence[Tally], totals: Totals, queues: Sequence[str]
+) -> Iterator[Metric]:
+    """Agents by presence, dials and broken promises from `totals`, refusals as tallied."""
     by_kind: dict[str, list[Tally]] = {}
-    for tally in figures.tallies:
+    for tally in tallies:
         by_kind.setdefault(tally.kind, []).append(tally)
     agents = GaugeMetricFamily("holdless_agents", "Agents by presence state", labels=["state"])
     present = {tally.first: tally.count for tally in by_kind.get("agents", [])}
@@ -115,13 +140,14 @@ def tally_families(figures: Figures, queues: Sequence[str]) -> Iterator[Metric]:
     dials = CounterMetricFamily(
         "holdless_dials", "Dial attempts ended, by queue and outcome", labels=["queue", "outcome"]
     )
-    for tally in by_kind.get("dials", []):
-        dials.add_metric([tally.first, tally.second], tally.count)
+    for (kind, queue, outcome), count in sorted(totals.items()):
+        if kind == "dials":
+            dials.add_metric([queue, outcome], count)
     yield dials
     broken = CounterMetricFamily(
         "holdless_broken_promises", "Callbacks not dialled by their promised time", labels=["queue"]
     )
-    found = {tally.first: tally.count for tally in by_kind.get("broken", [])}
+    found = {queue: count for (kind, queue, _), count in totals.items() if kind == "broken"}
     for queue in sorted({*queues, *found}):
         broken.add_metric([queue], found.get(queue, 0))
     yield broken

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -70,11 +72,15 @@ def _around(engine: Engine) -> None:
     assert events.mark_broken(late, at(7), emit=False)
 
 
-def _scrape(engine: Engine) -> Samples:
+def _collector(engine: Engine, clock: Callable[[], datetime] = lambda: NOW) -> CollectorRegistry:
     registry = CollectorRegistry()
     queues = ["sales", "support", "billing"]
-    registry.register(LineCollector(FiguresStore(engine), lambda: queues, lambda: NOW, SINCE))
-    return parse(generate_latest(registry).decode())
+    registry.register(LineCollector(FiguresStore(engine), lambda: queues, clock, SINCE))
+    return registry
+
+
+def _scrape(engine: Engine) -> Samples:
+    return parse(generate_latest(_collector(engine)).decode())
 
 
 @pytest.fixture
@@ -146,3 +152,27 @@ def test_registering_reads_nothing(engine: Engine) -> None:
     assert asked == []
     generate_latest(registry)
     assert asked == ["queues"]
+
+
+def test_dials_add_up_over_scrapes_without_counting_twice(
+    store: QueueStore, engine: Engine
+) -> None:
+    times = [at(10)]
+    registry = _collector(engine, lambda: times[-1])
+
+    def busy() -> float | None:
+        samples = parse(generate_latest(registry).decode())
+        return value(samples, "holdless_dials_total", queue="support", outcome="busy")
+
+    _request(store, SUPPORT, 1, 0)
+    _dial(store, SUPPORT, 6, "busy", 9)
+    assert busy() == 1
+    _request(store, SUPPORT, 2, 1)
+    _dial(store, SUPPORT, 9.8, "busy", 9.8)  # stamped just before the last scrape, seen late
+    _request(store, SUPPORT, 3, 2)
+    _dial(store, SUPPORT, 11, "busy", 11)
+    times.append(at(12))
+    assert busy() == 3
+    assert busy() == 3
+    times.append(at(20))
+    assert busy() == 3
