@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import (
     CompoundSelect,
     Engine,
-    Select,
+    Row,
     bindparam,
+    case,
     func,
     literal,
     select,
@@ -38,6 +39,7 @@ from callback.types import PENDING_STATES, State
 
 ON_HOLD = "on_hold"
 """The line state of a caller holding on the phone (next to the request states)."""
+_PENDING = "pending"
 
 _r = REQUEST.c
 _a = ATTEMPT.c
@@ -71,22 +73,44 @@ class Figures:
     tallies: Sequence[Tally]
 
 
-def _line_query() -> CompoundSelect[str, str, int, datetime | None]:
-    # Three parts, each matching one partial index's predicate exactly.
-    def requests(states: frozenset[State]) -> Select[str, str, int, datetime | None]:
-        return (
-            select(_r.queue, _r.state, func.count(), func.min(_r.virtual_start))
-            .where(state_in(_r.state, states))
-            .group_by(_r.queue, _r.state)
+def _line_query() -> CompoundSelect[str, str, int, int, datetime | None]:
+    # Three parts, each matching one partial index's predicate exactly. The line itself is
+    # grouped by queue alone, the order of its index, so SQLite needs no sort: waiting and
+    # scheduled are told apart by a sum (the scheduled are the rest).
+    waiting = _r.state == State.WAITING.value
+    pending = (
+        select(
+            _r.queue,
+            literal(_PENDING),
+            func.count(),
+            func.sum(case((waiting, 1), else_=0)),
+            func.min(case((waiting, _r.virtual_start))),
         )
-
+        .where(state_in(_r.state, PENDING_STATES))
+        .group_by(_r.queue)
+    )
+    on_call = (
+        select(_r.queue, _r.state, func.count(), literal(0), func.min(_r.virtual_start))
+        .where(state_in(_r.state, ON_CALL_STATES))
+        .group_by(_r.queue, _r.state)
+    )
     hold = PHONE_CALL.c
     on_hold = (
-        select(hold.queue, literal(ON_HOLD), func.count(), func.min(hold.hold_since))
+        select(hold.queue, literal(ON_HOLD), func.count(), func.count(), func.min(hold.hold_since))
         .where(hold.hold_since.is_not(None))
         .group_by(hold.queue)
     )
-    return union_all(requests(PENDING_STATES), requests(ON_CALL_STATES), on_hold)
+    return union_all(pending, on_call, on_hold)
+
+
+def _figures(row: Row[str, str, int, int, datetime | None]) -> list[LineFigure]:
+    queue, state, count, waiting, oldest = row
+    if state != _PENDING:
+        return [LineFigure(queue, state, count, oldest)]
+    return [
+        LineFigure(queue, State.WAITING.value, waiting, oldest),
+        LineFigure(queue, State.SCHEDULED.value, count - waiting, None),
+    ]
 
 
 def _tally_query(queues: Sequence[str]) -> CompoundSelect[str, str, str, int]:
@@ -124,6 +148,6 @@ class FiguresStore:
         before `until`; refusals."""
         window = {"since": since, "until": until}
         with read_transaction(self._engine) as connection:
-            line = [LineFigure(*row) for row in connection.execute(self._line).all()]
+            line = [part for row in connection.execute(self._line) for part in _figures(row)]
             rows = connection.execute(_tally_query(queues), window).all()
         return Figures(line=line, tallies=[Tally(*row) for row in rows])
