@@ -73,7 +73,7 @@ def _around(engine: Engine, size: Size) -> None:
 def _time(engine: Engine, size: Size, scrapes: int) -> tuple[list[float], int]:
     queues = [f"queue-{n}" for n in range(size.queues)]
     # Inside the history (load_history ends one attempt per second before START - 1 day).
-    times = [START - timedelta(days=1, hours=2)]
+    times = [START - timedelta(days=1, seconds=size.history // 2)]
     registry = CollectorRegistry()
     collector = LineCollector(FiguresStore(engine), lambda: queues, lambda: times[-1], times[0])
     registry.register(collector)
