@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 from sqlalchemy import Engine
 
+from callback.request import Promise
 from callback.store import QueueStore, make_engine
 from callback.store.abuse import AbuseStore
 from callback.store.calls import CallStore
-from callback.store.events import EventStore, Overdue
+from callback.store.events import EventStore
 from callback.store.figures import FiguresStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import AgentId, QueueName, RequestId, State
@@ -48,7 +49,9 @@ def _line(store: QueueStore) -> None:
     store.transition(connected.request.id, State.CONNECTED, at(4))
     _request(store, SUPPORT, 7, 2)
     _dial(store, SUPPORT, 6, "busy", 9)
-    _request(store, SUPPORT, 3, 3)
+    late = _request(store, SUPPORT, 3, 3)
+    told = timedelta(minutes=3)
+    store.record_announcement(late, 1, Promise(at(3), told, told, told, at(6)), at(3))
     _request(store, SUPPORT, 4, 4)
     store.enqueue(SUPPORT, number(5), incoming(5, slot=(30, 40)), at(5))
     _request(store, SALES, 8, -9)
@@ -68,7 +71,7 @@ def _around(engine: Engine) -> None:
     for reason in ("too_fast", "too_fast", "ip_limit"):
         abuse.refused(reason, at(8))
     events = EventStore(engine)
-    late = Overdue(RequestId(4), SUPPORT, number(3), "en", State.WAITING, at(6))
+    [late] = events.overdue_promises(at(7))
     assert events.mark_broken(late, at(7), emit=False)
 
 
