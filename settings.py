@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     config_file: Path = Path("holdless.toml")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="When set, GET /metrics requires 'Authorization: Bearer <token>'; "
+        "unset, the metrics are open as exporters' are (keep them off the public internet)",
+    )
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from callback.carrier import Telephony
@@ -24,6 +25,7 @@ from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.engine import make_engine
 from callback.store.events import EventStore
+from callback.store.figures import FiguresStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
 from callback.store.settling import SettleStore
@@ -46,6 +48,14 @@ from webhooks.console.routes import console_routes
 from webhooks.health import healthz
 from webhooks.hosted import hosted_routes
 from webhooks.measured import MeasuredCache
+from webhooks.metrics import (
+    CountedReload,
+    LineCollector,
+    Metrics,
+    RouteTimer,
+    counted_sweep,
+    metrics_endpoint,
+)
 from webhooks.services import Clock, Services, system_clock
 from webhooks.simulation import Simulation, offline_telephony, start_simulation
 from webhooks.sms_sender import TelephonySms
@@ -70,8 +80,9 @@ def build_services(
     clock: Clock,
     notifier: Notifier | None = None,
     telephony: Telephony | None = None,
+    metrics: Metrics | None = None,
 ) -> Services:
-    """Database, stores, the live config, the signature checker and telephony."""
+    """Database, stores, the live config, the signature checker, telephony and metrics."""
     engine = make_engine(settings.database_url)
     holder = ConfigHolder(settings.config_file, clock())
     telephony = telephony or real_telephony(settings)
@@ -109,6 +120,7 @@ def build_services(
         abuse=abuse,
         line=Line(store, calls, measured),
         bookings=Bookings(BookingStore(abuse), measured, notifier),
+        metrics=metrics or Metrics(),
     )
     return svc
 
@@ -136,7 +148,11 @@ def _sms(settings: Settings, holder: ConfigHolder, telephony: Telephony) -> Noti
 
 def _jobs(svc: Services) -> list[Job]:
     return [
-        Job("config-reload", reload_job(svc.config, svc.store, svc.clock), CONFIG_POLL_SECONDS),
+        Job(
+            "config-reload",
+            CountedReload(reload_job(svc.config, svc.store, svc.clock), svc.metrics),
+            CONFIG_POLL_SECONDS,
+        ),
         # Folding SQLite's log in the background keeps that disk work off request latency.
         Job("db-checkpoint", svc.store.checkpoint, CHECKPOINT_SECONDS),
         Job(
@@ -145,7 +161,11 @@ def _jobs(svc: Services) -> list[Job]:
             svc.config.current.retention.purge_interval.total_seconds(),
         ),
         Job("dispatch", svc.dispatcher.run, DISPATCH_SECONDS),
-        Job("lease-sweep", lambda: svc.dispatcher.sweep(svc.clock()), LEASE_SWEEP_SECONDS),
+        Job(
+            "lease-sweep",
+            counted_sweep(svc.dispatcher.sweep, svc.clock, svc.metrics),
+            LEASE_SWEEP_SECONDS,
+        ),
         *_event_jobs(svc),
     ]
 
@@ -208,6 +228,7 @@ def create_app(
     when the ticker runs); tests may pass their own `telephony` and `notifier` instead.
     """
     simulating = settings.carrier == "simulated" and (ticker if simulate is None else simulate)
+    metrics = Metrics()  # this app's own registry: two apps in one process share no counter
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
@@ -217,7 +238,9 @@ def create_app(
         phone = telephony or (
             TwilioTelephony(simulation.twilio_client()) if simulation else _offline(settings)
         )
-        svc = build_services(settings, clock, notifier, phone)
+        svc = build_services(settings, clock, notifier, phone, metrics)
+        figures = _figures(svc)
+        metrics.registry.register(figures)
         if simulation is not None:
             _agents_on_duty(svc)
         api = build_api_state(svc)
@@ -235,6 +258,7 @@ def create_app(
                 await simulation.stop()
             if isinstance(svc.notifier, TelephonySms):
                 svc.notifier.close()
+            metrics.registry.unregister(figures)
             svc.store.close()
             if lock is not None:
                 lock.release()
@@ -243,12 +267,24 @@ def create_app(
         # First: routes are tried in order, and Twilio's webhooks are the busiest by far.
         *twilio_routes(),
         Route("/healthz", healthz, methods=["GET"]),
+        Route(
+            "/metrics", metrics_endpoint(metrics.registry, settings.metrics_token), methods=["GET"]
+        ),
         *widget_routes(),
         *console_routes(settings),
         *hosted_routes(),
         *api_routes(),  # last: its mount takes every /api/v1 path
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    timer = Middleware(RouteTimer, metrics=metrics, routes=routes)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[timer])
+
+
+def _figures(svc: Services) -> LineCollector:
+    # Counters read from the database count from now, as a process's own counters would.
+    config = svc.config
+    return LineCollector(
+        FiguresStore(svc.store.engine), lambda: list(config.current.queues), svc.clock, svc.clock()
+    )
 
 
 def _simulation(settings: Settings) -> Simulation:

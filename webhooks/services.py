@@ -23,6 +23,7 @@ from callback.types import QueueName
 from scheduler.dispatcher import Dispatcher
 from settings import Settings
 from webhooks.measured import MeasuredCache
+from webhooks.metrics.series import Metrics
 from webhooks.recent import Recent
 from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.greetings import Greetings
@@ -67,6 +68,7 @@ class Services:
     bookings: Bookings
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     greetings: Greetings = field(default_factory=Greetings)
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 def services(request: Request) -> Services:
