@@ -32,14 +32,14 @@ from callback.store.records import (
     StateConflict,
     UnknownRequest,
 )
-from callback.types import E164, PENDING_STATES, AgentId, QueueName, RequestId, State
+from callback.types import E164, PENDING_STATES, QueueName, RequestId, State
 
 T = TypeVar("T")
 _RETRIES = 3
 
 
 class QueueStore:
-    """Callback requests in SQLite or PostgreSQL: enqueue, position, claim, transitions."""
+    """Callback requests in SQLite or PostgreSQL: enqueue, position, transitions, dial ends."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -84,16 +84,6 @@ class QueueStore:
             if not commands.announce(connection, request_id, ahead, promise, now):
                 raise UnknownRequest(request_id)
 
-    def claim_next(
-        self,
-        queue: QueueName,
-        now: datetime,
-        lease: timedelta,
-        agent_id: AgentId | None = None,
-    ) -> Claim | None:
-        """Claim the first due request of `queue` for dialling, or None if nobody is due."""
-        return self._write(lambda connection: _claim(connection, queue, now, lease, agent_id))
-
     def transition(
         self,
         request_id: RequestId,
@@ -108,7 +98,9 @@ class QueueStore:
         Back in line (a retry), `due_at` says when it may be dialled again (default: now).
         """
         if target is State.DIALING:
-            raise ValueError("only claim_next moves a request to dialing: the dial needs a fence")
+            raise ValueError(
+                "only the dispatcher's claim moves a request to dialing: the dial needs a fence"
+            )
         if due_at is not None and target not in PENDING_STATES:
             raise ValueError(
                 f"due_at only applies when a request returns to the line, not to {target}"
@@ -120,10 +112,6 @@ class QueueStore:
                 raise StateConflict(request_id, expected, current)
             check_transition(current, target)
             return to_request(commands.move(connection, row, target, now, due_at))
-
-    def complete(self, request_id: RequestId, now: datetime) -> CallbackRequest:
-        """A connected callback ended well."""
-        return self.transition(request_id, State.COMPLETED, now)
 
     def finish_attempt(
         self, attempt_id: int, fence: int, outcome: str, now: datetime, call_sid: str | None = None
@@ -262,20 +250,3 @@ def _position(connection: Connection, row: Row, now: datetime) -> Position:
         came_ahead = queries.newcomers(connection, row, now, since)
     mine = to_request(row)
     return explain(mine, ahead, previous, since, [to_request(other) for other in came_ahead])
-
-
-def _claim(
-    connection: Connection,
-    queue: QueueName,
-    now: datetime,
-    lease: timedelta,
-    agent: AgentId | None,
-) -> Claim | None:
-    for _ in range(_RETRIES):
-        row = queries.first_due(connection, queue, now)
-        if row is None:
-            return None
-        claimed = commands.claim(connection, row, now, lease, agent)
-        if claimed is not None:
-            return claimed
-    return None

@@ -6,6 +6,7 @@ import hashlib
 from datetime import timedelta
 
 from callback.types import E164, QueueName, RequestId, State
+from tests.callback.store.support import claim_next
 from tests.webhooks.api.conftest import OTHER, PHONE, Api, as_json, form
 from tests.webhooks.conftest import MONDAY_10
 from webhooks.api.schemas import CallbackOut, ErrorBody, StatusOut
@@ -71,7 +72,7 @@ def test_cancelling_by_the_link_takes_the_request_out_of_line(api: Api) -> None:
 
 def test_a_request_being_dialled_cannot_be_cancelled(api: Api) -> None:
     out = CallbackOut.model_validate_json(api.web(form()).text)
-    claim = api.svc.store.claim_next(QueueName("support"), MONDAY_10, timedelta(minutes=2))
+    claim = claim_next(api.svc.store, QueueName("support"), MONDAY_10, timedelta(minutes=2))
     assert claim is not None and claim.request.id == out.id
     refused = api.client.delete(out.status_url)
     assert refused.status_code == 409
