@@ -6,7 +6,6 @@ because the carrier's own opt-out notice is the last message such a number recei
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from twilio.twiml.messaging_response import MessagingResponse
@@ -16,7 +15,7 @@ from callback.request import ContextEntry
 from callback.service import booking
 from callback.service.admission import Applicant, Refused
 from callback.store.rebook import latest_failed
-from callback.types import E164, PENDING_STATES, Channel, QueueName, State
+from callback.types import E164, PENDING_STATES, Channel, QueueName, State, is_e164
 from ivr.spoken import clock
 from webhooks.twilio.booking import CANCEL_WORD
 from webhooks.twilio.guard import Reply
@@ -31,7 +30,6 @@ STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT"})
 MESSAGE_STATUSES = frozenset(
     {"accepted", "queued", "sending", "sent", "delivered", "undelivered", "failed", "read"}
 )
-_E164 = re.compile(r"\+[1-9][0-9]{5,14}")
 
 
 def _reply(text: str | None) -> str:
@@ -43,7 +41,7 @@ def _reply(text: str | None) -> str:
 
 def _sender(turn: Turn) -> E164:
     sender = turn.required("From")
-    if not _E164.fullmatch(sender):
+    if not is_e164(sender):
         raise BadInput("From is not an E.164 number")
     return E164(sender)
 
