@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from callback.carrier import Telephony
-from callback.config import load_config
+from callback.config import builtin_catalogue, load_config
 from callback.config.reload import ConfigHolder
 from callback.service.admission import KEEP_COUNTS
 from callback.service.booking import Bookings
@@ -270,7 +270,7 @@ def create_app(
         Route(
             "/metrics", metrics_endpoint(metrics.registry, settings.metrics_token), methods=["GET"]
         ),
-        *widget_routes(),
+        *widget_routes(builtin_catalogue()),
         *console_routes(settings),
         *hosted_routes(),
         *api_routes(),  # last: its mount takes every /api/v1 path
