@@ -141,8 +141,7 @@ def builtin_catalogue() -> Catalogue:
 
 
 def from_context(context: object) -> Catalogue:
-    """The catalogue a config is validated against: the one passed in the context, or the
-    shipped one."""
+    """The catalogue a config is validated against: the validation context's, else the shipped."""
     given = context.get("catalogue") if isinstance(context, Mapping) else None
     return given if isinstance(given, Catalogue) else builtin_catalogue()
 
