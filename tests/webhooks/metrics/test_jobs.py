@@ -13,7 +13,7 @@ from callback.config import ConfigHolder
 from callback.store import QueueStore, make_engine
 from callback.types import QueueName
 from scheduler.config_reload import reload_job
-from tests.callback.store.support import incoming, number
+from tests.callback.store.support import claim_next, incoming, number
 from tests.webhooks.conftest import MONDAY_10
 from tests.webhooks.metrics.scrape import parse, value
 from webhooks.metrics import CountedReload, Metrics, counted_sweep
@@ -58,7 +58,7 @@ def test_a_sweep_is_counted_with_the_requests_it_put_back(
     svc: Services = client.app_state["services"]
     queue = QueueName("support")
     svc.store.enqueue(queue, number(1), incoming(0), times[-1])
-    assert svc.store.claim_next(queue, times[-1], timedelta(seconds=90)) is not None
+    assert claim_next(svc.store, queue, times[-1], timedelta(seconds=90)) is not None
     sweep = counted_sweep(svc.dispatcher.sweep, svc.clock, svc.metrics)
     assert sweep() == 0  # the lease still runs
     times.append(MONDAY_10 + timedelta(minutes=5))

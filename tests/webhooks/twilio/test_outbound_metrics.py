@@ -8,6 +8,7 @@ from datetime import timedelta
 from callback.request import Promise
 from callback.store.records import Claim
 from callback.types import AgentId, QueueName, RequestId
+from tests.callback.store.support import claim_next
 from tests.webhooks.metrics.scrape import Samples, parse, value
 from tests.webhooks.twilio.conftest import Twilio, action, waiting_request
 
@@ -21,8 +22,8 @@ def _promised_then_dialled(twilio: Twilio, waited: timedelta, queue: str, agent:
     promise = Promise(now, TOLD, TOLD / 2, TOLD * 2, now + TOLD)
     twilio.svc.store.record_announcement(RequestId(request), 0, promise, now)
     twilio.clock.advance(waited)
-    claim = twilio.svc.store.claim_next(
-        QueueName(queue), twilio.clock(), timedelta(minutes=2), AgentId(agent)
+    claim = claim_next(
+        twilio.svc.store, QueueName(queue), twilio.clock(), timedelta(minutes=2), AgentId(agent)
     )
     assert claim is not None and claim.request.id == request
     assert twilio.svc.calls.attach(claim.attempt_id, claim.fence, SID)
