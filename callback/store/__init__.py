@@ -1,4 +1,4 @@
-"""The durable queue store: SQLAlchemy tables, migrations and the `QueueStore` commands."""
+"""The durable queue store: SQLModel tables, migrations and the `QueueStore` commands."""
 
 # The console's tables join the store's metadata wherever the store is used (migrations too).
 import callback.store.console_tables  # noqa: F401

@@ -1,26 +1,24 @@
-"""The queue's tables and indexes, declared as SQLAlchemy Core tables (the queries' own)."""
+"""The queue's tables and indexes (SQLModel declarations; queries use their Core tables)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: SQLModel reads the annotations at class creation.
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     CheckConstraint,
-    Column,
     ColumnElement,
-    Float,
-    ForeignKey,
     Index,
-    Integer,
     MetaData,
     String,
     Table,
     and_,
 )
 from sqlalchemy import literal_column as sql_literal
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
 from callback.store.utc import UtcTimestamp
 from callback.types import ACTIVE_STATES, PENDING_STATES, Channel, State
@@ -34,7 +32,11 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
-"""The store's own metadata, so that no other table leaks into its migrations."""
+"""The store's own metadata, so that no other SQLModel table leaks into its migrations."""
+
+
+class StoreModel(SQLModel, registry=registry(metadata=metadata)):
+    """Base of the store's tables."""
 
 
 def _sql_list(values: Iterable[str]) -> str:
@@ -53,76 +55,82 @@ def state_in(column: ColumnElement[Any], states: Iterable[State]) -> ColumnEleme
     return column.in_([sql_literal(f"'{value}'") for value in _states(states)])
 
 
-REQUEST = Table(
-    "callback_request",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("queue", String, nullable=False),
-    Column("number", String, nullable=False),
-    Column("channel", String, nullable=False),
-    Column("state", String, nullable=False),
-    Column("name", String, nullable=True),
-    Column("language", String, nullable=False),
-    Column("priority", Integer, nullable=False),
-    Column("virtual_start", UtcTimestamp(), nullable=False),
-    Column("due_at", UtcTimestamp(), nullable=False),
-    Column("slot_start", UtcTimestamp(), nullable=True),
-    Column("slot_end", UtcTimestamp(), nullable=True),
-    Column("attempts", Integer, nullable=False),
-    Column("contexts", JSON, nullable=False),
-    Column("promise_announced_at", UtcTimestamp(), nullable=True),
-    Column("promise_wait_s", Float, nullable=True),
-    Column("promise_low_s", Float, nullable=True),
-    Column("promise_high_s", Float, nullable=True),
-    Column("promise_by", UtcTimestamp(), nullable=True),
-    Column("announced_ahead", Integer, nullable=True),
-    Column("announced_at", UtcTimestamp(), nullable=True),
-    Column("entered_line_at", UtcTimestamp(), nullable=False),
-    Column("lease_until", UtcTimestamp(), nullable=True),
-    Column("fence", Integer, nullable=False),
-    Column("created_at", UtcTimestamp(), nullable=False),
-    Column("updated_at", UtcTimestamp(), nullable=False),
-    Column("finished_at", UtcTimestamp(), nullable=True),
-    Column("purged_at", UtcTimestamp(), nullable=True),
-    CheckConstraint(f"state IN ({_sql_list(_states(State))})", name="state"),
-    CheckConstraint(f"channel IN ({_sql_list(c.value for c in Channel)})", name="channel"),
-    CheckConstraint("(slot_start IS NULL) = (slot_end IS NULL)", name="slot"),
-    # Request ids reach customers (links, SMS): SQLite must never reuse one.
-    sqlite_autoincrement=True,
-)
-"""One callback request and its bookkeeping (due time, lease, fence, announcement)."""
+class CallbackRequestRow(StoreModel, table=True):
+    """One callback request and its bookkeeping (due time, lease, fence, announcement)."""
+
+    __tablename__ = "callback_request"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_sql_list(_states(State))})", name="state"),
+        CheckConstraint(f"channel IN ({_sql_list(c.value for c in Channel)})", name="channel"),
+        CheckConstraint("(slot_start IS NULL) = (slot_end IS NULL)", name="slot"),
+        # Request ids reach customers (links, SMS): SQLite must never reuse one.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    queue: str = Field(sa_type=String)
+    number: str = Field(sa_type=String)
+    channel: str = Field(sa_type=String)
+    state: str = Field(sa_type=String)
+    name: str | None = Field(sa_type=String)
+    language: str = Field(sa_type=String)
+    priority: int
+    virtual_start: datetime = Field(sa_type=UtcTimestamp)
+    due_at: datetime = Field(sa_type=UtcTimestamp)
+    slot_start: datetime | None = Field(sa_type=UtcTimestamp)
+    slot_end: datetime | None = Field(sa_type=UtcTimestamp)
+    attempts: int
+    contexts: list[dict[str, Any]] = Field(sa_type=JSON)
+    promise_announced_at: datetime | None = Field(sa_type=UtcTimestamp)
+    promise_wait_s: float | None
+    promise_low_s: float | None
+    promise_high_s: float | None
+    promise_by: datetime | None = Field(sa_type=UtcTimestamp)
+    announced_ahead: int | None
+    announced_at: datetime | None = Field(sa_type=UtcTimestamp)
+    entered_line_at: datetime = Field(sa_type=UtcTimestamp)
+    lease_until: datetime | None = Field(sa_type=UtcTimestamp)
+    fence: int
+    created_at: datetime = Field(sa_type=UtcTimestamp)
+    updated_at: datetime = Field(sa_type=UtcTimestamp)
+    finished_at: datetime | None = Field(sa_type=UtcTimestamp)
+    purged_at: datetime | None = Field(sa_type=UtcTimestamp)
 
 
-ATTEMPT = Table(
-    "dial_attempt",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("request_id", Integer, ForeignKey("callback_request.id"), nullable=False),
-    Column("fence", Integer, nullable=False),
-    Column("queue", String, nullable=False),
-    Column("number", String, nullable=False),
-    Column("agent_id", String, nullable=True),
-    Column("claimed_at", UtcTimestamp(), nullable=False),
-    Column("lease_until", UtcTimestamp(), nullable=False),
-    Column("call_sid", String, nullable=True),
-    Column("ended_at", UtcTimestamp(), nullable=True),
-    Column("outcome", String, nullable=True),
-)
-"""One claimed dial of a request: the lease and fence that gate an outbound call."""
+class DialAttemptRow(StoreModel, table=True):
+    """One claimed dial of a request: the lease and fence that gate an outbound call."""
+
+    __tablename__ = "dial_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="callback_request.id")
+    fence: int
+    queue: str = Field(sa_type=String)
+    number: str = Field(sa_type=String)
+    agent_id: str | None = Field(sa_type=String)
+    claimed_at: datetime = Field(sa_type=UtcTimestamp)
+    lease_until: datetime = Field(sa_type=UtcTimestamp)
+    call_sid: str | None = Field(sa_type=String)
+    ended_at: datetime | None = Field(sa_type=UtcTimestamp)
+    outcome: str | None = Field(sa_type=String)
 
 
-CONFIG_CHANGE = Table(
-    "config_change",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("at", UtcTimestamp(), nullable=False),
-    Column("path", String, nullable=False),
-    Column("old_hash", String, nullable=True),
-    Column("new_hash", String, nullable=False),
-    Column("sections", JSON, nullable=False),
-)
-"""An applied change of the supervisor configuration file."""
+class ConfigChangeRow(StoreModel, table=True):
+    """An applied change of the supervisor configuration file."""
 
+    __tablename__ = "config_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UtcTimestamp)
+    path: str = Field(sa_type=String)
+    old_hash: str | None = Field(sa_type=String)
+    new_hash: str = Field(sa_type=String)
+    sections: list[str] = Field(sa_type=JSON)
+
+
+REQUEST: Table = metadata.tables["callback_request"]
+ATTEMPT: Table = metadata.tables["dial_attempt"]
+CONFIG_CHANGE: Table = metadata.tables["config_change"]
 
 ON_CALL_STATES: frozenset[State] = frozenset({State.DIALING, State.CONNECTED})
 """States in which a dial attempt is (or should be) open for the request."""
@@ -200,49 +208,53 @@ Index(
 Index("ix_callback_request_finished", _r.finished_at)
 
 
-PHONE_CALL = Table(
-    "phone_call",
-    metadata,
-    Column("call_sid", String, primary_key=True),
-    Column("direction", String, nullable=False),
-    Column("queue", String, nullable=True),
-    Column("arrived_at", UtcTimestamp(), nullable=False),
-    Column("status", String, nullable=True),
-    Column("status_rank", Integer, nullable=False),
-    Column("answered_by", String, nullable=True),
-    Column("hold_since", UtcTimestamp(), nullable=True),
-    Column("slot_start", UtcTimestamp(), nullable=True),
-    Column("slot_end", UtcTimestamp(), nullable=True),
-    Column("updated_at", UtcTimestamp(), nullable=False),
-)
-"""One Twilio call leg we have seen, by CallSid: its arrival, status rank and hold.
+class PhoneCallRow(StoreModel, table=True):
+    """One Twilio call leg we have seen, by CallSid: its arrival, status rank and hold.
 
-No phone number is kept here: every webhook carries it again, and a table without
-numbers needs no purge.
-"""
+    No phone number is kept here: every webhook carries it again, and a table without
+    numbers needs no purge.
+    """
 
+    __tablename__ = "phone_call"
 
-CALL_EVENT = Table(
-    "call_event",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sid", String, nullable=False),
-    Column("kind", String, nullable=False),
-    Column("status", String, nullable=False),
-    Column("applied", Boolean, nullable=False),
-    Column("at", UtcTimestamp(), nullable=False),
-)
-"""A status, answering-machine or message-delivery event, as Twilio reported it."""
+    call_sid: str = Field(primary_key=True, sa_type=String)
+    direction: str = Field(sa_type=String)
+    queue: str | None = Field(sa_type=String)
+    arrived_at: datetime = Field(sa_type=UtcTimestamp)
+    status: str | None = Field(sa_type=String)
+    status_rank: int
+    answered_by: str | None = Field(sa_type=String)
+    hold_since: datetime | None = Field(sa_type=UtcTimestamp)
+    slot_start: datetime | None = Field(sa_type=UtcTimestamp)
+    slot_end: datetime | None = Field(sa_type=UtcTimestamp)
+    updated_at: datetime = Field(sa_type=UtcTimestamp)
 
 
-SMS_SUPPRESSION = Table(
-    "sms_suppression",
-    metadata,
-    Column("number", String, primary_key=True),
-    Column("at", UtcTimestamp(), nullable=False),
-)
-"""A number that replied STOP: it gets no more text messages."""
+class CallEventRow(StoreModel, table=True):
+    """A status, answering-machine or message-delivery event, as Twilio reported it."""
 
+    __tablename__ = "call_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sid: str = Field(sa_type=String)
+    kind: str = Field(sa_type=String)
+    status: str = Field(sa_type=String)
+    applied: bool
+    at: datetime = Field(sa_type=UtcTimestamp)
+
+
+class SmsSuppressionRow(StoreModel, table=True):
+    """A number that replied STOP: it gets no more text messages."""
+
+    __tablename__ = "sms_suppression"
+
+    number: str = Field(primary_key=True, sa_type=String)
+    at: datetime = Field(sa_type=UtcTimestamp)
+
+
+PHONE_CALL: Table = metadata.tables["phone_call"]
+CALL_EVENT: Table = metadata.tables["call_event"]
+SMS_SUPPRESSION: Table = metadata.tables["sms_suppression"]
 
 _on_hold = PHONE_CALL.c.hold_since.is_not(None)
 Index(
@@ -256,69 +268,80 @@ Index("ix_dial_attempt_call_sid", ATTEMPT.c.call_sid)
 Index("ix_callback_request_slot", _r.queue, _r.slot_start)
 
 
-PRESENCE = Table(
-    "agent_presence",
-    metadata,
-    Column("agent_id", String, primary_key=True),
-    Column("status", String, nullable=False),
-    Column("since", UtcTimestamp(), nullable=False),
-    Column("cause", String, nullable=False),
-    Column("unanswered", Integer, nullable=False),
-    Column("attempt_id", Integer, nullable=True),
-    Column("until", UtcTimestamp(), nullable=True),
-    CheckConstraint("status IN ('available', 'busy', 'wrap_up', 'away', 'offline')", name="status"),
-)
-"""An agent's presence now: status, since when, why, and the dial that holds them."""
+class AgentPresenceRow(StoreModel, table=True):
+    """An agent's presence now: status, since when, why, and the dial that holds them."""
+
+    __tablename__ = "agent_presence"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('available', 'busy', 'wrap_up', 'away', 'offline')", name="status"
+        ),
+    )
+
+    agent_id: str = Field(primary_key=True, sa_type=String)
+    status: str = Field(sa_type=String)
+    since: datetime = Field(sa_type=UtcTimestamp)
+    cause: str = Field(sa_type=String)
+    unanswered: int
+    attempt_id: int | None
+    until: datetime | None = Field(sa_type=UtcTimestamp)
 
 
-PRESENCE_CHANGE = Table(
-    "presence_change",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("agent_id", String, nullable=False),
-    Column("status", String, nullable=False),
-    Column("at", UtcTimestamp(), nullable=False),
-    Column("cause", String, nullable=False),
-)
-"""One change of an agent's presence, with its cause (the presence history)."""
+class PresenceChangeRow(StoreModel, table=True):
+    """One change of an agent's presence, with its cause (the presence history)."""
 
+    __tablename__ = "presence_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: str = Field(sa_type=String)
+    status: str = Field(sa_type=String)
+    at: datetime = Field(sa_type=UtcTimestamp)
+    cause: str = Field(sa_type=String)
+
+
+PRESENCE: Table = metadata.tables["agent_presence"]
+PRESENCE_CHANGE: Table = metadata.tables["presence_change"]
 
 Index("ix_presence_change_agent_at", PRESENCE_CHANGE.c.agent_id, PRESENCE_CHANGE.c.at)
 # The rate cap counts a queue's dials started in the last minute.
 Index("ix_dial_attempt_queue_claimed", ATTEMPT.c.queue, ATTEMPT.c.claimed_at)
 
 
-ABUSE_EVENT = Table(
-    "abuse_event",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("kind", String, nullable=False),
-    Column("key", String, nullable=False),
-    Column("at", UtcTimestamp(), nullable=False),
-)
-"""One accepted public request, counted under each key a limit watches (ip, number ...)."""
+class AbuseEventRow(StoreModel, table=True):
+    """One accepted public request, counted under each key a limit watches (ip, number ...)."""
+
+    __tablename__ = "abuse_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String)
+    key: str = Field(sa_type=String)
+    at: datetime = Field(sa_type=UtcTimestamp)
 
 
-ABUSE_REFUSAL = Table(
-    "abuse_refusal",
-    metadata,
-    Column("reason", String, primary_key=True),
-    Column("count", Integer, nullable=False),
-    Column("first_at", UtcTimestamp(), nullable=False),
-    Column("last_at", UtcTimestamp(), nullable=False),
-)
-"""How many public requests were refused for one reason, so an attack is visible."""
+class AbuseRefusalRow(StoreModel, table=True):
+    """How many public requests were refused for one reason, so an attack is visible."""
+
+    __tablename__ = "abuse_refusal"
+
+    reason: str = Field(primary_key=True, sa_type=String)
+    count: int
+    first_at: datetime = Field(sa_type=UtcTimestamp)
+    last_at: datetime = Field(sa_type=UtcTimestamp)
 
 
-STATUS_TOKEN = Table(
-    "status_token",
-    metadata,
-    Column("token_sha256", String, primary_key=True),
-    Column("request_id", Integer, nullable=False),
-    Column("created_at", UtcTimestamp(), nullable=False),
-)
-"""The SHA-256 of a status URL's token and the request it shows (never the token itself)."""
+class StatusTokenRow(StoreModel, table=True):
+    """The SHA-256 of a status URL's token and the request it shows (never the token itself)."""
 
+    __tablename__ = "status_token"
+
+    token_sha256: str = Field(primary_key=True, sa_type=String)
+    request_id: int
+    created_at: datetime = Field(sa_type=UtcTimestamp)
+
+
+ABUSE_EVENT: Table = metadata.tables["abuse_event"]
+ABUSE_REFUSAL: Table = metadata.tables["abuse_refusal"]
+STATUS_TOKEN: Table = metadata.tables["status_token"]
 
 Index("ix_abuse_event_kind_key_at", ABUSE_EVENT.c.kind, ABUSE_EVENT.c.key, ABUSE_EVENT.c.at)
 Index("ix_abuse_event_at", ABUSE_EVENT.c.at)
@@ -335,55 +358,60 @@ Index(
 )
 
 
-BROKEN_PROMISE = Table(
-    "broken_promise",
-    metadata,
-    Column("request_id", Integer, primary_key=True),
-    Column("queue", String, nullable=False),
-    Column("promise_by", UtcTimestamp(), nullable=False),
-    Column("at", UtcTimestamp(), nullable=False),
-)
-"""A request not dialled by its promised time: recorded once, so it is counted once."""
+class BrokenPromiseRow(StoreModel, table=True):
+    """A request not dialled by its promised time: recorded once, so it is counted once."""
+
+    __tablename__ = "broken_promise"
+
+    request_id: int = Field(primary_key=True)
+    queue: str = Field(sa_type=String)
+    promise_by: datetime = Field(sa_type=UtcTimestamp)
+    at: datetime = Field(sa_type=UtcTimestamp)
 
 
-EVENT_OUTBOX = Table(
-    "event_outbox",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("kind", String, nullable=False),
-    Column("request_id", Integer, nullable=False),
-    Column("queue", String, nullable=False),
-    Column("state", String, nullable=False),
-    Column("at", UtcTimestamp(), nullable=False),
-    Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", UtcTimestamp(), nullable=True),
-    Column("delivered_at", UtcTimestamp(), nullable=True),
-    Column("gave_up_at", UtcTimestamp(), nullable=True),
+class EventOutboxRow(StoreModel, table=True):
+    """A lifecycle event waiting for (or done with) delivery to the outbound webhook."""
+
+    __tablename__ = "event_outbox"
     # Event ids reach the customer's systems (for de-duplication): SQLite must never reuse one.
-    sqlite_autoincrement=True,
-)
-"""A lifecycle event waiting for (or done with) delivery to the outbound webhook."""
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String)
+    request_id: int
+    queue: str = Field(sa_type=String)
+    state: str = Field(sa_type=String)
+    at: datetime = Field(sa_type=UtcTimestamp)
+    attempts: int
+    next_attempt_at: datetime | None = Field(sa_type=UtcTimestamp)
+    delivered_at: datetime | None = Field(sa_type=UtcTimestamp)
+    gave_up_at: datetime | None = Field(sa_type=UtcTimestamp)
 
 
-EVENT_WATCH = Table(
-    "event_watch",
-    metadata,
-    Column("request_id", Integer, primary_key=True),
-    Column("state", String, nullable=False),
-    Column("contexts", Integer, nullable=False),
-)
-"""The state and context count last turned into an event, per request."""
+class EventWatchRow(StoreModel, table=True):
+    """The state and context count last turned into an event, per request."""
+
+    __tablename__ = "event_watch"
+
+    request_id: int = Field(primary_key=True)
+    state: str = Field(sa_type=String)
+    contexts: int
 
 
-EVENT_CURSOR = Table(
-    "event_cursor",
-    metadata,
-    Column("name", String, primary_key=True),
-    Column("updated_at", UtcTimestamp(), nullable=False),
-    Column("request_id", Integer, nullable=False),
-)
-"""How far the state-change scan has read the requests, by (updated_at, id)."""
+class EventCursorRow(StoreModel, table=True):
+    """How far the state-change scan has read the requests, by (updated_at, id)."""
 
+    __tablename__ = "event_cursor"
+
+    name: str = Field(primary_key=True, sa_type=String)
+    updated_at: datetime = Field(sa_type=UtcTimestamp)
+    request_id: int
+
+
+BROKEN_PROMISE: Table = metadata.tables["broken_promise"]
+EVENT_OUTBOX: Table = metadata.tables["event_outbox"]
+EVENT_WATCH: Table = metadata.tables["event_watch"]
+EVENT_CURSOR: Table = metadata.tables["event_cursor"]
 
 Index("ix_broken_promise_at", BROKEN_PROMISE.c.at)
 # Only events still to send carry a next attempt time: delivery reads them from this index.
@@ -392,48 +420,52 @@ Index("ix_event_outbox_next_attempt", EVENT_OUTBOX.c.next_attempt_at)
 Index("ix_callback_request_updated", _r.updated_at, _r.id)
 
 
-PHONE_VERIFICATION = Table(
-    "phone_verification",
-    metadata,
-    Column("id_sha256", String, primary_key=True),
-    Column("number", String, nullable=False),
-    Column("code_mac", String, nullable=False),
-    Column("client_id", String, nullable=False),
-    Column("submission", String, nullable=False),
-    Column("created_at", UtcTimestamp(), nullable=False),
-    Column("expires_at", UtcTimestamp(), nullable=False),
-    Column("attempts", Integer, nullable=False),
-)
-"""A submission held until its number's owner types the code sent to it by SMS.
+class PhoneVerificationRow(StoreModel, table=True):
+    """A submission held until its number's owner types the code sent to it by SMS.
 
-Neither the verification id nor the code is stored: the id as its SHA-256, the code as an
-HMAC keyed by the id, so a database copy cannot be used to confirm a pending number.
-"""
+    Neither the verification id nor the code is stored: the id as its SHA-256, the code as an
+    HMAC keyed by the id, so a database copy cannot be used to confirm a pending number.
+    """
 
+    __tablename__ = "phone_verification"
+
+    id_sha256: str = Field(primary_key=True, sa_type=String)
+    number: str = Field(sa_type=String)
+    code_mac: str = Field(sa_type=String)
+    client_id: str = Field(sa_type=String)
+    submission: str = Field(sa_type=String)
+    created_at: datetime = Field(sa_type=UtcTimestamp)
+    expires_at: datetime = Field(sa_type=UtcTimestamp)
+    attempts: int
+
+
+PHONE_VERIFICATION: Table = metadata.tables["phone_verification"]
 
 # One pending verification per number: a new request for it replaces the old one.
 Index("uq_phone_verification_number", PHONE_VERIFICATION.c.number, unique=True)
 Index("ix_phone_verification_expires_at", PHONE_VERIFICATION.c.expires_at)
 
 
-VOICEMAIL = Table(
-    "voicemail",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("call_sid", String, nullable=False),
-    Column("queue", String, nullable=False),
-    Column("language", String, nullable=False),
-    Column("recording_url", String, nullable=False),
-    Column("recording_seconds", Integer, nullable=False),
-    Column("transcription", String, nullable=True),
-    Column("received_at", UtcTimestamp(), nullable=False),
-    Column("handled_at", UtcTimestamp(), nullable=True),
-    Column("handled_by", String, nullable=True),
-    # Voicemail ids reach supervisors (the handled endpoint): SQLite must never reuse one.
-    sqlite_autoincrement=True,
-)
-"""A message left without a number to call back: kept for a supervisor to handle."""
+class VoicemailRow(StoreModel, table=True):
+    """A message left without a number to call back: kept for a supervisor to handle."""
 
+    __tablename__ = "voicemail"
+    # Voicemail ids reach supervisors (the handled endpoint): SQLite must never reuse one.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_sid: str = Field(sa_type=String)
+    queue: str = Field(sa_type=String)
+    language: str = Field(sa_type=String)
+    recording_url: str = Field(sa_type=String)
+    recording_seconds: int
+    transcription: str | None = Field(sa_type=String)
+    received_at: datetime = Field(sa_type=UtcTimestamp)
+    handled_at: datetime | None = Field(sa_type=UtcTimestamp)
+    handled_by: str | None = Field(sa_type=String)
+
+
+VOICEMAIL: Table = metadata.tables["voicemail"]
 
 _unhandled = VOICEMAIL.c.handled_at.is_(None)
 # One message per call: a repeated Record action (Twilio retrying it) keeps the first.
