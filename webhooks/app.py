@@ -43,6 +43,7 @@ from telephony import TwilioTelephony, build_client
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
 from webhooks.console.routes import console_routes
+from webhooks.devsite import dev_routes, dev_site_extension
 from webhooks.health import healthz
 from webhooks.hosted import hosted_routes
 from webhooks.measured import MeasuredCache
@@ -73,7 +74,7 @@ def build_services(
 ) -> Services:
     """Database, stores, the live config, the signature checker and telephony."""
     engine = make_engine(settings.database_url)
-    holder = ConfigHolder(settings.config_file, clock())
+    holder = ConfigHolder(settings.config_file, clock(), extend=dev_site_extension(settings))
     telephony = telephony or real_telephony(settings)
     notifier = notifier or _sms(settings, holder, telephony)
     store, calls, presence = QueueStore(engine), CallStore(engine), PresenceStore(engine)
@@ -204,7 +205,7 @@ def create_app(
 ) -> Starlette:
     """A fresh application for `settings`; tests pass a fixed clock and may skip the ticker.
 
-    With no Twilio credentials the simulated carrier plays Twilio (`simulate`, on by default
+    With `carrier = "simulated"` the simulated carrier plays Twilio (`simulate`, on by default
     when the ticker runs); tests may pass their own `telephony` and `notifier` instead.
     """
     simulating = settings.carrier == "simulated" and (ticker if simulate is None else simulate)
@@ -246,6 +247,7 @@ def create_app(
         *widget_routes(),
         *console_routes(settings),
         *hosted_routes(),
+        *dev_routes(settings),  # simulated carrier only
         *api_routes(),  # last: its mount takes every /api/v1 path
     ]
     return Starlette(routes=routes, lifespan=lifespan)
@@ -256,9 +258,10 @@ def _simulation(settings: Settings) -> Simulation:
 
 
 def _offline(settings: Settings) -> Telephony:
-    if settings.carrier == "twilio":
-        return real_telephony(settings)
-    return offline_telephony(settings)
+    # Only a chosen simulation gets the stand-in; anything else needs real credentials.
+    if settings.carrier == "simulated":
+        return offline_telephony(settings)
+    return real_telephony(settings)
 
 
 def _db_kind(settings: Settings) -> str:

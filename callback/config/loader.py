@@ -15,6 +15,7 @@ from callback.config.issues import (
     from_validation_error,
 )
 from callback.config.model import SupervisorConfig
+from callback.config.partial import rules_beyond
 
 
 def parse_config(data: bytes, source: str) -> SupervisorConfig:
@@ -35,7 +36,8 @@ def validate_document(document: Mapping[str, object], source: str) -> Supervisor
     try:
         return SupervisorConfig.model_validate(document)
     except ValidationError as error:
-        raise ConfigError(source, from_validation_error(error)) from None
+        beyond = rules_beyond(dict(document), error)
+        raise ConfigError(source, [*from_validation_error(error), *beyond]) from None
     except ConfigError as error:
         raise ConfigError(source, error.issues) from None
 
