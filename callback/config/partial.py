@@ -16,37 +16,30 @@ from pydantic import ValidationError
 from callback.config.issues import ConfigError, ConfigIssue, key_path
 from callback.config.model import SupervisorConfig
 
-MAX_ROUNDS = 4
-"""Leaving keys out can reveal others (a table that was not a table): a few rounds at most."""
-
 Location = tuple[int | str, ...]
 
 
 def rules_beyond(document: dict[str, Any], error: ValidationError) -> list[ConfigIssue]:
     """Cross-table issues of `document` without its invalid keys; [] when that is not possible."""
+    details = error.errors()
     trimmed = copy.deepcopy(document)
-    left_out: list[str] = []
-    failure = error
-    for _ in range(MAX_ROUNDS):
-        details = failure.errors()
-        # A required key cannot be left out, nor a list item without renumbering the rest.
-        if any(d["type"] == "missing" for d in details):
-            return []
-        if not all(_leave_out(trimmed, d["loc"]) for d in details):
-            return []
-        left_out += [key_path(d["loc"]) for d in details]
-        try:
-            SupervisorConfig.model_validate(trimmed)
-        except ValidationError as again:
-            failure = again
-            continue
-        except ConfigError as rules:
-            return [issue for issue in rules.issues if not _within(issue.location, left_out)]
+    # A required key cannot be left out, nor a list item without renumbering the rest.
+    if any(d["type"] == "missing" for d in details):
         return []
+    if not all(leave_out(trimmed, d["loc"]) for d in details):
+        return []
+    left_out = [key_path(d["loc"]) for d in details]
+    try:
+        SupervisorConfig.model_validate(trimmed)
+    except ValidationError:
+        return []  # leaving keys out broke something else: report what was found already
+    except ConfigError as rules:
+        return [issue for issue in rules.issues if not _within(issue.location, left_out)]
     return []
 
 
-def _leave_out(document: dict[str, Any], location: Location) -> bool:
+def leave_out(document: dict[str, Any], location: Location) -> bool:
+    """Delete the table key at `location` from `document`; False when there is no such key."""
     parent: Any = document
     for part in location[:-1]:
         if not _has(parent, part):

@@ -1,8 +1,10 @@
 """`config check` reports the rules across tables even when some key is invalid too."""
 
 from pathlib import Path
+from typing import Any
 
 from callback.config.check import check_file
+from callback.config.partial import leave_out
 from tests.callback.config.test_loader import EXAMPLE
 
 
@@ -66,3 +68,31 @@ def test_a_missing_required_key_still_reports_the_invalid_ones(tmp_path: Path) -
     found = issues(path)
     locations = {issue.split(":")[0] for issue in found}
     assert locations == {"service.company", "callback_defaults.max_attempts"}
+
+
+def test_when_leaving_a_key_out_breaks_its_table_only_the_invalid_keys_are_reported(
+    tmp_path: Path,
+) -> None:
+    # Without its bad url, enabled events break their own rule: the cross-table rules
+    # cannot be trusted on that document, so only what is certain is reported.
+    events = '[events]\nenabled = true\nurl = "nope"\nsecret_env = "EVENTS_SECRET"\n\n'
+    path = broken(
+        tmp_path,
+        {
+            "# How long personal data": events + "# How long",
+            'queues = ["support"]': 'queues = ["x"]',
+        },
+    )
+    found = issues(path)
+    assert [issue.split(":")[0] for issue in found] == ["events.url"]
+
+
+def test_leave_out_deletes_only_a_table_key_that_exists() -> None:
+    document: dict[str, Any] = {"a": {"b": 1, "c": [{"d": 2}]}}
+    assert not leave_out(document, ("a", "x", "b"))
+    assert not leave_out(document, ("a", "c", 5, "d"))
+    assert not leave_out(document, ("a", "c", 0))  # a list item: the rest would renumber
+    assert not leave_out(document, ())
+    assert leave_out(document, ("a", "c", 0, "d"))
+    assert leave_out(document, ("a", "b"))
+    assert document == {"a": {"c": [{}]}}
