@@ -45,6 +45,7 @@ from telephony import TwilioTelephony, build_client
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
 from webhooks.console.routes import console_routes
+from webhooks.devsite import dev_routes, dev_site_extension
 from webhooks.health import healthz
 from webhooks.hosted import hosted_routes
 from webhooks.measured import MeasuredCache
@@ -84,7 +85,7 @@ def build_services(
 ) -> Services:
     """Database, stores, the live config, the signature checker, telephony and metrics."""
     engine = make_engine(settings.database_url)
-    holder = ConfigHolder(settings.config_file, clock())
+    holder = ConfigHolder(settings.config_file, clock(), extend=dev_site_extension(settings))
     telephony = telephony or real_telephony(settings)
     notifier = notifier or _sms(settings, holder, telephony)
     store, calls, presence = QueueStore(engine), CallStore(engine), PresenceStore(engine)
@@ -224,7 +225,7 @@ def create_app(
 ) -> Starlette:
     """A fresh application for `settings`; tests pass a fixed clock and may skip the ticker.
 
-    With no Twilio credentials the simulated carrier plays Twilio (`simulate`, on by default
+    With `carrier = "simulated"` the simulated carrier plays Twilio (`simulate`, on by default
     when the ticker runs); tests may pass their own `telephony` and `notifier` instead.
     """
     simulating = settings.carrier == "simulated" and (ticker if simulate is None else simulate)
@@ -273,6 +274,7 @@ def create_app(
         *widget_routes(builtin_catalogue()),
         *console_routes(settings),
         *hosted_routes(),
+        *dev_routes(settings),  # simulated carrier only
         *api_routes(),  # last: its mount takes every /api/v1 path
     ]
     timer = Middleware(RouteTimer, metrics=metrics, routes=routes)
@@ -292,9 +294,10 @@ def _simulation(settings: Settings) -> Simulation:
 
 
 def _offline(settings: Settings) -> Telephony:
-    if settings.carrier == "twilio":
-        return real_telephony(settings)
-    return offline_telephony(settings)
+    # Only a chosen simulation gets the stand-in; anything else needs real credentials.
+    if settings.carrier == "simulated":
+        return offline_telephony(settings)
+    return real_telephony(settings)
 
 
 def _db_kind(settings: Settings) -> str:

@@ -16,6 +16,7 @@ from callback.config.issues import (
     from_validation_error,
 )
 from callback.config.model import SupervisorConfig
+from callback.config.partial import rules_beyond
 
 
 def parse_config(data: bytes, source: str, catalogue: Catalogue | None = None) -> SupervisorConfig:
@@ -42,7 +43,8 @@ def validate_document(
     try:
         return SupervisorConfig.model_validate(document, context=context)
     except ValidationError as error:
-        raise ConfigError(source, from_validation_error(error)) from None
+        beyond = rules_beyond(dict(document), error)
+        raise ConfigError(source, [*from_validation_error(error), *beyond]) from None
     except ConfigError as error:
         raise ConfigError(source, error.issues) from None
 

@@ -46,7 +46,9 @@ class Both:
 @pytest.fixture
 def settings(db_url: str, config_file: Path) -> Settings:
     """Each test on SQLite and on PostgreSQL (where handlers run in worker threads)."""
-    return Settings(_env_file=None, database_url=db_url, config_file=config_file)
+    return Settings(
+        _env_file=None, database_url=db_url, config_file=config_file, carrier="simulated"
+    )
 
 
 @pytest.fixture

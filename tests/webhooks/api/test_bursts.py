@@ -76,7 +76,9 @@ def servers(db_url: str, config_file: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert raised != text, "the example changed"
     config_file.write_text(raised)
     monkeypatch.setenv("HOLDLESS_TEST_APP_SECRET", APP_SECRET)
-    settings = Settings(_env_file=None, database_url=db_url, config_file=config_file)
+    settings = Settings(
+        _env_file=None, database_url=db_url, config_file=config_file, carrier="simulated"
+    )
     served = [
         Served(create_app(settings, clock=_moving_clock(), ticker=False), bound_socket()).start()
         for _ in range(2)
