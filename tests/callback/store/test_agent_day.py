@@ -1,0 +1,47 @@
+"""Each agent's figures: offers ended, handled (connected), handle time, answer rate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from callback.store import QueueStore
+from callback.store.agent_day import AgentDay, agent_days
+from callback.types import AgentId
+from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
+
+
+def offer(
+    store: QueueStore, agent: str, n: int, minutes: tuple[float, float], outcome: str
+) -> None:
+    """A request dialled for `agent`, claimed and ended at the given minutes after T0."""
+    store.enqueue(SUPPORT, number(n), incoming(0), at(0))
+    claim = store.claim_next(SUPPORT, at(minutes[0]), LEASE, AgentId(agent))
+    assert claim is not None
+    assert store.finish_attempt(claim.attempt_id, claim.fence, outcome, at(minutes[1]))
+
+
+def test_figures_count_ended_offers_per_agent_within_the_span(store: QueueStore) -> None:
+    offer(store, "alice", 1, (1, 5), "connected")
+    offer(store, "alice", 2, (10, 12), "connected")
+    offer(store, "alice", 3, (20, 21), "no_answer")
+    offer(store, "boris", 4, (30, 40), "connected")
+    offer(store, "boris", 5, (60 * 24 + 1, 60 * 24 + 2), "connected")  # the next day
+    days = agent_days(store.engine, at(0), at(0) + timedelta(days=1))
+    assert days == {
+        AgentId("alice"): AgentDay(offers=3, handled=2, handle_seconds=6 * 60),
+        AgentId("boris"): AgentDay(offers=1, handled=1, handle_seconds=10 * 60),
+    }
+    assert days[AgentId("alice")].average_handle == 180
+    assert days[AgentId("alice")].answer_rate == 2 / 3
+
+
+def test_an_open_attempt_and_an_agentless_one_do_not_count(store: QueueStore) -> None:
+    store.enqueue(SUPPORT, number(1), incoming(0), at(0))
+    assert store.claim_next(SUPPORT, at(1), LEASE, AgentId("alice")) is not None
+    store.enqueue(SUPPORT, number(2), incoming(0), at(0))
+    agentless = store.claim_next(SUPPORT, at(2), LEASE)
+    assert agentless is not None
+    assert store.finish_attempt(agentless.attempt_id, agentless.fence, "connected", at(3))
+    assert agent_days(store.engine, at(0), at(60)) == {}
+    assert AgentDay().answer_rate is None
+    assert AgentDay().average_handle is None
