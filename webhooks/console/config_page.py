@@ -35,7 +35,7 @@ async def config_page(request: Request, user: User) -> Response:
     status = svc.config.status()
     changes = await run_in_threadpool(svc.store.config_changes, SHOWN + 1)
     context: dict[str, object] = {
-        "path": status["path"],
+        "file": status["path"],
         "hash": status["hash"],
         "loaded_at": status["loaded_at"],
         "last_error": status["last_error"],

@@ -7,7 +7,8 @@ from typing import Any
 
 from callback.merge import Incoming
 from callback.request import ContextEntry, Slot
-from callback.types import E164, Channel, QueueName
+from callback.store import QueueStore
+from callback.types import E164, AgentId, Channel, QueueName
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SUPPORT = QueueName("support")
@@ -44,3 +45,13 @@ def incoming(
         priority=priority,
         slot=Slot(at(slot[0]), at(slot[1])) if slot is not None else None,
     )
+
+
+def offer(
+    store: QueueStore, agent: str, n: int, minutes: tuple[float, float], outcome: str
+) -> None:
+    """A request dialled for `agent`, claimed and ended at the given minutes after T0."""
+    store.enqueue(SUPPORT, number(n), incoming(0), at(0))
+    claim = store.claim_next(SUPPORT, at(minutes[0]), LEASE, AgentId(agent))
+    assert claim is not None
+    assert store.finish_attempt(claim.attempt_id, claim.fence, outcome, at(minutes[1]))

@@ -7,17 +7,7 @@ from datetime import timedelta
 from callback.store import QueueStore
 from callback.store.agent_day import AgentDay, agent_days
 from callback.types import AgentId
-from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
-
-
-def offer(
-    store: QueueStore, agent: str, n: int, minutes: tuple[float, float], outcome: str
-) -> None:
-    """A request dialled for `agent`, claimed and ended at the given minutes after T0."""
-    store.enqueue(SUPPORT, number(n), incoming(0), at(0))
-    claim = store.claim_next(SUPPORT, at(minutes[0]), LEASE, AgentId(agent))
-    assert claim is not None
-    assert store.finish_attempt(claim.attempt_id, claim.fence, outcome, at(minutes[1]))
+from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number, offer
 
 
 def test_figures_count_ended_offers_per_agent_within_the_span(store: QueueStore) -> None:
