@@ -41,7 +41,7 @@ async def _page(request: Request, user: User, status: int = 200, **notice: str) 
         "choices": [choice.value for choice in Chosen],
         "may_set": user.role is Role.SUPERVISOR,
         "just_set": shown if status == 200 and shown in set(Chosen) else None,
-        "just_agent": request.query_params.get("agent", ""),
+        "just_agent": _name(svc, request.query_params.get("agent", "")),
     }
     return render(request, "agents.html", user, status=status, **context, **notice)
 
@@ -61,6 +61,11 @@ def _row(
         "average": _minutes(day.average_handle),
         "rate": f"{day.answer_rate:.0%}" if day.answer_rate is not None else "–",
     }
+
+
+def _name(svc: Services, agent_id: str) -> str:
+    roster = svc.config.current.agents
+    return next((agent.name for agent in roster if agent.id == agent_id), agent_id)
 
 
 def _in_state(presence: Presence | None, now: datetime) -> str:

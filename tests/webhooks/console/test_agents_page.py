@@ -89,7 +89,7 @@ def test_a_supervisor_sets_an_agent_s_state_and_it_is_audited(
     [record] = records(console_engine, "presence")
     assert (record.actor, record.detail, record.at) == ("sam", "agent=boris status=away", clock.now)
     page = client.get("/console/agents?agent=boris&set=away").text
-    assert "boris is now away." in page
+    assert "Boris Volkov is now away." in page
     assert 'data-status="away"' in _row(page, "boris")
 
 
