@@ -60,6 +60,7 @@ def _row(
         "handled": day.handled,
         "average": _minutes(day.average_handle),
         "rate": f"{day.answer_rate:.0%}" if day.answer_rate is not None else "–",
+        "survey": f"{day.survey_score:.1f}" if day.survey_score is not None else "–",
     }
 
 

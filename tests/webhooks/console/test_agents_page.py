@@ -19,7 +19,8 @@ ROSTER = ("Alice Moreton", "Boris Volkov", "Chloe Hart", "Dagur Jónsson", "Leil
 
 @pytest.fixture
 def day(console_engine: Engine, clock: Clock) -> None:
-    """Alice available for 5 minutes, three offers today (two handled: 4 and 2 minutes)."""
+    """Alice available for 5 minutes, three offers today (two handled: 4 and 2 minutes, rated
+    4 and 5)."""
     presence = PresenceStore(console_engine)
     presence.sync_roster([AgentId("alice"), AgentId("boris")], clock.now - timedelta(hours=1))
     since = clock.now - timedelta(minutes=5)
@@ -27,8 +28,8 @@ def day(console_engine: Engine, clock: Clock) -> None:
         AgentId("alice"), AgentStatus.OFFLINE, AgentStatus.AVAILABLE, since, "test"
     )
     store = QueueStore(console_engine)
-    offer(store, "alice", 1, (1, 5), "connected")
-    offer(store, "alice", 2, (10, 12), "connected")
+    offer(store, "alice", 1, (1, 5), "connected", rating=4)
+    offer(store, "alice", 2, (10, 12), "connected", rating=5)
     offer(store, "alice", 3, (20, 21), "no_answer")
 
 
@@ -46,7 +47,14 @@ def test_every_roster_agent_is_listed_with_today_s_figures(client: TestClient, n
     assert all(agent in answer.text for agent in ROSTER)
     alice = _row(answer.text, "alice")
     assert 'data-status="available"' in alice
-    cells = ["<td>0:05:00</td>", "<td>3</td>", ">2</td>", "<td>0:03:00</td>", ">67%</td>"]
+    cells = [
+        "<td>0:05:00</td>",
+        "<td>3</td>",
+        ">2</td>",
+        "<td>0:03:00</td>",
+        ">67%</td>",
+        ">4.5</td>",
+    ]
     assert all(cell in alice for cell in cells), alice
     boris = _row(answer.text, "boris")
     assert 'data-status="offline"' in boris

@@ -39,6 +39,7 @@ TEXTS = {
     "handled": "Handled",
     "average_handle": "Average handle time",
     "answer_rate": "Answer rate",
+    "survey_score": "Survey score (1–5)",
     "set_agent_state": "Set state",
     "set": "Set",
     "agent_state_set": "{agent} is now {status}.",

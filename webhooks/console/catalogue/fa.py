@@ -39,6 +39,7 @@ TEXTS = {
     "handled": "رسیدگی\u200cشده",
     "average_handle": "میانگین زمان رسیدگی",
     "answer_rate": "نرخ پاسخ",
+    "survey_score": "امتیاز نظرسنجی (۱ تا ۵)",
     "set_agent_state": "تعیین وضعیت",
     "set": "تعیین",
     "agent_state_set": "{agent} اکنون {status} است.",

@@ -39,6 +39,7 @@ TEXTS = {
     "handled": "Afgreidd",
     "average_handle": "Meðalafgreiðslutími",
     "answer_rate": "Svarhlutfall",
+    "survey_score": "Einkunn könnunar (1–5)",
     "set_agent_state": "Breyta stöðu",
     "set": "Breyta",
     "agent_state_set": "{agent} er nú {status}.",

@@ -39,6 +39,7 @@ TEXTS = {
     "handled": "Обслужено",
     "average_handle": "Среднее время обработки",
     "answer_rate": "Доля ответов",
+    "survey_score": "Оценка опроса (1–5)",
     "set_agent_state": "Задать состояние",
     "set": "Задать",
     "agent_state_set": "{agent}: теперь {status}.",
