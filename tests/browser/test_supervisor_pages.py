@@ -90,6 +90,10 @@ def test_a_supervisor_sets_an_agent_away_and_handles_a_voicemail(
     page.get_by_role("link", name="Configuration").click()
     expect(page.get_by_role("heading", name="Applied changes")).to_be_visible()
     shot("config")
+    page.goto(f"{stack.app.origin}/console/agents?lang=fa")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("heading", name="کارشناسان")).to_be_visible()
+    shot("agents-fa")
     actions = [r.action for r in records(engine)][:3]
     assert actions == ["voicemail-handled", "presence", "sign-in"]
     assert complaints == []

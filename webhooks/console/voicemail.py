@@ -46,5 +46,10 @@ async def mark_handled(request: Request, user: User) -> Response:
     found = await run_in_threadpool(svc.voicemails.mark_handled, voicemail_id, user.name, now)
     if found is None:
         return await _page(request, user, status=404, refused="there is no such voicemail")
-    audit(request).record(user.name, "voicemail-handled", f"voicemail={voicemail_id}", now)
+    # A second mark keeps the first: the trail says whose mark stands.
+    kept = found.handled_by == user.name and found.handled_at == now
+    detail = f"voicemail={voicemail_id}" + (
+        "" if kept else f" already handled by {found.handled_by}"
+    )
+    audit(request).record(user.name, "voicemail-handled", detail, now)
     return RedirectResponse(f"{INBOX}?handled={voicemail_id}", status_code=303)

@@ -100,3 +100,18 @@ def test_an_unknown_message_is_a_404(
     sign_in(client, "sam")
     assert _mark(client, wrong) == 404
     assert records(console_engine, "voicemail-handled") == []
+
+
+def test_a_second_mark_keeps_the_first_and_says_so(
+    client: TestClient, console_engine: Engine, clock: Clock
+) -> None:
+    kept = _leave(console_engine, clock, 1)
+    VoicemailStore(console_engine).mark_handled(kept.id, "api-user", clock.now)
+    sign_in(client, "sam")
+    clock.now += timedelta(minutes=1)
+    assert _mark(client, kept.id) == 303
+    found = VoicemailStore(console_engine).get(kept.id)
+    assert found is not None
+    assert found.handled_by == "api-user"
+    [record] = records(console_engine, "voicemail-handled")
+    assert record.detail == f"voicemail={kept.id} already handled by api-user"
