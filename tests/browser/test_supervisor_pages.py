@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 from sqlalchemy import Engine
 
-from callback.store import make_engine
+from callback.store import QueueStore, make_engine
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.voicemails import Recording, VoicemailStore
 from callback.types import AgentId, QueueName
@@ -46,6 +46,15 @@ def complaints(page: Page) -> list[str]:
     page.on("console", heard)
     page.set_viewport_size({"width": 1200, "height": 800})
     return found
+
+
+def _two_applied_edits(engine: Engine) -> None:
+    """Two changes as the reload job records them, each with the text it applied."""
+    first = '[queues.support]\ndisplay_name = "Customer support"\n'
+    second = first.replace("Customer support", "Help desk")
+    store = QueueStore(engine)
+    store.record_config_change(MONDAY_10, "holdless.toml", "a0", "a1", ["queues"], first)
+    store.record_config_change(MONDAY_10, "holdless.toml", "a1", "a2", ["queues"], second)
 
 
 def _sign_in_as_sam(page: Page, stack: Stack) -> None:
@@ -87,8 +96,10 @@ def test_a_supervisor_sets_an_agent_away_and_handles_a_voicemail(
     assert handled.handled_by == "sam"
     shot("voicemail-handled")
 
+    _two_applied_edits(engine)
     page.get_by_role("link", name="Configuration").click()
     expect(page.get_by_role("heading", name="Applied changes")).to_be_visible()
+    expect(page.locator("pre.diff")).to_contain_text('+display_name = "Help desk"')
     shot("config")
     page.goto(f"{stack.app.origin}/console/agents?lang=fa")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
