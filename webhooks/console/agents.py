@@ -32,8 +32,9 @@ async def _page(request: Request, user: User, status: int = 200, **notice: str) 
     svc = services(request)
     now = svc.clock()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    engine = svc.store.engine
-    days = await run_in_threadpool(agent_days, engine, midnight, midnight + timedelta(days=1))
+    span = (midnight, midnight + timedelta(days=1))
+    queues = list(svc.config.current.queues)
+    days = await run_in_threadpool(agent_days, svc.store.engine, queues, *span)
     rows = [_row(svc, agent.id, agent.name, days, now) for agent in svc.config.current.agents]
     shown = request.query_params.get("set", "")
     context: dict[str, object] = {

@@ -7,7 +7,7 @@ from datetime import timedelta
 from callback.store import QueueStore
 from callback.store.agent_day import AgentDay, agent_days
 from callback.types import AgentId
-from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number, offer
+from tests.callback.store.support import LEASE, SALES, SUPPORT, at, incoming, number, offer
 
 
 def test_figures_count_ended_offers_per_agent_within_the_span(store: QueueStore) -> None:
@@ -16,7 +16,7 @@ def test_figures_count_ended_offers_per_agent_within_the_span(store: QueueStore)
     offer(store, "alice", 3, (20, 21), "no_answer", rating=1)  # not alice's call: not hers
     offer(store, "boris", 4, (30, 40), "connected")
     offer(store, "boris", 5, (60 * 24 + 1, 60 * 24 + 2), "connected")  # the next day
-    days = agent_days(store.engine, at(0), at(0) + timedelta(days=1))
+    days = agent_days(store.engine, [SUPPORT], at(0), at(0) + timedelta(days=1))
     assert days == {
         AgentId("alice"): AgentDay(
             offers=3, handled=2, handle_seconds=6 * 60, ratings=2, rating_total=7
@@ -27,6 +27,7 @@ def test_figures_count_ended_offers_per_agent_within_the_span(store: QueueStore)
     assert days[AgentId("alice")].answer_rate == 2 / 3
     assert days[AgentId("alice")].survey_score == 3.5
     assert days[AgentId("boris")].survey_score is None
+    assert agent_days(store.engine, [SALES], at(0), at(0) + timedelta(days=1)) == {}
 
 
 def test_an_open_attempt_and_an_agentless_one_do_not_count(store: QueueStore) -> None:
@@ -36,7 +37,7 @@ def test_an_open_attempt_and_an_agentless_one_do_not_count(store: QueueStore) ->
     agentless = store.claim_next(SUPPORT, at(2), LEASE)
     assert agentless is not None
     assert store.finish_attempt(agentless.attempt_id, agentless.fence, "connected", at(3))
-    assert agent_days(store.engine, at(0), at(60)) == {}
+    assert agent_days(store.engine, [SUPPORT], at(0), at(60)) == {}
     assert AgentDay().answer_rate is None
     assert AgentDay().average_handle is None
     assert AgentDay().survey_score is None
