@@ -197,6 +197,7 @@ def config_changes(connection: Connection, limit: int) -> list[ConfigChange]:
             old_hash=row["old_hash"],
             new_hash=row["new_hash"],
             sections=tuple(row["sections"]),
+            text=row["text"],
         )
         for row in rows
     ]

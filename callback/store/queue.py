@@ -132,10 +132,16 @@ class QueueStore:
             return queries.queue_counts(connection, now)
 
     def record_config_change(
-        self, at: datetime, path: str, old_hash: str | None, new_hash: str, sections: Sequence[str]
+        self,
+        at: datetime,
+        path: str,
+        old_hash: str | None,
+        new_hash: str,
+        sections: Sequence[str],
+        text: str | None = None,
     ) -> None:
-        """Log an applied change of the supervisor configuration."""
-        change = {"at": at, "path": path, "old_hash": old_hash, "new_hash": new_hash}
+        """Log an applied change of the supervisor configuration (with the applied text)."""
+        change = {"at": at, "path": path, "old_hash": old_hash, "new_hash": new_hash, "text": text}
         with write_transaction(self._engine) as connection:
             commands.record_config_change(connection, change | {"sections": list(sections)})
 

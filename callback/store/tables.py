@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     and_,
 )
 from sqlalchemy import literal_column as sql_literal
@@ -126,6 +127,7 @@ class ConfigChangeRow(StoreModel, table=True):
     old_hash: str | None = Field(sa_type=String)
     new_hash: str = Field(sa_type=String)
     sections: list[str] = Field(sa_type=JSON)
+    text: str | None = Field(sa_type=Text)
 
 
 REQUEST: Table = metadata.tables["callback_request"]

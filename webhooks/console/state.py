@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
@@ -28,6 +29,8 @@ class ConsoleState:
     login_window: timedelta
     per_account: int
     per_ip: int
+    public_origin: str = ""
+    """The public base URL's origin (media may come from it)."""
 
     def login_windows(self, name: str, ip: str) -> list[Window]:
         """The sign-in limits a try for `name` from `ip` counts against."""
@@ -46,7 +49,14 @@ def console_state(settings: Settings, passwords: Passwords | None = None) -> Con
         login_window=timedelta(minutes=settings.login_window_minutes),
         per_account=settings.login_attempts_per_account,
         per_ip=settings.login_attempts_per_ip,
+        public_origin=_origin(str(settings.public_base_url)),
     )
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL, for a CSP source."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def state_of(request: Request) -> ConsoleState:

@@ -78,5 +78,24 @@ def claim_next(
     current = presence.get(agent)
     if current is not None and current.status is not AgentStatus.AVAILABLE:
         presence.set_status(agent, current.status, AgentStatus.AVAILABLE, now, "test")
-    offer = Offer(queue, agent, (agent,), lease, _any_request, _one_more)
-    return DispatchStore(store.engine).offer(offer, now).claim
+    wanted = Offer(queue, agent, (agent,), lease, _any_request, _one_more)
+    return DispatchStore(store.engine).offer(wanted, now).claim
+
+
+def offer(
+    store: QueueStore,
+    agent: str,
+    n: int,
+    minutes: tuple[float, float],
+    outcome: str,
+    rating: int | None = None,
+) -> None:
+    """A request dialled for `agent`, claimed and ended at the given minutes after T0,
+    with the survey rating the customer then gave (if any)."""
+    request = store.enqueue(SUPPORT, number(n), incoming(0), at(0)).request
+    if rating is not None:
+        entry = ContextEntry(Channel.IVR, at(minutes[1]), {"survey_rating": rating})
+        store.add_context(request.id, entry, at(minutes[1]))
+    claim = claim_next(store, SUPPORT, at(minutes[0]), LEASE, AgentId(agent))
+    assert claim is not None
+    assert store.finish_attempt(claim.attempt_id, claim.fence, outcome, at(minutes[1]))

@@ -20,7 +20,13 @@ def _post_paths(client: TestClient) -> list[str]:
 
 
 def test_the_console_has_state_changing_routes_to_guard(client: TestClient) -> None:
-    assert _post_paths(client) == ["/console/", "/console/sign-in", "/console/sign-out"]
+    assert _post_paths(client) == [
+        "/console/",
+        "/console/agents/{agent_id}/state",
+        "/console/sign-in",
+        "/console/sign-out",
+        "/console/voicemail/{voicemail_id}/handled",
+    ]
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token-of-the-right-length-0123456789ab"])
