@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from starlette.requests import Request
@@ -12,6 +12,7 @@ from callback.store.abuse import AbuseStore, Window
 from callback.store.audit import AuditStore
 from callback.store.users import UserStore
 from settings import Settings
+from webhooks.console.board import Board
 from webhooks.services import services
 
 SCOPE_KEY = "holdless.console"
@@ -28,6 +29,8 @@ class ConsoleState:
     login_window: timedelta
     per_account: int
     per_ip: int
+    board: Board = field(default_factory=Board)
+    """The wallboard's shared snapshot (one per process)."""
 
     def login_windows(self, name: str, ip: str) -> list[Window]:
         """The sign-in limits a try for `name` from `ip` counts against."""
