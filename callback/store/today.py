@@ -1,5 +1,9 @@
 """Today's figures of one queue for the wallboard: a few aggregates over indexed ranges.
 
+Every figure is a count or a sum over rows stamped inside [start, until), so the figures of
+two adjacent ranges add up (`Today.plus`): the wallboard keeps the settled part of the day
+and asks only for the minutes since.
+
 A person counts as reached when the dial that connected them started (the claim of the
 request's last attempt); their wait runs from their place in line (`virtual_start`), as
 the measured patience does (callback.store.stats).
@@ -7,7 +11,7 @@ the measured patience does (callback.store.stats).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,6 +47,10 @@ class Today:
     promises_kept: int = 0
     promises_broken: int = 0
 
+    def plus(self, other: Today) -> Today:
+        """The figures of this range and an adjacent one together."""
+        return Today(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
     @property
     def service_level(self) -> float | None:
         """Share of people reached within the target, of those reached or gone unserved."""
@@ -70,24 +78,24 @@ def _seconds(later: ColumnElement[Any], earlier: ColumnElement[Any], dialect: st
 
 
 def today(
-    connection: Connection, queue: QueueName, start: datetime, now: datetime, target: timedelta
+    connection: Connection, queue: QueueName, start: datetime, until: datetime, target: timedelta
 ) -> Today:
-    """The figures of `queue` from `start` (its local midnight) to `now`."""
+    """The figures of `queue` over [start, until): rows stamped from `start`, before `until`."""
     offered = connection.execute(
-        select(func.count()).where(_r.queue == queue, _r.created_at >= start, _r.created_at <= now)
+        select(func.count()).where(_r.queue == queue, _r.created_at >= start, _r.created_at < until)
     ).scalar_one()
     abandoned = connection.execute(
         select(func.count()).where(
             _r.queue == queue,
             _r.finished_at >= start,
-            _r.finished_at <= now,
+            _r.finished_at < until,
             state_in(_r.state, UNSERVED),
             _r.attempts == 0,
         )
     ).scalar_one()
-    reached = _reached(connection, queue, start, now, target)
+    reached = _reached(connection, queue, start, until, target)
     broken = connection.execute(
-        select(func.count()).where(_b.queue == queue, _b.at >= start, _b.at <= now)
+        select(func.count()).where(_b.queue == queue, _b.at >= start, _b.at < until)
     ).scalar_one()
     return Today(
         offered=int(offered),
@@ -101,7 +109,7 @@ def today(
 
 
 def _reached(
-    connection: Connection, queue: QueueName, start: datetime, now: datetime, target: timedelta
+    connection: Connection, queue: QueueName, start: datetime, until: datetime, target: timedelta
 ) -> Any:
     """Completed today: how many, how many within target, total wait, promises kept."""
     wait = _seconds(_a.claimed_at, _r.virtual_start, connection.dialect.name)
@@ -116,7 +124,7 @@ def _reached(
     query = query.where(
         _r.queue == queue,
         _r.finished_at >= start,
-        _r.finished_at <= now,
+        _r.finished_at < until,
         state_in(_r.state, {State.COMPLETED}),
     )
     return connection.execute(query).one()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from callback.config import SupervisorConfig
@@ -25,6 +26,40 @@ from webhooks.services import Services
 
 DASH = "–"
 Fields = dict[str, str]
+SETTLED = timedelta(minutes=2)
+"""Rows stamped longer ago than this are taken as committed: a write stamps its time just
+before it commits, so only the last moments may still gain rows."""
+TICK = timedelta(microseconds=1)
+"""The store's time resolution: [start, now + TICK) includes rows stamped at `now`."""
+
+
+@dataclass
+class Tally:
+    """Each queue's figures over the settled part of its day, kept between builds."""
+
+    kept: dict[tuple[str, datetime, timedelta], tuple[datetime, Today]] = field(
+        default_factory=dict
+    )
+
+    def figures(
+        self,
+        connection: Connection,
+        queue: QueueName,
+        start: datetime,
+        now: datetime,
+        target: timedelta,
+    ) -> Today:
+        """Today's figures: the kept settled range, extended, plus the unsettled tail."""
+        key = (queue, start, target)
+        upto, settled = self.kept.get(key, (start, Today()))
+        edge = max(upto, now - SETTLED)
+        if edge > upto:
+            settled = settled.plus(today(connection, queue, upto, edge, target))
+            # One day per queue is kept: yesterday's figures go when today's begin.
+            self.kept = {k: v for k, v in self.kept.items() if k[0] != queue} | {
+                key: (edge, settled)
+            }
+        return settled.plus(today(connection, queue, edge, now + TICK, target))
 
 
 def clock_text(seconds: float | None) -> str:
@@ -48,8 +83,9 @@ def local_midnight(config: SupervisorConfig, queue: QueueName, now: datetime) ->
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def snapshot(svc: Services, now: datetime) -> Fields:
+def snapshot(svc: Services, now: datetime, tally: Tally | None = None) -> Fields:
     """Every queue's line, agents and today's figures, as display strings."""
+    tally = tally if tally is not None else Tally()
     config = svc.config.current
     counts = svc.store.counts(now)
     fields: Fields = {"at": now.strftime("%H:%M:%S UTC")}
@@ -60,7 +96,7 @@ def snapshot(svc: Services, now: datetime) -> Fields:
         start = local_midnight(config, queue, now)
         target = config.queues[queue].service_level_target
         with read_transaction(svc.store.engine) as connection:
-            fields |= _today(name, today(connection, queue, start, now, target))
+            fields |= _today(name, tally.figures(connection, queue, start, now, target))
     fields |= _agents(svc, now)
     return fields
 
@@ -109,7 +145,8 @@ class Board:
     """The latest snapshot, rebuilt at most once per `interval` however many boards read it."""
 
     interval: timedelta = timedelta(seconds=1)
-    build: Callable[[Services, datetime], Fields] = snapshot
+    build: Callable[[Services, datetime, Tally], Fields] = snapshot
+    tally: Tally = field(default_factory=Tally)
     monotonic: Callable[[], float] = time.monotonic
     builds: int = 0
     _fields: Fields = field(default_factory=dict)
@@ -123,7 +160,7 @@ class Board:
                 self.monotonic() - self._built_at < self.interval.total_seconds()
             )
             if not fresh:
-                self._fields = await run_in_threadpool(self.build, svc, svc.clock())
+                self._fields = await run_in_threadpool(self.build, svc, svc.clock(), self.tally)
                 self._built_at = self.monotonic()
                 self.builds += 1
             return self._fields

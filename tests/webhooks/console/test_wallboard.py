@@ -14,12 +14,15 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from callback.store import QueueStore
+from callback.store.engine import read_transaction
+from callback.store.today import today
+from callback.types import State
 from settings import Settings
 from tests.callback.store.support import SUPPORT, incoming, number
 from tests.webhooks.console.support import PASSWORD, Clock, csrf_of, sign_in
 from tests.webhooks.live import on_free_port, served
 from webhooks.app import create_app
-from webhooks.console.board import Board, Fields
+from webhooks.console.board import SETTLED, TICK, Board, Fields, Tally
 from webhooks.services import Services
 
 STREAM = "/console/wallboard/stream"
@@ -102,7 +105,7 @@ class Ticks:
 def test_fifty_boards_share_one_build_per_interval() -> None:
     built: list[datetime] = []
 
-    def build(svc: Services, now: datetime) -> Fields:
+    def build(svc: Services, now: datetime, tally: Tally) -> Fields:
         built.append(now)
         return {"n": str(len(built))}
 
@@ -131,3 +134,22 @@ class _FakeServices:
 
     def clock(self) -> datetime:
         return Clock().now
+
+
+def test_the_kept_tally_adds_up_to_a_fresh_count(console_engine: Engine, clock: Clock) -> None:
+    store, tally = QueueStore(console_engine), Tally()
+    start, target = clock.now.replace(hour=0), timedelta(seconds=60)
+    seen = []
+    for n in range(6):
+        now = clock.now + timedelta(minutes=3 * n)
+        request = store.enqueue(SUPPORT, number(n), incoming(0), now).request
+        if n % 2:
+            store.transition(request.id, State.CANCELLED, now)
+        with read_transaction(console_engine) as connection:
+            kept = tally.figures(connection, SUPPORT, start, now, target)
+            fresh = today(connection, SUPPORT, start, now + TICK, target)
+        seen.append((kept.offered, kept.abandoned))
+        assert kept == fresh
+    assert seen == [(1, 0), (2, 1), (3, 1), (4, 2), (5, 2), (6, 3)]
+    [(upto, _)] = tally.kept.values()
+    assert upto == clock.now + timedelta(minutes=15) - SETTLED
