@@ -39,5 +39,10 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   stream.addEventListener("error", function () {
     live.textContent = live.dataset.lostText;
+    // Closed for good (the session ended: the answer was not a stream): load the page again,
+    // which leads to the sign-in form. A server that is down leaves it retrying instead.
+    if (stream.readyState === EventSource.CLOSED) {
+      window.location.reload();
+    }
   });
 });
