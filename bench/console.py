@@ -136,6 +136,10 @@ def measure(url: str, config: Path, runs: int) -> dict[str, list[float]]:
             "list, page 2": _get(client, f"/console/requests?before={before}"),
             "list, queue+state": _get(client, "/console/requests?queue=sales&state=cancelled"),
             "list, channel+day": _get(client, "/console/requests?channel=ivr&day=2026-02-25"),
+            "list, a state nobody is in": _get(client, "/console/requests?state=failed"),
+            "list, a queue and channel nobody used": _get(
+                client, "/console/requests?queue=sales&channel=app"
+            ),
         }
         return {name: _timed(runs, action) for name, action in cases.items()}
 

@@ -1,4 +1,4 @@
-"""Indexes for the console: requests by queue and creation time, and by creation time.
+"""Indexes for the console's request list and today's figures, newest first by creation time.
 
 Revision ID: 0011
 Revises: 0009
@@ -21,9 +21,13 @@ def upgrade() -> None:
         "ix_callback_request_queue_created", "callback_request", ["queue", "created_at"]
     )
     op.create_index("ix_callback_request_created", "callback_request", ["created_at", "id"])
+    op.create_index(
+        "ix_callback_request_state_created", "callback_request", ["state", "created_at", "id"]
+    )
 
 
 def downgrade() -> None:
     """Drop them."""
+    op.drop_index("ix_callback_request_state_created", table_name="callback_request")
     op.drop_index("ix_callback_request_created", table_name="callback_request")
     op.drop_index("ix_callback_request_queue_created", table_name="callback_request")
