@@ -45,9 +45,9 @@ INSERT INTO callback_request (id, queue, number, channel, state, language, prior
 SELECT 1000000000 + i, CASE i % 3 WHEN 0 THEN 'sales' ELSE 'support' END,
     '+1666' || printf('%07d', i), CASE i % 4 WHEN 0 THEN 'ivr' ELSE 'web' END,
     CASE WHEN i % 10 = 0 THEN 'cancelled' ELSE 'completed' END, 'en', 0,
-    :now - i * 1000000, :now - i * 1000000, 1, '[]',
-    :now - i * 1000000, 1, :now - i * 1000000 - 300000000, :now - i * 1000000 + 60000000,
-    :now - i * 1000000 + 60000000
+    :now - i * 1000000 - 240000000, :now - i * 1000000 - 240000000, 1, '[]',
+    :now - i * 1000000 - 240000000, 1, :now - i * 1000000 - 300000000, :now - i * 1000000,
+    :now - i * 1000000
 FROM n
 """
 _ATTEMPTS = """
