@@ -54,7 +54,7 @@ def _public(svc: Services, config: SupervisorConfig, now: datetime) -> dict[str,
     counts = svc.store.counts(now)
     queues = {}
     for name in config.queues:
-        queue = _queue(svc, config, QueueName(name), counts.get(QueueName(name)), now)
+        queue = queue_view(svc, config, QueueName(name), counts.get(QueueName(name)), now)
         queues[name] = {key: value for key, value in queue.items() if key in PUBLIC_FIELDS}
     return {"at": now.isoformat(), "queues": queues}
 
@@ -65,7 +65,7 @@ def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[st
     voicemails = svc.voicemails.unhandled_counts()
     queues = {
         name: {
-            **_queue(svc, config, QueueName(name), counts.get(QueueName(name)), now),
+            **queue_view(svc, config, QueueName(name), counts.get(QueueName(name)), now),
             "voicemails_unhandled": voicemails.get(QueueName(name), 0),
         }
         for name in config.queues
@@ -80,7 +80,7 @@ def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[st
     }
 
 
-def _queue(
+def queue_view(
     svc: Services,
     config: SupervisorConfig,
     name: QueueName,

@@ -208,6 +208,10 @@ Index(
     postgresql_where=_unpurged,
 )
 Index("ix_callback_request_finished", _r.finished_at)
+# The console: today's offered per queue, and the request list newest first by date.
+Index("ix_callback_request_queue_created", _r.queue, _r.created_at)
+Index("ix_callback_request_created", _r.created_at, _r.id)
+Index("ix_callback_request_state_created", _r.state, _r.created_at, _r.id)
 
 
 class PhoneCallRow(StoreModel, table=True):

@@ -20,12 +20,14 @@ LANG_COOKIE_SECONDS = 365 * 24 * 3600
 NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.SUPERVISOR: (
         ("/console/", "wallboard"),
+        ("/console/requests", "requests"),
         ("/console/agents", "agents"),
         ("/console/voicemail", "voicemail"),
         ("/console/config", "config"),
     ),
     Role.VIEWER: (
         ("/console/", "wallboard"),
+        ("/console/requests", "requests"),
         ("/console/agents", "agents"),
         ("/console/config", "config"),
     ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -13,6 +13,7 @@ from callback.store.abuse import AbuseStore, Window
 from callback.store.audit import AuditStore
 from callback.store.users import UserStore
 from settings import Settings
+from webhooks.console.board import Board
 from webhooks.services import services
 
 SCOPE_KEY = "holdless.console"
@@ -31,6 +32,8 @@ class ConsoleState:
     per_ip: int
     public_origin: str = ""
     """The public base URL's origin (media may come from it)."""
+    board: Board = field(default_factory=Board)
+    """The wallboard's shared snapshot (one per process)."""
 
     def login_windows(self, name: str, ip: str) -> list[Window]:
         """The sign-in limits a try for `name` from `ip` counts against."""
