@@ -18,7 +18,7 @@ def test_the_bench_database_and_its_cases(tmp_path: Path) -> None:
     build(url, waiting=100, history=5_000)
     config = tmp_path / "holdless.toml"
     shutil.copyfile(ROOT / "holdless.example.toml", config)
-    settings = Settings(_env_file=None, database_url=url, config_file=config)
+    settings = Settings(_env_file=None, database_url=url, config_file=config, carrier="simulated")
     with TestClient(create_app(settings, clock=lambda: NOW, ticker=False)) as client:
         fields = snapshot(client.app_state["services"], NOW)
     # Support has the even waiting rows and the history rows whose number is not a multiple
