@@ -10,14 +10,16 @@ from datetime import timedelta
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from callback.carrier import Telephony
+from callback.carrier import HeldCalls, Telephony
 from callback.config import load_config
 from callback.config.reload import ConfigHolder
+from callback.service.held import HeldService
 from callback.service.settle import Settler
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.engine import make_engine
 from callback.store.events import EventStore
+from callback.store.held import HeldStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
 from callback.store.settling import SettleStore
@@ -74,6 +76,8 @@ def build_services(
     notifier = notifier or _sms(settings, holder, telephony)
     store, calls, presence = QueueStore(engine), CallStore(engine), PresenceStore(engine)
     settler = Settler(SettleStore(engine), store, calls)
+    held_calls = telephony if isinstance(telephony, HeldCalls) else None
+    held = HeldService(HeldStore(engine), held_calls)
     dispatcher = Dispatcher(
         store=store,
         claims=DispatchStore(engine),
@@ -85,6 +89,7 @@ def build_services(
         clock=clock,
         settler=settler,
         http_timeout=timedelta(seconds=settings.twilio_http_timeout),
+        held=held,
     )
     svc = Services(
         settings=settings,
@@ -101,6 +106,7 @@ def build_services(
         voicemails=VoicemailStore(engine),
         arrivals=Arrivals(calls, inline=settings.is_sqlite),
         settler=settler,
+        held=held,
     )
     return svc
 

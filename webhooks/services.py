@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
+from callback.service.held import HeldService
 from callback.service.settle import Settler
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
@@ -59,6 +60,8 @@ class Services:
     voicemails: VoicemailStore
     arrivals: Arrivals
     settler: Settler
+    held: HeldService
+    """Callers on hold: their place in the line, the connect step's checks, their endings."""
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     greetings: Greetings = field(default_factory=Greetings)
 
