@@ -146,6 +146,10 @@ class Dispatcher:
             offer = replace(offer, serve_held=False)
         return self.claims.offer(offer, now)
 
+    def serve(self, claim: HeldClaim, now: datetime) -> str | None:
+        """Hand a claimed caller on hold to their agent (blocking REST, off the event loop)."""
+        return self._serve(self.config.current, claim, now)
+
     def _serve(self, config: SupervisorConfig, claim: HeldClaim, now: datetime) -> str | None:
         """Hand a claimed caller on hold over; if they hung up meanwhile, the agent is free at
         once and serves the next in line. The caller's CallSid, or a dialled call's."""
