@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from callback.store.held_line import HeldState
 from callback.store.tables import HELD_OFFER
-from devtools.carrier import Agent
+from devtools.carrier import Agent, CallHandle
 from settings import Settings
 from telephony import TwilioTelephony
 from tests.conftest import BACKENDS
@@ -48,6 +49,10 @@ def second(world: World, settings: Settings) -> Iterator[Services]:
     svc.store.close()
 
 
+def _dialled(call: CallHandle) -> bool:
+    return bool(call.heard("Dial"))
+
+
 def _open_offers_per_agent(world: World) -> Counter[str]:
     query = select(HELD_OFFER.c.agent_id).where(HELD_OFFER.c.ended_at.is_(None))
     with world.svc.store.engine.connect() as connection:
@@ -73,7 +78,7 @@ async def test_two_instances_never_serve_one_caller_twice(world: World, second: 
     assert sorted(served) == sorted(call.sid for call in calls[:2])  # in line order, once each
     assert state(world, calls[2]) is HeldState.HOLDING
     for call in calls[:2]:
-        await call.until(lambda c=call: bool(c.heard("Dial")))
+        await call.until(partial(_dialled, call))
     rung = [h.text for call in calls for h in call.heard("Dial")]
     assert sorted(rung) == sorted(AGENTS.values())  # one party per agent, one agent per caller
     assert world.carrier.app_errors == []

@@ -12,7 +12,7 @@ from callback.merge import Incoming
 from callback.request import ContextEntry
 from callback.store.held_line import HeldState
 from callback.store.presence import AgentStatus
-from callback.types import E164, AgentId, Channel, State
+from callback.types import E164, AgentId, Channel, RequestId, State
 from devtools.carrier import Agent
 from scheduler.dispatch_rules import offer_for
 from tests.e2e.conftest import CALLER, SUPPORT, World
@@ -25,7 +25,7 @@ OTHER = "+442079460322"
 WEB = E164("+442079460323")
 
 
-def _web(world: World, number: E164 = WEB) -> int:
+def _web(world: World, number: E164 = WEB) -> RequestId:
     incoming = Incoming(ContextEntry(Channel.WEB, world.now, {}), virtual_start=world.now)
     return world.svc.store.enqueue(SUPPORT, number, incoming, world.now).request.id
 
