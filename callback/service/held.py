@@ -19,7 +19,7 @@ from enum import StrEnum
 from callback.carrier import CallStatus, HeldCalls, Telephony, TelephonyError
 from callback.retry import DialOutcome
 from callback.store.held import HeldStore
-from callback.store.held_line import ON_OFFER, HeldCaller, HeldClaim, HeldState
+from callback.store.held_line import IN_LINE, ON_OFFER, HeldCaller, HeldClaim, HeldState
 from callback.types import AgentId, QueueName
 
 log = logging.getLogger("holdless.held")
@@ -86,12 +86,13 @@ class HeldService:
         return Handover.GONE
 
     def give_back(self, claim: HeldClaim, now: datetime) -> bool:
-        """Undo a claim that was never handed over: the caller keeps their place."""
-        return self.release(claim.caller, now) is not None
+        """Undo a claim whose dequeue was never sent: the caller is still in Twilio's queue."""
+        return self.held.end(claim.caller, HeldState.HOLDING, NOT_CONNECTED, now) is not None
 
     def release(self, caller: HeldCaller, now: datetime) -> HeldCaller | None:
-        """End the caller's offer on our side's account: back in line, the agent not blamed."""
-        return self.held.end(caller, HeldState.HOLDING, NOT_CONNECTED, now)
+        """End the caller's offer on our side's account: back in line, the agent not blamed;
+        offered again once they are back in Twilio's queue."""
+        return self.held.end(caller, HeldState.RETURNING, NOT_CONNECTED, now)
 
     def connect(self, held_id: int, fence: int, call_sid: str, now: datetime) -> Connecting | None:
         """The connect step ran: the offer under `fence` for this very call, or None (stale)."""
@@ -126,14 +127,14 @@ class HeldService:
             return self.held.end(caller, HeldState.SERVED, CONNECTED, now)
         if _ended(caller_status):
             return self.held.end(caller, HeldState.ABANDONED, CALLER_GONE, now)
-        return self.held.end(caller, HeldState.HOLDING, UNANSWERED, now)
+        return self.held.end(caller, HeldState.RETURNING, UNANSWERED, now)
 
     def hung_up(self, call_sid: str, now: datetime) -> HeldCaller | None:
         """The caller's call ended (hung up on hold, or its final status arrived)."""
         caller = self.held.by_sid(call_sid)
         if caller is None:
             return None
-        if caller.state is HeldState.HOLDING:
+        if caller.state in IN_LINE:
             return self.held.finish_holding(caller, HeldState.ABANDONED, now)
         if caller.state is HeldState.BRIDGED:
             return self.held.end(caller, HeldState.SERVED, CONNECTED, now)
@@ -144,7 +145,7 @@ class HeldService:
     def left(self, call_sid: str, now: datetime) -> HeldCaller | None:
         """The caller left the hold by choice (to be called back, keeping their place)."""
         caller = self.held.by_sid(call_sid)
-        if caller is None or caller.state is not HeldState.HOLDING:
+        if caller is None or caller.state not in IN_LINE:
             return None
         return self.held.finish_holding(caller, HeldState.LEFT, now)
 
@@ -170,9 +171,10 @@ class HeldService:
         if status is None or status.is_final:
             return self.hung_up(caller.call_sid, now) is not None
         if caller.state is HeldState.OFFERED:
-            # The connect step never ran: the dequeue was lost. If it does run later, its
-            # fence is stale and it puts the caller back in the carrier's queue.
-            return self.give_back(claim, now)
+            # The connect step never ran: the dequeue was lost, or the step is late. Either
+            # way the caller is back in line once a hold round shows them in Twilio's queue
+            # (a late connect step finds its fence stale and puts them back on hold).
+            return self.release(caller, now) is not None
         self.held.renew(claim, now + lease)  # ringing the agent, or talking: still going
         return False
 

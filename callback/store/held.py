@@ -19,6 +19,7 @@ from callback.store.engine import read_transaction, write_transaction
 from callback.store.held_line import (
     FINISHED,
     HOLDING_IN_QUEUE,
+    IN_LINE,
     ON_OFFER,
     HeldCaller,
     HeldClaim,
@@ -55,6 +56,9 @@ _EXPIRED = (
     .join(HELD_OFFER, _o.held_id == _h.id)
     .where(_o.ended_at.is_(None), _o.lease_until < bindparam("now"), _h.fence == _o.fence)
     .order_by(_o.lease_until)
+)
+_BACK_IN_QUEUE = update(HELD_CALL).where(
+    _h.call_sid == bindparam("row_sid"), _h.state == HeldState.RETURNING.value
 )
 _RENEW = update(HELD_OFFER).where(_o.id == bindparam("row_id"), _o.ended_at.is_(None))
 _QUEUE_SID = (
@@ -141,6 +145,9 @@ class HeldStore:
             # Twilio's queue may have been made anew: dequeue from the one they are in now.
             parameters = {"row_sid": joining.call_sid, "new_sid": joining.queue_sid}
             connection.execute(_QUEUE_SID, parameters)
+            # A caller put back is in Twilio's queue again: they may be offered once more.
+            back = {"row_sid": joining.call_sid, "state": HeldState.HOLDING.value}
+            connection.execute(_BACK_IN_QUEUE, back | {"updated_at": now})
             caller = self._by_sid(connection, joining.call_sid)
             assert caller is not None
             return caller
@@ -192,7 +199,7 @@ class HeldStore:
     ) -> HeldCaller | None:
         """A caller who was not offered leaves the line (hung up, or took a callback)."""
         with write_transaction(self._engine) as connection:
-            return move(connection, caller, (HeldState.HOLDING,), target, now)
+            return move(connection, caller, IN_LINE, target, now)
 
     def expired(self, now: datetime, limit: int = 100) -> list[HeldClaim]:
         """Open offers past their lease at `now`, oldest first."""

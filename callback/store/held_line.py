@@ -25,6 +25,9 @@ class HeldState(StrEnum):
 
     HOLDING = "holding"
     """In Twilio's queue and in our line, waiting for an agent."""
+    RETURNING = "returning"
+    """Put back in line at the same place, not yet seen in Twilio's queue again: not offered
+    until their next hold round arrives (a dequeue before it would find nobody)."""
     OFFERED = "offered"
     """Claimed for an agent; the dequeue is on its way."""
     CONNECTING = "connecting"
@@ -37,6 +40,8 @@ class HeldState(StrEnum):
     """Left the hold by choice (a callback from hold keeps the same virtual start)."""
 
 
+IN_LINE = frozenset({HeldState.HOLDING, HeldState.RETURNING})
+"""States in which the caller waits in the line (and counts in it)."""
 ON_OFFER = frozenset({HeldState.OFFERED, HeldState.CONNECTING, HeldState.BRIDGED})
 """States in which an offer is open and an agent is held for the caller."""
 FINISHED = frozenset({HeldState.SERVED, HeldState.ABANDONED, HeldState.LEFT})
@@ -98,8 +103,10 @@ _HEAD = (
     # PostgreSQL: concurrent claimers pass over each other's rows instead of queueing.
     .with_for_update(skip_locked=True)
 )
-HOLDING_IN_QUEUE = select(func.count()).where(_h.queue == bindparam("queue"), _HOLDING)
-"""How many callers of the queue bound as `queue` hold in the line (not yet offered)."""
+HOLDING_IN_QUEUE = select(func.count()).where(
+    _h.queue == bindparam("queue"), _h.state.in_([state.value for state in IN_LINE])
+)
+"""How many callers of the queue bound as `queue` hold in the line (not offered now)."""
 _CLAIM = (
     update(HELD_CALL)
     .where(

@@ -492,8 +492,8 @@ class HeldCallRow(StoreModel, table=True):
     __tablename__ = "held_call"
     __table_args__ = (
         CheckConstraint(
-            "state IN ('holding', 'offered', 'connecting', 'bridged', 'served', 'abandoned',"
-            " 'left')",
+            "state IN ('holding', 'returning', 'offered', 'connecting', 'bridged', 'served',"
+            " 'abandoned', 'left')",
             name="state",
         ),
         {"sqlite_autoincrement": True},

@@ -7,7 +7,7 @@ the caller's own call rings the agent with `<Dial>`.
 
 from __future__ import annotations
 
-from callback.store.held_line import HeldCaller, HeldState
+from callback.store.held_line import IN_LINE, HeldCaller
 from ivr import live
 from ivr.call import QueueCall
 from ivr.confirm import farewell
@@ -31,7 +31,7 @@ def _caller(turn: Turn) -> HeldCaller | None:
 def _as_it_stands(turn: Turn, call: QueueCall) -> str:
     """A stale or repeated step: a caller still in line holds on; anyone else hears goodbye."""
     caller = _caller(turn)
-    if caller is not None and caller.state is HeldState.HOLDING:
+    if caller is not None and caller.state in IN_LINE:
         return live.back_on_hold(call)
     return farewell(call)
 
@@ -76,7 +76,7 @@ def connected(turn: Turn) -> str:
     dial_status = turn.field("DialCallStatus")[:32]
     caller_status = turn.field("CallStatus")[:32]
     moved = turn.svc.held.dial_ended(claim[0], claim[1], dial_status, caller_status, turn.now)
-    if moved is not None and moved.state is HeldState.HOLDING:
+    if moved is not None and moved.state in IN_LINE:
         return live.put_back(call)
     if moved is None:
         return _as_it_stands(turn, call)

@@ -18,7 +18,10 @@ branch_labels = None
 depends_on = None
 
 # Written out rather than imported: a migration is a snapshot and must not follow later code.
-STATES = "state IN ('holding', 'offered', 'connecting', 'bridged', 'served', 'abandoned', 'left')"
+STATES = (
+    "state IN ('holding', 'returning', 'offered', 'connecting', 'bridged', 'served',"
+    " 'abandoned', 'left')"
+)
 HOLDING = sa.text("state = 'holding'")
 OPEN = sa.text("ended_at IS NULL")
 
