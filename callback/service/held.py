@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
-from callback.carrier import CallStatus, HeldCalls, Telephony, TelephonyError
+from callback.carrier import CallRecord, CallStatus, HeldCalls, TelephonyError
 from callback.retry import DialOutcome
 from callback.store.held import HeldStore
 from callback.store.held_line import IN_LINE, ON_OFFER, HeldCaller, HeldClaim, HeldState
@@ -34,6 +35,14 @@ NOT_CONNECTED = "not_connected"
 """Our side could not hand the caller over (refused, no endpoint, lease lost): back in line."""
 BRIDGED_STATUSES = frozenset({"completed", "answered"})
 """DialCallStatus values meaning agent and caller were connected."""
+
+
+class CallLookup(Protocol):
+    """The part of the Calls API the sweep needs (`Telephony.call_status`)."""
+
+    def call_status(self, sid: str) -> CallRecord | None:
+        """The call `sid` as the carrier knows it now; None when it has no such call."""
+        ...
 
 
 class Handover(StrEnum):
@@ -150,7 +159,7 @@ class HeldService:
         return self.held.finish_holding(caller, HeldState.LEFT, now)
 
     def sweep(
-        self, telephony: Telephony, lease: Callable[[QueueName], timedelta], now: datetime
+        self, telephony: CallLookup, lease: Callable[[QueueName], timedelta], now: datetime
     ) -> int:
         """Settle offers whose lease ran out, asking the carrier about the caller's call."""
         settled = 0
