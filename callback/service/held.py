@@ -33,6 +33,9 @@ CALLER_GONE = "caller_gone"
 """The caller hung up before the bridge: the agent is free at once, not blamed."""
 NOT_CONNECTED = "not_connected"
 """Our side could not hand the caller over (refused, no endpoint, lease lost): back in line."""
+CALLER_CANCELED = "canceled"
+"""DialCallStatus when the Dial ended before the agent answered for want of the caller: we
+never cancel the agent's leg ourselves, so it means the caller hung up while it rang."""
 BRIDGED_STATUSES = frozenset({"completed", "answered"})
 """DialCallStatus values meaning agent and caller were connected."""
 
@@ -134,7 +137,7 @@ class HeldService:
             return None
         if dial_status in BRIDGED_STATUSES or caller.state is HeldState.BRIDGED:
             return self.held.end(caller, HeldState.SERVED, CONNECTED, now)
-        if _ended(caller_status):
+        if dial_status == CALLER_CANCELED or _ended(caller_status):
             return self.held.end(caller, HeldState.ABANDONED, CALLER_GONE, now)
         return self.held.end(caller, HeldState.RETURNING, UNANSWERED, now)
 

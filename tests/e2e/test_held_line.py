@@ -124,3 +124,24 @@ class TestExternalLiveCallers:
         assert state(world, call) is HeldState.HOLDING
         assert held(world, call).fence == 0  # never claimed
         assert world.carrier.queue_sizes() == {"support": 1}
+
+
+async def test_a_caller_who_hangs_up_while_the_agent_rings_frees_the_agent_unblamed(
+    world: World,
+) -> None:
+    world.carrier.register(ALICE, Agent(ring_seconds=15, talk_seconds=30))
+    gone = await to_hold(world.carrier, CALLER)
+    next_in_line = await to_hold(world.carrier, OTHER)
+    world.on_duty("alice")
+    await world.dispatch()
+    await gone.until(lambda: bool(gone.heard("Dial")))  # alice's phone rings
+    await gone.hang_up()
+    await gone.until_end()
+    assert state(world, gone) is HeldState.ABANDONED
+    assert [(agent, outcome) for _, agent, outcome in offers(world)] == [("alice", "caller_gone")]
+
+    await world.dispatch()  # alice is free at once, not counted as missing an offer
+    assert dequeued(world) == [gone.sid, next_in_line.sid]
+    alice = world.svc.presence.get(AgentId("alice"))
+    assert alice is not None and alice.unanswered == 0 and alice.status is AgentStatus.BUSY
+    assert world.carrier.app_errors == []

@@ -110,6 +110,8 @@ def test_a_connect_step_for_another_call_or_fence_is_refused(engine: Engine) -> 
         ("no-answer", "in-progress", HeldState.RETURNING, "agent_unavailable"),
         ("busy", "in-progress", HeldState.RETURNING, "agent_unavailable"),
         ("canceled", "completed", HeldState.ABANDONED, "caller_gone"),
+        ("canceled", "in-progress", HeldState.ABANDONED, "caller_gone"),
+        ("no-answer", "completed", HeldState.ABANDONED, "caller_gone"),
     ],
 )
 def test_an_unbridged_dial_puts_back_or_abandons(
