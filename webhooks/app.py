@@ -89,7 +89,8 @@ def build_services(
         clock=clock,
         settler=settler,
         http_timeout=timedelta(seconds=settings.twilio_http_timeout),
-        held=held,
+        # Without the Queue Members resource nobody can be dequeued: claim no caller on hold.
+        held=held if held_calls is not None else None,
     )
     svc = Services(
         settings=settings,
