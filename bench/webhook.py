@@ -5,6 +5,8 @@ set-up: `holdless serve` (fresh SQLite database, the example config, simulated c
 no traffic, log level WARNING) and `bench.webhook_bare` (a constant TwiML string). Each
 request is a signed `POST /twilio/voice` as Twilio sends it, with a new CallSid and caller.
 Rounds alternate the targets (ABBA) so that noise on this shared machine hits both.
+`--against DIR` adds a third server: the same webhook from another checkout (PYTHONPATH=DIR,
+its own database), to compare two versions side by side in one run.
 
 (a) Saturation: a fixed number of keep-alive connections, each sending on the last answer.
 (b) Fixed offered rate: an open-loop schedule, latency charged from the scheduled time.
@@ -36,7 +38,7 @@ from webhooks.simulation import SIMULATED_ACCOUNT_SID
 from webhooks.twilio.signature import SIMULATED_AUTH_TOKEN
 
 SERVICE_NUMBER = "+442079460000"  # the example config's first service number, as E.164
-WEBHOOK, BARE = "webhook", "bare"
+WEBHOOK, BARE, AGAINST = "webhook", "bare", "webhook (against)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,15 +179,33 @@ def _rated_row(name: str, result: Results, size: Size) -> str:
     )
 
 
-def report(results: dict[str, Results], size: Size, stored: int, errors: str) -> str:
-    """The two tables, the ratio and the goals, in markdown."""
-    web, bare = results[WEBHOOK], results[BARE]
+def _goals(name: str, results: dict[str, Results], size: Size) -> list[str]:
+    web, bare = results[name], results[BARE]
     ratio = statistics.median(web.rates()) / statistics.median(bare.rates())
     round_ratios = [w / b for w, b in zip(web.rates(), bare.rates(), strict=True)]
     p99 = percentile([x for t in web.rated for x in t.latencies], 99) * 1000
+    return [
+        f"throughput ratio {name}/bare: {ratio:.3f} (per round: "
+        + ", ".join(f"{r:.3f}" for r in round_ratios)
+        + f"); goal >= 0.5: {'met' if ratio >= 0.5 else 'MISSED'}",
+        f"{name} p99 at {size.rate:g}/s: {p99:.1f} ms; goal < 50 ms: "
+        + ("met" if p99 < 50 else "MISSED"),
+    ]
+
+
+def _checks(name: str, web: Results, stored: int, errors: str) -> str:
     tallies = (*web.warmup, *web.saturation, *web.rated)
     good = sum(len(t.latencies) for t in tallies)
     failed = sum(t.failures for t in tallies)
+    return (
+        f"{name} requests: {good + failed:,} sent, {good:,} answered with the IVR, {failed:,} "
+        f"failed (non-200 or the apology); calls stored: {stored:,}; server log: {errors}"
+    )
+
+
+def report(results: dict[str, Results], size: Size, checks: dict[str, tuple[int, str]]) -> str:
+    """The two tables, the ratios and the goals, in markdown; `checks`: rows stored, errors."""
+    webs = [name for name in results if name != BARE]
     lines = [
         f"(a) saturation: {size.concurrency} keep-alive connections, {size.rounds} rounds "
         f"of {size.saturation_s:g} s per target",
@@ -193,8 +213,7 @@ def report(results: dict[str, Results], size: Size, stored: int, errors: str) ->
         "| target | req/s median | req/s min | req/s max | p50 (ms) | p99 (ms) "
         "| server CPU per request (µs) |",
         "|---|---:|---:|---:|---:|---:|---:|",
-        _saturation_row(WEBHOOK, web),
-        _saturation_row(BARE, bare),
+        *(_saturation_row(name, result) for name, result in results.items()),
         "",
         f"(b) open loop at {size.rate:g} requests/s: {size.rounds} rounds of {size.rate_s:g} s "
         "per target, latency from the scheduled send time",
@@ -202,17 +221,12 @@ def report(results: dict[str, Results], size: Size, stored: int, errors: str) ->
         "| target | offered/s | answered/s | sent | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) "
         "| failed |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        _rated_row(WEBHOOK, web, size),
-        _rated_row(BARE, bare, size),
+        *(_rated_row(name, result, size) for name, result in results.items()),
         "",
-        f"throughput ratio webhook/bare: {ratio:.3f} (per round: "
-        + ", ".join(f"{r:.3f}" for r in round_ratios)
-        + f"); goal >= 0.5: {'met' if ratio >= 0.5 else 'MISSED'}",
-        f"webhook p99 at {size.rate:g}/s: {p99:.1f} ms; goal < 50 ms: "
-        + ("met" if p99 < 50 else "MISSED"),
-        f"webhook requests: {good + failed:,} sent, {good:,} answered with the IVR, {failed:,} "
-        f"failed (non-200 or the apology); calls stored: {stored:,}; server log: {errors}",
-        f"sample webhook answer: {web.saturation[0].sample[:160].decode(errors='replace')}...",
+        *(line for name in webs for line in _goals(name, results, size)),
+        *(_checks(name, results[name], *checks[name]) for name in webs),
+        f"sample webhook answer: "
+        f"{results[WEBHOOK].saturation[0].sample[:160].decode(errors='replace')}...",
     ]
     return "\n".join(lines)
 
@@ -230,30 +244,42 @@ def stored_calls(database: Path) -> int:
     return int(count)
 
 
+def _servers(stack: ExitStack, workdir: Path, against: Path | None) -> list[Server]:
+    python, serve = sys.executable, ["-m", "webhooks.cli", "serve"]
+    env = environment(workdir / "webhook.db")
+    servers = [
+        stack.enter_context(serving(WEBHOOK, [python, *serve], env, workdir / "webhook.log")),
+        stack.enter_context(
+            serving(BARE, [python, "-m", "bench.webhook_bare"], env, workdir / "bare.log")
+        ),
+    ]
+    if against is not None:  # the same webhook from another checkout, same config
+        other = environment(workdir / "against.db") | {"PYTHONPATH": str(against.resolve())}
+        log = workdir / "against.log"
+        servers.append(stack.enter_context(serving(AGAINST, [python, *serve], other, log)))
+    return servers
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Start both servers, measure side by side, print the report."""
+    """Start the servers, measure side by side, print the report."""
     parser = argparse.ArgumentParser(prog="python -m bench.webhook", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a short run, for smoke tests")
     parser.add_argument("--rate", type=float, default=FULL.rate, help="offered requests/s in (b)")
+    parser.add_argument(
+        "--against", type=Path, help="also serve the webhook from this checkout, side by side"
+    )
     options = parser.parse_args(argv)
     size = replace(QUICK if options.quick else FULL, rate=options.rate)
     with tempfile.TemporaryDirectory(prefix="holdless-bench-web-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
-        database = workdir / "holdless.db"
-        env = environment(database)
-        python = sys.executable
-        servers = [
-            stack.enter_context(
-                serving(WEBHOOK, [python, "-m", "webhooks.cli", "serve"], env, workdir / "w.log")
-            ),
-            stack.enter_context(
-                serving(BARE, [python, "-m", "bench.webhook_bare"], env, workdir / "b.log")
-            ),
-        ]
-        results = measure(servers, size)
+        results = measure(_servers(stack, workdir, options.against), size)
         stack.close()
-        errors = logged_errors(workdir / "w.log")
-        print(report(results, size, stored_calls(database), errors))
+        checks = {
+            name: (stored_calls(workdir / f"{file}.db"), logged_errors(workdir / f"{file}.log"))
+            for name, file in ((WEBHOOK, "webhook"), (AGAINST, "against"))
+            if name in results
+        }
+        print(report(results, size, checks))
 
 
 if __name__ == "__main__":

@@ -3,21 +3,35 @@
 Glue between the supervisor's config and the pure estimate: the staffing plan gives the
 agents, the hours give the closing time, and measured statistics replace the priors as
 soon as enough calls have been seen.
+
+The plan's segments only change with the config and the day, so each (plan, local date)
+is computed once (`day_segments`, keyed on the immutable plan: a reloaded config brings a
+new one) and every call clips it to its own eight days.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from operator import itemgetter
 
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.estimate import Estimate, EstimateInputs, NoAgentsError, estimate_wait
+from callback.plan import Segment, StaffingPlan
 
 HORIZON = timedelta(days=8)
 """How far ahead the staffing plan is read: past a long weekend or a holiday week."""
 PRIOR_WEIGHT = 20
 """How many measured calls the configured prior is worth when blending."""
+DAYS_KEPT = 64
+"""(plan, day) pairs whose segments are kept: a few queues over a few days and reloads."""
+_SLACK = timedelta(hours=2)
+"""Before a day's first instant, whatever its zone's offset or a jump at midnight."""
+_SPAN = HORIZON + timedelta(days=2)
+"""From the slack before a day to past the horizon of its last instant (a day is <= 25 h)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +105,45 @@ def _estimate(
     cutoff: datetime | None,
     is_open: bool,
 ) -> Estimate | None:
-    plan = queue.staffing_plan()
+    staffing = staffing_ahead(queue.staffing_plan(), now)
     inputs = EstimateInputs(
         ahead=ahead,
         now=now,
-        agents_now=plan.agents_at(now) if is_open else 0,
+        # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
+        agents_now=staffing[0][2] if is_open else 0,
         mean_handle=blended_handle(policy, measured),
         mean_patience=blended_patience(policy, measured),
-        staffing=tuple(plan.segments(now, now + HORIZON)),
+        staffing=staffing,
         closes_at=cutoff,
     )
     try:
         return estimate_wait(inputs)
     except NoAgentsError:
         return None
+
+
+def staffing_ahead(plan: StaffingPlan, now: datetime) -> tuple[Segment, ...]:
+    """`plan.segments(now, now + HORIZON)`, clipped from the segments of `now`'s local day."""
+    start = now.astimezone(UTC)
+    segments = day_segments(plan, start.astimezone(plan.tz).date())
+    until = start + HORIZON
+    first = bisect_right(segments, start, key=_END)
+    last = bisect_left(segments, until, key=_START)
+    clipped = list(segments[first:last])
+    begin, end, agents = clipped[0]
+    clipped[0] = (max(begin, start), end, agents)
+    begin, end, agents = clipped[-1]
+    clipped[-1] = (begin, min(end, until), agents)
+    return tuple(clipped)
+
+
+@lru_cache(maxsize=DAYS_KEPT)
+def day_segments(plan: StaffingPlan, day: date) -> tuple[Segment, ...]:
+    """The plan's segments from before `day` began to past HORIZON after it ends (UTC)."""
+    # The key is the plan's value, so an entry is right for any app holding an equal plan.
+    first = datetime.combine(day, time(0), tzinfo=plan.tz).astimezone(UTC) - _SLACK
+    return tuple(plan.segments(first, first + _SPAN))
+
+
+_START = itemgetter(0)
+_END = itemgetter(1)

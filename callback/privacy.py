@@ -39,11 +39,17 @@ def mask_number(number: str) -> str:
     return _masked(parsed)
 
 
-# ISO dates, times and timestamps are what logs are made of and no phone number is written so;
-# they are kept readable (the digit-run rule would otherwise take "2026-11-22 11:04").
-_TIMESTAMP = re.compile(
+# What logs are made of and no phone number is written as stays readable (the digit-run rule
+# below would otherwise take them): ISO dates, times and timestamps; Twilio's SIDs ("CA" and
+# 32 hex digits); UUIDs; hex digests (a letter among twelve or more hex digits); IPv4 addresses.
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_READABLE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
     r"|(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[+-]\d{2}:\d{2})?(?![\d:])"
+    r"|\b[A-Z]{2}[0-9a-f]{32}\b"
+    r"|\b[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\b"
+    r"|\b(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{12,}\b"
+    rf"|(?<![\d.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\d]|\.\d)"
 )
 
 
@@ -52,9 +58,9 @@ def mask_text(text: str) -> str:
     plain = normalise_digits(text)
     pieces: list[str] = []
     done = 0
-    for stamp in _TIMESTAMP.finditer(plain):
-        pieces += [_mask_numbers(plain[done : stamp.start()]), stamp.group()]
-        done = stamp.end()
+    for kept in _READABLE.finditer(plain):
+        pieces += [_mask_numbers(plain[done : kept.start()]), kept.group()]
+        done = kept.end()
     pieces.append(_mask_numbers(plain[done:]))
     return "".join(pieces)
 

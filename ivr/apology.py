@@ -6,7 +6,9 @@ music) or action, so that no further request to a failing service is needed.
 
 Some documents run where the live queue is wrong or not even allowed (`after_failure`): a
 whisper on the leg of a `<Dial>` (the two parties are bridged without it), the hold
-music's waitUrl (the caller keeps their place), and the end of a call already held.
+music's waitUrl and the key pressed during it (Twilio allows no `<Enqueue>` there; the caller
+keeps their place and hears the music while the waitUrl is asked again), and the end of a
+call already held.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ FALLBACK_LANGUAGE = "en-GB"
 FALLBACK_QUEUE = "holdless"
 """The Twilio queue for callers whose queue is not known either."""
 _MAX_QUEUE_NAME = 64  # Twilio's limit on a queue name
-HOLD_RETRY_SECONDS = 10
-"""Silence before Twilio asks the failed waitUrl again; the caller stays in line meanwhile."""
+HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
+"""Twilio's public hold music: played when the waitUrl failed, so the caller never hears
+silence; it needs nothing from this service."""
 _BRIDGE_ANYWAY = frozenset({Step.WHISPER, Step.CUSTOMER})
+_ON_HOLD = frozenset({Step.HOLD_WAIT, Step.HOLD_KEY})
 _OVER = frozenset({Step.BRIDGED, Step.SURVEY})
 
 
@@ -53,9 +57,10 @@ def after_failure(step: Step | None, queue: str | None = None) -> str:
     if step in _BRIDGE_ANYWAY:
         # A `<Dial>` noun's url may not enqueue; an empty document bridges the two parties.
         return doc.xml()
-    if step is Step.HOLD_WAIT:
-        # A waitUrl may not enqueue either; the caller keeps their place and waits on.
-        doc.pause(HOLD_RETRY_SECONDS)
+    if step in _ON_HOLD:
+        # A waitUrl (and a key pressed in it) may not enqueue either: the caller keeps their
+        # place and hears the music; when it ends Twilio asks the waitUrl again.
+        doc.play(HOLD_MUSIC)
         return doc.xml()
     if step in _OVER:
         # The conversation with the agent is over: nothing is left but to end the call.

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from callback.estimate import Estimate
 from callback.ordering import MoveReason, Position
+from ivr.apology import HOLD_MUSIC
 from ivr.call import QueueCall
 from ivr.links import Step
 from ivr.speech import Speaker
 from ivr.twiml import Document, Line
 
-DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
+DEFAULT_HOLD_MUSIC = HOLD_MUSIC
 """Twilio's public classical hold music, used unless a deployment sets its own."""
 CALLBACK_DIGIT = 1
 """The key that turns a caller on hold into a callback request."""
@@ -96,4 +97,26 @@ def leave_hold() -> str:
     """The answer to the callback key on hold: `<Leave>`, so the Enqueue action takes over."""
     doc = Document()
     doc.leave()
+    return doc.xml()
+
+
+def queue_gone(call: QueueCall) -> str:
+    """The waitUrl document for a caller whose queue a config edit removed: say so, leave.
+
+    `call` is the queue they are moved to; the Enqueue action (`Step.QUEUE_RESULT`) then
+    routes them there (`moved`).
+    """
+    doc = Document()
+    doc.say(call.speaker.line("hold_queue_moved"))
+    doc.leave()
+    return doc.xml()
+
+
+def moved(call: QueueCall, *, open_now: bool) -> str:
+    """After leaving a removed queue: hold in `call`'s queue, or its voicemail when closed."""
+    if open_now:
+        return hold(call)
+    doc = Document()
+    doc.say(call.speaker.line("closed_no_opening"))
+    doc.redirect(call.url(Step.VOICEMAIL))
     return doc.xml()

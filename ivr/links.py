@@ -217,6 +217,16 @@ def parse_link(path: str, query: str = "") -> Link:
     )
 
 
+def path_step(path: str) -> Step | None:
+    """The IVR step `path` names, even when its query does not parse; None for any other path."""
+    if not path.startswith(PREFIX):
+        return None
+    try:
+        return Step(path.removeprefix(PREFIX))
+    except ValueError:
+        return None
+
+
 def parse_url(url: str) -> Link:
     """The link an absolute or relative IVR URL was made from."""
     parts = urlsplit(url)

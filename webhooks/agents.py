@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from enum import StrEnum
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -19,7 +20,7 @@ from callback.config import SupervisorConfig
 from callback.config.sections import AgentConfig
 from callback.store.presence import AgentStatus
 from callback.types import AgentId
-from webhooks.services import services
+from webhooks.services import Services, services
 
 MAX_BODY = 1024
 WORKING = frozenset({AgentStatus.BUSY, AgentStatus.WRAP_UP})
@@ -31,6 +32,43 @@ class Chosen(StrEnum):
     AVAILABLE = "available"
     AWAY = "away"
     OFFLINE = "offline"
+
+
+_CHOICES = ", ".join(repr(status.value) for status in Chosen)
+
+
+class PresenceIn(BaseModel):
+    """`POST /api/v1/agents/{agent_id}/status`: the presence a person chooses."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    status: Literal["available", "away", "offline"]
+
+
+class PresenceOut(BaseModel):
+    """The agent's presence once set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agent: str
+    status: Literal["available", "away", "offline"]
+
+
+class RuleBroken(BaseModel):
+    """The field concerned and the rule it broke."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    rule: str
+
+
+class PresenceErrorBody(BaseModel):
+    """Every error answer of the presence route."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    error: RuleBroken
 
 
 class ApiError(Exception):
@@ -81,18 +119,24 @@ def authorise(config: SupervisorConfig, agent_id: str, key: str) -> AgentConfig:
 
 
 async def chosen_status(request: Request) -> Chosen:
-    """The status in the JSON body; 422 naming the rule otherwise."""
+    """The status in the JSON body; 422 naming the field and the rule otherwise."""
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise ApiError(422, "body", f"at most {MAX_BODY} bytes")
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(422, "body", 'a JSON object like {"status": "available"}') from None
-    value = body.get("status") if isinstance(body, dict) else None
-    if value not in set(Chosen):
-        raise ApiError(422, "status", "one of 'available', 'away', 'offline'")
-    return Chosen(value)
+        return Chosen(PresenceIn.model_validate_json(raw).status)
+    except ValidationError as error:
+        raise _refusal(error) from None
+
+
+def _refusal(error: ValidationError) -> ApiError:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "body"
+    if first["type"] == "extra_forbidden":
+        return ApiError(422, field, "unknown field: the body holds only 'status'")
+    if field == "status":
+        return ApiError(422, field, f"required, a string: one of {_CHOICES}")
+    return ApiError(422, "body", 'a JSON object like {"status": "available"}')
 
 
 async def agent_status(request: Request) -> JSONResponse:
@@ -107,7 +151,21 @@ async def _set(request: Request) -> JSONResponse:
     svc = services(request)
     agent = authorise(svc.config.current, request.path_params["agent_id"], bearer(request))
     target = AgentStatus(await chosen_status(request))
-    agent_id, now = AgentId(agent.id), svc.clock()
+    cause = f"set by {'the agent' if _own(request, agent) else 'the supervisor'}"
+    kick = set_presence(svc, AgentId(agent.id), target, cause)
+    body = {"agent": agent.id, "status": target.value}
+    return JSONResponse(body, background=kick)
+
+
+def set_presence(
+    svc: Services, agent_id: AgentId, target: AgentStatus, cause: str
+) -> BackgroundTask | None:
+    """Move the agent to a chosen `target` status; 409 while a call holds them.
+
+    Returns the dispatch to start once answered when they became available (every channel
+    that sets presence, the API and the console, goes through here).
+    """
+    now = svc.clock()
     current = svc.presence.get(agent_id)
     if current is None:  # an agent new to the roster: give them their (offline) row first
         svc.presence.sync_roster([agent_id], now)
@@ -116,17 +174,14 @@ async def _set(request: Request) -> JSONResponse:
     if current.status in WORKING and target is AgentStatus.AVAILABLE:
         rule = f"the agent is {current.status.value}: available again when that ends"
         raise ApiError(409, "status", rule)
-    cause = f"set by {'the agent' if _own(request, agent) else 'the supervisor'}"
     if current.status is not target and not svc.presence.set_status(
         agent_id, current.status, target, now, cause
     ):
         raise ApiError(409, "status", "the presence changed meanwhile: try again")
     # Only this agent's queues, at once: a tick's pass under way is not waited for.
-    kick = (
-        BackgroundTask(svc.dispatcher.kick, agent_id) if target is AgentStatus.AVAILABLE else None
-    )
-    body = {"agent": agent.id, "status": target.value}
-    return JSONResponse(body, background=kick)
+    if target is AgentStatus.AVAILABLE:
+        return BackgroundTask(svc.dispatcher.kick, agent_id)
+    return None
 
 
 def _own(request: Request, agent: AgentConfig) -> bool:

@@ -1,4 +1,9 @@
-"""`GET /api/v1/queues`: what each queue looks like now, and the state of the live config."""
+"""`GET /api/v1/queues`: what each queue looks like now; for the supervisor, the live config too.
+
+Without an `Authorization` header it answers only what a caller already hears (open or
+closed, the line, the wait): the counts by state and the config's file, hash and change log
+are the supervisor's, behind their key. Any other key is refused, never downgraded.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from datetime import datetime, timedelta
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from callback.config import SupervisorConfig
 from callback.estimate import Estimate
@@ -14,21 +19,44 @@ from callback.forecast import Forecast, forecast
 from callback.store.events import EventStore
 from callback.store.records import QueueCounts
 from callback.types import QueueName
+from webhooks.agents import bearer_key
+from webhooks.api.auth import refused, supervisor_only
+from webhooks.api.errors import ApiProblem
 from webhooks.api.view import estimate_out
 from webhooks.line import line_length
 from webhooks.services import Services, services
 
 PROMISE_WINDOW = timedelta(hours=24)
 """How far back the broken promises shown are counted."""
+PUBLIC_FIELDS = frozenset(
+    {"display_name", "open", "next_opening", "closes_at", "callback_offered", "line", "estimate"}
+)
+"""What a customer may see of a queue (`webhooks.queue_views.QueuePublicOut`)."""
 
 
-async def queue_state(request: Request) -> JSONResponse:
-    """Counts, forecast and config status; no personal data."""
+async def queue_state(request: Request) -> Response:
+    """Counts, forecast and, for the supervisor, config status; no personal data."""
     svc = services(request)
-    now = svc.clock()
     config = svc.config.current
-    body = await run_in_threadpool(_snapshot, svc, config, now)
-    return JSONResponse(body)
+    full = bearer_key(request) is not None
+    if full:
+        try:
+            supervisor_only(request, config)
+        except ApiProblem as problem:
+            return refused(problem)
+    view = _snapshot if full else _public
+    body = await run_in_threadpool(view, svc, config, svc.clock())
+    # The answer depends on the key sent: no shared cache may hand one view to the other.
+    return JSONResponse(body, headers={"Vary": "Authorization", "Cache-Control": "no-store"})
+
+
+def _public(svc: Services, config: SupervisorConfig, now: datetime) -> dict[str, object]:
+    counts = svc.store.counts(now)
+    queues = {}
+    for name in config.queues:
+        queue = _queue(svc, config, QueueName(name), counts.get(QueueName(name)), now)
+        queues[name] = {key: value for key, value in queue.items() if key in PUBLIC_FIELDS}
+    return {"at": now.isoformat(), "queues": queues}
 
 
 def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[str, object]:

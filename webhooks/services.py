@@ -10,8 +10,12 @@ from starlette.requests import Request
 
 from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
+from callback.service.booking import Bookings
 from callback.service.held import HeldService
+from callback.service.line import Line
+from callback.service.ports import Notifier
 from callback.service.settle import Settler
+from callback.store.abuse import AbuseStore
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
@@ -20,10 +24,10 @@ from callback.types import QueueName
 from scheduler.dispatcher import Dispatcher
 from settings import Settings
 from webhooks.measured import MeasuredCache
+from webhooks.metrics.series import Metrics
 from webhooks.recent import Recent
 from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.greetings import Greetings
-from webhooks.twilio.notify import Notifier
 from webhooks.twilio.signature import SignatureChecker
 
 Clock = Callable[[], datetime]
@@ -62,8 +66,12 @@ class Services:
     settler: Settler
     held: HeldService
     """Callers on hold: their place in the line, the connect step's checks, their endings."""
+    abuse: AbuseStore
+    line: Line
+    bookings: Bookings
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     greetings: Greetings = field(default_factory=Greetings)
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 def services(request: Request) -> Services:

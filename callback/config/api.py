@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from callback.config.fields import Duration, EnvName, FrozenModel, at_least, matching
+from callback.config.fields import Duration, EnvName, FrozenModel, at_least, at_most, matching
 from callback.config.issues import ConfigIssue
 from callback.config.sections import KeyHash
 from callback.config.widget import WidgetStyle
@@ -63,7 +63,11 @@ class ApiConfig(FrozenModel):
 
     sites: tuple[SiteConfig, ...] = ()
     keys: tuple[ApiKeyConfig, ...] = ()
-    replay_window: Annotated[Duration, at_least(timedelta(seconds=30))] = timedelta(minutes=5)
+    # A signature is remembered for twice the window and counted events are kept two days,
+    # so a longer window would let a replay through once its first sighting was forgotten.
+    replay_window: Annotated[
+        Duration, at_least(timedelta(seconds=30)), at_most(timedelta(days=1))
+    ] = timedelta(minutes=5)
 
 
 def api_issues(api: ApiConfig, queues: Collection[str]) -> Iterator[ConfigIssue]:

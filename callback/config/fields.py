@@ -174,6 +174,11 @@ def at_least(minimum: timedelta) -> AfterValidator:
     return AfterValidator(_at_least(minimum))
 
 
+def at_most(maximum: timedelta) -> AfterValidator:
+    """A validator refusing durations above `maximum`."""
+    return AfterValidator(_at_most(maximum))
+
+
 KeyT = TypeVar("KeyT")
 ValueT = TypeVar("ValueT")
 

@@ -79,12 +79,15 @@ class ConfigHolder:
         now: datetime,
         on_change: Callable[[ConfigChange], None] | None = None,
         history: int = 20,
+        extend: Callable[[SupervisorConfig], SupervisorConfig] | None = None,
     ) -> None:
         self._path = path
         self._on_change = on_change
+        # What the process adds to every version of the file (the simulated mode's dev site).
+        self._extend = extend or (lambda config: config)
         self._stamp = self._stat()
         data = read_config_bytes(path)
-        self._config = parse_config(data, str(path))
+        self._config = self._extend(parse_config(data, str(path)))
         self._digest = digest_of(data)
         self._loaded_at = now
         self._refusal: _Refusal | None = None
@@ -119,7 +122,7 @@ class ConfigHolder:
             config = parse_config(data, str(self._path))
         except ConfigError as error:
             return self._refuse(digest, error, now)
-        return self._apply(config, digest, now)
+        return self._apply(self._extend(config), digest, now)
 
     def status(self) -> dict[str, object]:
         """JSON-ready state: file, version in force, last refusal, recent changes."""

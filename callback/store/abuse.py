@@ -1,8 +1,12 @@
 """Counters behind the public API's abuse limits, kept in the database so every instance
 sees the same counts, and the tally of refusals by reason.
 
-`admit` checks every window and records the request under each key in one transaction,
-so two instances cannot both let the last allowed request through. `admission` opens that
+`admit` checks every window and records the request under each key in one transaction, and
+admissions take turns (SQLite: `BEGIN IMMEDIATE`, the database's one write lock; PostgreSQL: a
+transaction-scoped advisory lock, then READ COMMITTED reads that see every admission committed
+before it), so no two of them, in one process or in several, decide on the same count. A window
+counts everything since its start, including requests stamped after this one's `now`: requests
+read the clock as they arrive, not in the order they take their turns. `admission` opens that
 transaction for a caller that has more to read before deciding (the number's other requests,
 the breaker's counts), so a request's limits cost one transaction, not one each.
 """
@@ -25,7 +29,6 @@ from sqlalchemy import (
     insert,
     literal,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,12 +41,17 @@ _e = ABUSE_EVENT.c
 _f = ABUSE_REFUSAL.c
 # Arbitrary but fixed: PostgreSQL instances admitting at once take turns on this lock.
 _PG_ADMIT_LOCK = 7_246_108_004
-_INSTANT = timedelta(microseconds=1)
+# READ COMMITTED whatever the server's default: a REPEATABLE READ snapshot would be taken before
+# the wait for the lock and miss every admission committed meanwhile. One round trip for both.
+_PG_TAKE_TURN = (
+    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
+    f"SELECT pg_advisory_xact_lock({_PG_ADMIT_LOCK})"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """At most `limit` requests under `kind`/`key` within `length` before now."""
+    """At most `limit` requests under `kind`/`key` counted since `length` before now."""
 
     kind: str
     key: str
@@ -85,9 +93,7 @@ class AbuseStore:
         """One write transaction, taken in turn with every other admission, to admit in."""
         with write_transaction(self._engine) as connection:
             if connection.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_ADMIT_LOCK}
-                )
+                connection.exec_driver_sql(_PG_TAKE_TURN)
             yield Admission(connection)
 
     def count(self, kind: str, key: str, since: datetime, until: datetime) -> int:
@@ -133,6 +139,11 @@ class Admission:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
+    @property
+    def connection(self) -> Connection:
+        """The admission's transaction, for a use case that writes what it admits in it too."""
+        return self._connection
+
     def count(self, kind: str, key: str, since: datetime, until: datetime) -> int:
         """Requests counted under `kind`/`key` in `[since, until)`."""
         return _count(self._connection, kind, key, since, until)
@@ -156,12 +167,12 @@ class Admission:
 
 def _count(connection: Connection, kind: str, key: str, since: datetime, until: datetime) -> int:
     values = {"kind0": kind, "key0": key, "since0": since, "until": until}
-    return int(connection.execute(_COUNTS[0], values).one().counted)
+    return int(connection.execute(_COUNT, values).one().counted)
 
 
 def _window_counts(connection: Connection, windows: Sequence[Window], now: datetime) -> list[int]:
-    """Requests counted in each window up to and including `now`, in one statement."""
-    values: dict[str, object] = {"until": now + _INSTANT}
+    """Requests counted in each window since its start, in one statement."""
+    values: dict[str, object] = {}
     for n, w in enumerate(windows):
         values |= {f"kind{n}": w.kind, f"key{n}": w.key, f"since{n}": now - w.length}
     query = _COUNTS[len(windows) - 1] if len(windows) <= len(_COUNTS) else _counts(len(windows))
@@ -189,6 +200,7 @@ def _exceeded(connection: Connection, window: Window, counted: int, now: datetim
 
 def _count_in(n: int) -> Select[int, int]:
     """Requests under the n-th window's kind and key since its start: one index range."""
+    # No upper bound: a request that read a later clock but took its turn first counts too.
     return (
         select(literal(n).label("n"), func.count().label("counted"))
         .select_from(ABUSE_EVENT)
@@ -196,7 +208,6 @@ def _count_in(n: int) -> Select[int, int]:
             _e.kind == bindparam(f"kind{n}"),
             _e.key == bindparam(f"key{n}"),
             _e.at >= bindparam(f"since{n}"),
-            _e.at < bindparam("until"),
         )
     )
 
@@ -210,6 +221,7 @@ def _counts(windows: int) -> Select[int, int] | CompoundSelect[int, int]:
 
 # Built once: putting a statement together costs more than SQLite takes to run it.
 _COUNTS = tuple(_counts(windows) for windows in range(1, 7))
+_COUNT = _count_in(0).where(_e.at < bindparam("until"))
 _r = REQUEST.c
 _ACTIVE_ELSEWHERE = (
     select(func.count())

@@ -1,8 +1,9 @@
 """The one transaction of an incoming call: store its leg, find the caller's pending request.
 
 Every incoming call runs it before it is answered, so its two statements are compiled once
-and run on the driver's cursor (`callback.store.prepared`). Calls arriving together may
-share the transaction (`Arrival.run_all`): the commit, not the statements, is its cost.
+into SQL text and run on the driver's cursor (`callback.store.prepared`). Calls arriving
+together may share the transaction (`Arrival.run_all`): the commit, not the statements, is
+its cost.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, Insert
+from sqlalchemy import BindParameter, Engine, Insert, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
@@ -19,7 +21,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 from callback.store.engine import driver_write_transaction
 from callback.store.prepared import Prepared
 from callback.store.queries import ACTIVE_ID
-from callback.store.tables import PHONE_CALL
+from callback.store.tables import PHONE_CALL, REQUEST
 from callback.types import E164, QueueName, RequestId
 
 NEW_RANK = -1
@@ -31,10 +33,11 @@ _NEW_CALL_KEYS = ("call_sid", "direction", "queue", "arrived_at", "status_rank",
 
 
 def _new_call(dialect: Dialect) -> Insert:
+    values: dict[str, BindParameter[Any]] = {key: bindparam(key) for key in _NEW_CALL_KEYS}
     if dialect.name == "postgresql":
-        return postgresql.insert(PHONE_CALL).on_conflict_do_nothing()
+        return postgresql.insert(PHONE_CALL).values(values).on_conflict_do_nothing()
     if dialect.name == "sqlite":
-        return sqlite.insert(PHONE_CALL).on_conflict_do_nothing()
+        return sqlite.insert(PHONE_CALL).values(values).on_conflict_do_nothing()
     raise ValueError(f"no upsert for {dialect.name}: only SQLite and PostgreSQL are supported")
 
 
@@ -59,9 +62,11 @@ class Arrival:
     @classmethod
     def of(cls, dialect: Dialect) -> Arrival:
         """The statements compiled for `dialect` (SQLite or PostgreSQL)."""
+        leg = {key: PHONE_CALL.c[key].type for key in _NEW_CALL_KEYS}
+        caller = {"queue": REQUEST.c.queue.type, "number": REQUEST.c.number.type}
         return cls(
-            new_call=Prepared.of(_new_call(dialect), dialect, _NEW_CALL_KEYS),
-            active_id=Prepared.of(ACTIVE_ID, dialect),
+            new_call=Prepared.of(_new_call(dialect), dialect, leg),
+            active_id=Prepared.of(ACTIVE_ID, dialect, caller),
         )
 
     def run(

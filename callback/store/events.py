@@ -51,7 +51,7 @@ class EventKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Overdue:
-    """A request still waiting for its first dial after the time it was promised."""
+    """A request still waiting to be reached after the time it was promised."""
 
     request_id: RequestId
     queue: QueueName
@@ -59,6 +59,8 @@ class Overdue:
     language: str
     state: State
     promise_by: datetime
+    attempts: int
+    """Dial attempts made so far: 0 when the customer was never called."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,7 @@ def _overdue(row: RowMapping) -> Overdue:
         language=row["language"],
         state=State(row["state"]),
         promise_by=row["promise_by"],
+        attempts=row["attempts"],
     )
 
 
@@ -151,7 +154,7 @@ class EventStore:
     def overdue_promises(self, now: datetime, limit: int = BATCH) -> list[Overdue]:
         """Pending requests whose promised time has passed and that are not yet marked."""
         query = (
-            select(_r.id, _r.queue, _r.number, _r.language, _r.state, _r.promise_by)
+            select(_r.id, _r.queue, _r.number, _r.language, _r.state, _r.promise_by, _r.attempts)
             .outerjoin(BROKEN_PROMISE, _b.request_id == _r.id)
             .where(state_in(_r.state, PENDING_STATES), _r.promise_by < now)
             .where(_b.request_id.is_(None))

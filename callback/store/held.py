@@ -60,6 +60,9 @@ _EXPIRED = (
 _BACK_IN_QUEUE = update(HELD_CALL).where(
     _h.call_sid == bindparam("row_sid"), _h.state == HeldState.RETURNING.value
 )
+_MOVE_QUEUE = update(HELD_CALL).where(
+    _h.call_sid == bindparam("row_sid"), _h.state.in_(bindparam("row_states", expanding=True))
+)
 _RENEW = update(HELD_OFFER).where(_o.id == bindparam("row_id"), _o.ended_at.is_(None))
 _QUEUE_SID = (
     update(HELD_CALL)
@@ -151,6 +154,19 @@ class HeldStore:
             caller = self._by_sid(connection, joining.call_sid)
             assert caller is not None
             return caller
+
+    def move(self, call_sid: str, queue: QueueName, now: datetime) -> bool:
+        """A caller in line moves to `queue` (theirs left the config), keeping their place;
+        offered again once a hold round shows them in the new queue at Twilio."""
+        parameters = {
+            "row_sid": call_sid,
+            "row_states": _states(IN_LINE),
+            "queue": queue,
+            "state": HeldState.RETURNING.value,
+            "updated_at": now,
+        }
+        with write_transaction(self._engine) as connection:
+            return connection.execute(_MOVE_QUEUE, parameters).rowcount == 1
 
     def by_sid(self, call_sid: str) -> HeldCaller | None:
         """The held caller of call `call_sid`, if they ever held."""

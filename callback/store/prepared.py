@@ -1,71 +1,71 @@
-"""Statements compiled once for one database, run straight on the driver's cursor.
+"""Statements compiled once into the driver's SQL text, run straight on its cursor.
 
-SQLAlchemy still builds the SQL and converts the values (the same bind processors it would
-apply); what a hot path saves is its per-execution machinery: cache lookups, events, result
-set-up, about a tenth of a millisecond of Python per statement, several times what SQLite
-takes to run a small one.
+What a hot path saves is SQLAlchemy's per-execution machinery (connection and transaction
+objects, events, cache look-ups, result set-up): several times what SQLite takes to run a
+small statement (BENCHMARKS.md, incoming-call webhook). Only SQLAlchemy's public surface is
+used: `ClauseElement.compile` for a dialect whose parameters are named, the compiled string,
+`Compiled.params` for the names, and each value's `TypeEngine.bind_processor`, the
+conversion SQLAlchemy itself applies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ClauseElement
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
-from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
 """Converts one bound value into what the driver accepts."""
+_NAMED = ("named", "pyformat")
+"""Parameter styles that take a mapping of names (SQLite's `:x`, psycopg's `%(x)s`)."""
 
 
 class NotPreparable(ValueError):
-    """The statement needs SQLAlchemy at execution time (expanding or literal-rendered values)."""
+    """The statement cannot be run as plain SQL text with named values."""
 
 
-def _compiled(
-    statement: ClauseElement, dialect: Dialect, keys: Sequence[str] | None
-) -> SQLCompiler:
-    column_keys = None if keys is None else list(keys)
-    compiled = statement.compile(dialect=dialect, column_keys=column_keys)
-    if not isinstance(compiled, SQLCompiler):
-        raise NotPreparable(f"not a SQL statement: {type(statement).__name__}")
-    if compiled.literal_execute_params or compiled.post_compile_params:
-        raise NotPreparable("values rendered at execution time")
-    if compiled.escaped_bind_names:
-        raise NotPreparable("bound parameter names the driver cannot take as they are")
-    return compiled
+def _naming(dialect: Dialect) -> Dialect:
+    # The driver's SQL with named parameters, so values are passed by name, never by an
+    # order only the compiler knows. pysqlite takes `:name` as well as its default `?`.
+    if dialect.paramstyle in _NAMED:
+        return dialect
+    if dialect.name == "sqlite":
+        return sqlite.dialect(paramstyle="named")
+    raise NotPreparable(f"no named parameter style for {dialect.name}")
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """One statement as SQL text for a dialect, with its parameters' order and converters."""
+    """One statement as SQL text for a dialect, with each named value's converter."""
 
     sql: str
-    binds: tuple[tuple[str, Processor | None], ...]
-    """Each parameter's bind name and converter, in the driver's order when positional."""
-    positional: bool
+    converters: tuple[tuple[str, Processor | None], ...]
 
     @classmethod
     def of(
-        cls, statement: ClauseElement, dialect: Dialect, column_keys: Sequence[str] | None = None
+        cls, statement: ClauseElement, dialect: Dialect, types: Mapping[str, TypeEngine[Any]]
     ) -> Prepared:
-        """`statement` compiled for `dialect`; `column_keys` name an INSERT's or UPDATE's values."""
-        compiled = _compiled(statement, dialect, column_keys)
-        names = compiled.positiontup if compiled.positional else compiled.binds
-        binds = tuple(
-            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for name in names or ()
+        """`statement` compiled for `dialect`; `types` give the type of every bound value."""
+        compiled = statement.compile(dialect=_naming(dialect))
+        if set(compiled.params) != set(types):
+            raise NotPreparable(f"bound values {sorted(compiled.params)}, typed {sorted(types)}")
+        converters = tuple(
+            (name, kind.dialect_impl(dialect).bind_processor(dialect))
+            for name, kind in types.items()
         )
-        return cls(compiled.string, binds, compiled.positional)
+        return cls(str(compiled), converters)
 
-    def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
-        """The driver's parameters for `values` (by bind name), converted as SQLAlchemy would."""
-        if self.positional:
-            return [values[name] if to is None else to(values[name]) for name, to in self.binds]
-        return {name: values[name] if to is None else to(values[name]) for name, to in self.binds}
+    def parameters(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The driver's parameters for `values` (by name), converted as SQLAlchemy would."""
+        return {
+            name: values[name] if to is None else to(values[name]) for name, to in self.converters
+        }
 
     def run(self, cursor: DBAPICursor, values: Mapping[str, Any]) -> DBAPICursor:
         """Execute on `cursor` (inside the caller's transaction); the cursor, to fetch from."""

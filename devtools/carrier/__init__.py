@@ -5,7 +5,7 @@ from devtools.carrier.clock import Alarm, CarrierError, RealClock, SimClock, Vir
 from devtools.carrier.context import AppUrls, Directory, Timing
 from devtools.carrier.leg import Heard
 from devtools.carrier.profiles import Agent, Behaviour, KeyScript, Person, choosing
-from devtools.carrier.records import Records, RestExchange, WebhookExchange
+from devtools.carrier.records import DocContext, Records, RestExchange, WebhookExchange
 from devtools.carrier.rest import Fault, SimulatedTwilioHttp
 from devtools.carrier.script import CallHandle, ScenarioError
 from devtools.carrier.trickle import Traffic, trickle
@@ -20,6 +20,7 @@ __all__ = [
     "Carrier",
     "CarrierError",
     "Directory",
+    "DocContext",
     "Fault",
     "Heard",
     "KeyScript",

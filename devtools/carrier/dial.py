@@ -20,6 +20,7 @@ from devtools.carrier.flow import notify, pause, resolve, ring, run_call, unsupp
 from devtools.carrier.leg import Dequeued, EndReason, Fetch, HungUp, Leg, Next
 from devtools.carrier.profiles import ends_conversation
 from devtools.carrier.queues import Bridge, Member, SimQueue
+from devtools.carrier.records import DocContext
 from devtools.carrier.twiml import Verb
 
 NOUNS = ("Number", "Sip", "Client", "Queue")
@@ -102,9 +103,8 @@ async def _dial_party(
     sim.set_status(child, CallStatus.IN_PROGRESS)
     whisper = noun.attrs.get("url")
     if whisper:
-        heard = await run_call(
-            sim, child, Fetch(resolve(url, whisper), noun.attr("method", "POST"))
-        )
+        fetch = Fetch(resolve(url, whisper), noun.attr("method", "POST"))
+        heard = await run_call(sim, child, fetch, DocContext.WHISPER)
         if heard.reason is not EndReason.DOCUMENT_DONE:
             sim.set_status(child, CallStatus.COMPLETED)
             return DialResult(str(CallStatus.NO_ANSWER), child.sid, dialer_done=leg.hung_up)

@@ -19,6 +19,7 @@ from devtools.carrier.clock import CarrierError
 from devtools.carrier.context import Sim
 from devtools.carrier.leg import Ended, EndReason, Fetch, HungUp, Leg, Next, Redirected
 from devtools.carrier.profiles import Behaviour, Pickup, pickup
+from devtools.carrier.records import DocContext
 from devtools.carrier.twiml import TwimlError, Verb, parse_twiml
 
 HTTP_RETRIEVAL_FAILURE = 11200
@@ -136,10 +137,14 @@ async def post(
         report_problem(sim, f"HTTP {reply.status} from callback {url}")
 
 
-async def load(sim: Sim, leg: Leg, fetch: Fetch) -> Document | Ended:
-    """Fetch the next document for `leg`."""
+async def load(
+    sim: Sim, leg: Leg, fetch: Fetch, context: DocContext = DocContext.CALL
+) -> Document | Ended:
+    """Fetch the next document for `leg`, to run in `context`."""
     params = {**call_params(sim, leg), **fetch.params}
-    reply = await sim.hooks.send(fetch.url, params, method=fetch.method, call_sid=leg.sid)
+    reply = await sim.hooks.send(
+        fetch.url, params, method=fetch.method, call_sid=leg.sid, context=context
+    )
     if not reply.ok:
         problem = f"HTTP {reply.status} from {fetch.url}: {reply.body[:200]}"
         return await _app_error(sim, leg, fetch, problem, HTTP_RETRIEVAL_FAILURE)
@@ -194,13 +199,15 @@ async def run_verbs(sim: Sim, leg: Leg, doc: Document) -> Fetch | Ended:
     return Ended(EndReason.DOCUMENT_DONE)
 
 
-async def run_call(sim: Sim, leg: Leg, start: Fetch | Document) -> Ended:
-    """Run TwiML on `leg` from `start` until the call's TwiML is over."""
+async def run_call(
+    sim: Sim, leg: Leg, start: Fetch | Document, context: DocContext = DocContext.CALL
+) -> Ended:
+    """Run TwiML on `leg` from `start`, in `context`, until the call's TwiML is over."""
     step: Fetch | Document = start
     idle_documents = 0
     while True:
         before = sim.clock.now()
-        doc = await load(sim, leg, step) if isinstance(step, Fetch) else step
+        doc = await load(sim, leg, step, context) if isinstance(step, Fetch) else step
         if isinstance(doc, Ended):
             return doc
         _answer_inbound(sim, leg, doc)

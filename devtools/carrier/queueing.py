@@ -27,6 +27,7 @@ from devtools.carrier.flow import (
 )
 from devtools.carrier.leg import Dequeued, Ended, EndReason, Fetch, HungUp, Leg, Next, Redirected
 from devtools.carrier.queues import Member, SimQueue
+from devtools.carrier.records import DocContext
 from devtools.carrier.resources import CallResource
 from devtools.carrier.twiml import Verb
 
@@ -148,7 +149,7 @@ async def _wait_round(sim: Sim, leg: Leg, place: Place, wait: Fetch) -> QueueExi
     step: Fetch | None = wait
     while step is not None:
         fetch = Fetch(step.url, step.method, {**step.params, **_queue_params(sim, place)})
-        doc = await load(sim, leg, fetch)
+        doc = await load(sim, leg, fetch, DocContext.WAIT)
         if isinstance(doc, Ended):
             return QueueExit("error", doc)
         after = await _run_wait_verbs(sim, leg, place.member, doc.verbs, doc.url)
@@ -185,7 +186,7 @@ async def _bridged(sim: Sim, leg: Leg, member: Member) -> QueueExit:
     if isinstance(leg.interrupt, Dequeued):
         leg.interrupt = None
     if bridge.url is not None:
-        heard = await run_call(sim, leg, Fetch(bridge.url, bridge.method))
+        heard = await run_call(sim, leg, Fetch(bridge.url, bridge.method), DocContext.DEQUEUED)
         if heard.reason is not EndReason.DOCUMENT_DONE:
             bridge.caller_gone = True
             bridge.dialer.alarm.ring()

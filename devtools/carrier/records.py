@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 Pairs = tuple[tuple[str, str], ...]
@@ -40,6 +41,21 @@ class RestExchange:
         return [value for key, value in self.params if key == name]
 
 
+class DocContext(StrEnum):
+    """Where the document an exchange answered runs, which decides what it may contain."""
+
+    CALL = "call"
+    """The call's own TwiML: the voice URL, actions, redirects, a REST `Url`."""
+    WAIT = "wait"
+    """An `<Enqueue>` waitUrl, and the documents its `<Gather>` and `<Redirect>` lead to."""
+    WHISPER = "whisper"
+    """A `<Number>`, `<Sip>` or `<Client>` noun's `url`: the called party, before the bridge."""
+    DEQUEUED = "dequeued"
+    """A `<Queue>` noun's `url`: the caller taken from the queue, before the bridge."""
+    CALLBACK = "callback"
+    """A status callback, an inbound SMS, an action after a hang-up: no voice TwiML runs."""
+
+
 @dataclass(frozen=True, slots=True)
 class WebhookExchange:
     """One request the carrier made to the app, and what came back."""
@@ -51,6 +67,7 @@ class WebhookExchange:
     params: Mapping[str, str]
     status: int
     body: str
+    context: DocContext = DocContext.CALLBACK
 
     @property
     def path(self) -> str:

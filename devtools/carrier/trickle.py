@@ -6,11 +6,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from devtools.carrier.carrier import Carrier
-from devtools.carrier.profiles import Behaviour, Person, choosing
+import phonenumbers
 
-DRAMA_NUMBERS = "+447700900"
-"""Ofcom reserves 07700 900000 to 900999 for drama: numbers that reach nobody."""
+from devtools.carrier.carrier import Carrier
+from devtools.carrier.demo import demo_caller, demo_number
+from devtools.carrier.profiles import Behaviour
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,19 +22,10 @@ class Traffic:
     callers: int | None = None
 
 
-def demo_caller(rng: random.Random) -> Behaviour:
-    """A caller who presses 1 or 2 or nothing, holds a few minutes, mostly answers."""
-    return Person(
-        keys=choosing(rng, ("1", "2", None)),
-        answer_probability=0.85,
-        patience_s=rng.uniform(60, 600),
-        talk_seconds=rng.uniform(60, 300),
-    )
-
-
-def drama_number(index: int) -> str:
-    """The `index`-th caller's number, cycling through the drama range."""
-    return f"{DRAMA_NUMBERS}{index % 1000:03d}"
+def caller_number(line: str, index: int) -> str:
+    """The `index`-th caller's number: a valid mobile number of the line's own country."""
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(line))
+    return demo_number(region or "GB", index)
 
 
 async def _arrivals(
@@ -47,7 +38,7 @@ async def _arrivals(
     index = 0
     while traffic.callers is None or index < traffic.callers:
         await carrier.clock.sleep(rng.expovariate(rate_per_s))
-        carrier.dial_in(from_=drama_number(index), to=traffic.to, who=make(rng))
+        carrier.dial_in(from_=caller_number(traffic.to, index), to=traffic.to, who=make(rng))
         index += 1
 
 

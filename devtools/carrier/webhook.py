@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 from twilio.request_validator import RequestValidator
 
-from devtools.carrier.records import Records, WebhookExchange
+from devtools.carrier.records import DocContext, Records, WebhookExchange
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 USER_AGENT = "TwilioProxy/1.1"
@@ -60,9 +60,18 @@ class Webhooks:
         return signature
 
     async def send(
-        self, url: str, params: Mapping[str, str], *, method: str = "POST", call_sid: str | None
+        self,
+        url: str,
+        params: Mapping[str, str],
+        *,
+        method: str = "POST",
+        call_sid: str | None,
+        context: DocContext = DocContext.CALLBACK,
     ) -> Reply:
-        """POST (or GET) `params` to `url`, signed; transport failures become status 0."""
+        """POST (or GET) `params` to `url`, signed; transport failures become status 0.
+
+        `context` says where an answered document would run (recorded for TwiML linting).
+        """
         method = method.upper()
         target = with_query(url, params) if method == "GET" else url
         form = {} if method == "GET" else dict(params)
@@ -88,6 +97,7 @@ class Webhooks:
             params=dict(params),
             status=reply.status,
             body=reply.body,
+            context=context,
         )
         self._records.add_webhook(exchange)
         return reply

@@ -163,3 +163,31 @@ def test_a_national_number_anywhere_in_text_loses_all_but_two_digits(
 def test_mask_text_never_raises_and_is_idempotent(text: str) -> None:
     once = mask_text(text)
     assert mask_text(once) == once
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "CA0123456789abcdef0123456789abcdef",  # a call SID
+        "SM1234567890abcdef1234567890abcdef",  # a message SID
+        "AC11111111111111111111111111111111",  # an account SID with a long digit run
+        "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881",  # a config hash
+        "2d711642b726",  # the hash's prefix the reload log shows
+        "123e4567-e89b-12d3-a456-426614174000",
+        "192.168.100.200",
+    ],
+)
+def test_sids_hashes_uuids_and_addresses_stay_readable(kept: str) -> None:
+    assert mask_text(f"call {kept} placed to +44 20 7946 0456") == (
+        f"call {kept} placed to +44 ******* 56"
+    )
+
+
+@given(st.text("0123456789abcdef", min_size=32, max_size=32), st.sampled_from(["CA", "SM", "RE"]))
+def test_any_sid_stays_whole(hex_digits: str, prefix: str) -> None:
+    assert mask_text(f"sid={prefix}{hex_digits}.") == f"sid={prefix}{hex_digits}."
+
+
+def test_a_number_is_not_taken_for_an_identifier() -> None:
+    # A digit run with no hex letter, or a dotted group that is no address, is still a number.
+    assert mask_text("from 079460456789 and 020.7946.0456") == "from **********89 and ***.****.**56"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from devtools.carrier import Account, Carrier, VirtualClock
 from scheduler.dispatcher import QueuePass
 from settings import Settings
 from telephony import TwilioTelephony
+from tests.twiml_lint import lint_exchanges
 from webhooks.app import create_app
 from webhooks.services import Services
 from webhooks.simulation import SIMULATED_ACCOUNT_SID, app_urls
@@ -82,6 +83,7 @@ def settings(sqlite_url: str, config_file: Path) -> Settings:
         database_url=sqlite_url,
         config_file=config_file,
         public_base_url=PUBLIC,
+        carrier="simulated",
     )
 
 
@@ -189,3 +191,15 @@ async def world(settings: Settings, start: datetime) -> AsyncIterator[World]:
                 yield World(carrier, svc, notifier)
         finally:
             await carrier.aclose()
+
+
+@pytest.fixture(autouse=True)
+def linted(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Lint every TwiML document the scenario's carrier received, once the scenario ends."""
+    if "world" not in request.fixturenames:
+        yield
+        return
+    world: World = request.getfixturevalue("world")
+    yield
+    problems = lint_exchanges(world.carrier.records.webhooks)
+    assert problems == [], "TwiML Twilio would refuse:\n" + "\n".join(problems)

@@ -36,7 +36,11 @@ def settings(request: pytest.FixtureRequest, config_file: Path) -> Settings:
     fixture = "pg_url" if request.param == "postgres" else "sqlite_url"
     url: str = request.getfixturevalue(fixture)
     return Settings(
-        _env_file=None, database_url=url, config_file=config_file, public_base_url=PUBLIC
+        _env_file=None,
+        database_url=url,
+        config_file=config_file,
+        public_base_url=PUBLIC,
+        carrier="simulated",
     )
 
 

@@ -1,5 +1,5 @@
 from callback.config.catalogue import Catalogue, Language, builtin_catalogue
-from ivr.apology import FALLBACK_QUEUE, HOLD_RETRY_SECONDS, after_failure, apology
+from ivr.apology import FALLBACK_QUEUE, HOLD_MUSIC, after_failure, apology
 from ivr.links import Step
 from ivr.speech import Speaker
 from tests.ivr.golden import response, say
@@ -40,7 +40,8 @@ def test_a_queue_name_twilio_would_refuse_falls_back() -> None:
 def test_after_a_failure_each_step_gets_what_twilio_allows_there() -> None:
     empty = '<?xml version="1.0" encoding="UTF-8"?><Response />'
     assert after_failure(Step.WHISPER) == after_failure(Step.CUSTOMER) == empty
-    assert after_failure(Step.HOLD_WAIT) == response(f'<Pause length="{HOLD_RETRY_SECONDS}" />')
+    music = response(f"<Play>{HOLD_MUSIC}</Play>")
+    assert after_failure(Step.HOLD_WAIT) == after_failure(Step.HOLD_KEY, "support") == music
     assert after_failure(Step.BRIDGED) == response("<Hangup />")
     assert after_failure(Step.SURVEY) == response("<Hangup />")
     assert after_failure(Step.ANSWER, "support") == apology("support")

@@ -7,12 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from callback.merge import Incoming
 from callback.request import ContextEntry
 from callback.store import make_engine
 from callback.store.events import EventKind
+from callback.store.tables import REQUEST
 from callback.types import E164, Channel, State
 from scheduler.promises import PromiseCheck
 from tests.scheduler.events_support import (
@@ -74,9 +75,44 @@ def test_a_broken_promise_is_counted_once_and_apologised_for_once(any_world: Wor
     assert world.events.broken_promises(T0 + timedelta(minutes=12)) == 0
     [(to, body)] = sms.sent
     assert to == CUSTOMER
-    # en.toml's sms_apology with the example's company and first service number.
+    # Never dialled: en.toml's sms_apology_not_called, company and first service number.
+    assert body.startswith("Example Energy: sorry, we have not called you back")
+    assert "tried" not in body
+    assert body.endswith("+442079460000.")
+
+
+def test_a_customer_dialled_and_not_reached_is_told_we_tried(any_world: World) -> None:
+    world = any_world
+    request = world.promised(by=timedelta(minutes=10))
+    # As a dial that was not answered leaves it: back in line, one attempt made.
+    with world.store.engine.begin() as connection:
+        connection.execute(update(REQUEST).where(REQUEST.c.id == request).values(attempts=1))
+    sms = MemorySms()
+    world.clock.now = T0 + timedelta(minutes=11)
+    assert _check(world, sms).run() == 1
+    [(_, body)] = sms.sent
     assert body.startswith("Example Energy: sorry, we tried to call you back")
     assert body.endswith("+442079460000.")
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "fa", "is"])
+@pytest.mark.parametrize("attempts", [0, 1])
+def test_each_language_says_what_happened(world: World, language: str, attempts: int) -> None:
+    request = world.promised(language=language)
+    with world.store.engine.begin() as connection:
+        values = {"attempts": attempts}
+        connection.execute(update(REQUEST).where(REQUEST.c.id == request).values(values))
+    sms = MemorySms()
+    world.clock.now = T0 + timedelta(hours=1)
+    _check(world, sms).run()
+    [(_, body)] = sms.sent
+    config = world.holder.current
+    key = "sms_apology" if attempts else "sms_apology_not_called"
+    number = config.service.numbers[0]
+    expected = config.catalogue.render(language, key, company="Example Energy", number=number)
+    assert body == expected
+    other = "sms_apology_not_called" if attempts else "sms_apology"
+    assert body != config.catalogue.render(language, other, company="Example Energy", number=number)
 
 
 def test_the_apology_is_in_the_requests_language(world: World) -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
 from callback.merge import Incoming
 from callback.request import ContextEntry
-from callback.store.presence import AgentStatus
+from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import E164, AgentId, Channel, QueueName, State
 from tests.webhooks.conftest import MONDAY_10
 from webhooks.services import Services
@@ -84,7 +86,7 @@ def test_the_supervisor_may_change_any_agent(client: TestClient) -> None:
         ("nobody", ALICE_KEY, {"status": "away"}, 403, "Authorization"),
         ("nobody", SUPERVISOR_KEY, {"status": "away"}, 404, "agent_id"),
         ("alice", ALICE_KEY, {"status": "busy"}, 422, "status"),
-        ("alice", ALICE_KEY, ["available"], 422, "status"),
+        ("alice", ALICE_KEY, ["available"], 422, "body"),
     ],
 )
 def test_refusals_name_the_field_and_the_rule(
@@ -110,3 +112,41 @@ def test_a_busy_agent_cannot_declare_themselves_available(client: TestClient) ->
     _post(client, "alice", ALICE_KEY, {"status": "available"})
     response = _post(client, "alice", ALICE_KEY, {"status": "available"})
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"status": []}, "status"),
+        ({"status": {}}, "status"),
+        ({"status": ["available"]}, "status"),
+        ({"status": None}, "status"),
+        ({"status": 1}, "status"),
+        ({}, "status"),
+        ({"status": "away", "until": "noon"}, "until"),
+        ("available", "body"),
+        (None, "body"),
+    ],
+)
+def test_an_odd_body_is_refused_naming_the_field_and_the_rule(
+    client: TestClient, body: object, field: str
+) -> None:
+    response = _post(client, "alice", ALICE_KEY, body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["field"] == field and error["rule"]
+    presence = _svc(client).presence.get(AgentId("alice"))
+    assert presence is None or presence.status is AgentStatus.OFFLINE
+
+
+def test_a_database_failure_answers_503_not_500(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(*_args: object, **_kwargs: object) -> NoReturn:
+        raise OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("locked"))
+
+    monkeypatch.setattr(PresenceStore, "get", locked)
+    response = _post(client, "alice", ALICE_KEY, {"status": "away"})
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"
+    assert response.headers["Retry-After"]

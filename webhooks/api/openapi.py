@@ -10,9 +10,11 @@ from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from webhooks import agents
 from webhooks.api import schemas, voicemails
 from webhooks.api.auth import KEY_ID, SIGNATURE, SITE_KEY, TIMESTAMP
 from webhooks.api.widget_style import WidgetStyleOut
+from webhooks.queue_views import QueuesOut
 
 PREFIX = "/api/v1"
 _REF = "#/components/schemas/{model}"
@@ -32,6 +34,8 @@ class Operation:
     errors: tuple[int, ...] = field(default=(404,))
     database: bool = True
     """Reads or writes the database, so it may answer 503 `unavailable` (see `DatabaseGuard`)."""
+    error: type[BaseModel] = schemas.ErrorBody
+    """The body of its 4xx answers (the 503 is always `ErrorBody`)."""
 
 
 def _in_path(name: str) -> dict[str, Any]:
@@ -46,6 +50,25 @@ _DATE = {
 }
 
 OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "/queues",
+        "get",
+        "Every queue now: the customer's view without a key, the supervisor's with their key",
+        {200: QueuesOut},
+        security=("public", "supervisor"),
+        errors=(403,),
+    ),
+    Operation(
+        "/agents/{agent_id}/status",
+        "post",
+        "Set an agent's presence (the agent's own key or the supervisor's)",
+        {200: agents.PresenceOut},
+        body=agents.PresenceIn,
+        parameters=(_in_path("agent_id"),),
+        security=("supervisor", "agent"),
+        errors=(401, 403, 404, 409, 422),
+        error=agents.PresenceErrorBody,
+    ),
     Operation(
         "/callbacks",
         "post",
@@ -146,6 +169,7 @@ _SECURITY = {
         "description": f"Hex HMAC-SHA256, with {KEY_ID} and {TIMESTAMP}: see the README",
     },
     "supervisor": {"type": "http", "scheme": "bearer"},
+    "agent": {"type": "http", "scheme": "bearer", "description": "An agent's own key"},
 }
 
 
@@ -153,6 +177,7 @@ def _models() -> list[type[BaseModel]]:
     found: list[type[BaseModel]] = [schemas.ErrorBody]
     for operation in OPERATIONS:
         found += [*operation.answers.values(), *([operation.body] if operation.body else [])]
+        found.append(operation.error)
     return list(dict.fromkeys(found))
 
 
@@ -165,15 +190,18 @@ def _operation(operation: Operation) -> dict[str, Any]:
         str(status): {"description": model.__doc__ or "", "content": _content(model)}
         for status, model in operation.answers.items()
     }
-    for status in (*operation.errors, *([503] if operation.database else [])):
-        responses[str(status)] = {"description": "an error", "content": _content(schemas.ErrorBody)}
+    for status in operation.errors:
+        responses[str(status)] = {"description": "an error", "content": _content(operation.error)}
+    if operation.database:
+        responses["503"] = {"description": "an error", "content": _content(schemas.ErrorBody)}
     found: dict[str, Any] = {"summary": operation.summary, "responses": responses}
     if operation.parameters:
         found["parameters"] = list(operation.parameters)
     if operation.body is not None:
         found["requestBody"] = {"required": True, "content": _content(operation.body)}
     if operation.security:
-        found["security"] = [{name: []} for name in operation.security]
+        # "public": the operation also answers without credentials (an empty requirement).
+        found["security"] = [{} if name == "public" else {name: []} for name in operation.security]
     return found
 
 

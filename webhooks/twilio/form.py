@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
+from collections.abc import Sequence
+from urllib.parse import parse_qsl
 
 from starlette.requests import ClientDisconnect, Request
 
@@ -46,22 +47,37 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def parse_form(body: bytes) -> dict[str, str]:
-    """Form parameters (last value wins); bytes that are not UTF-8 become U+FFFD."""
-    # `parse_qsl(text, keep_blank_values=True)`'s rules (empty pairs skipped, a name without
-    # "=" has an empty value) without its set-up per call: a third of the time it took.
-    form: dict[str, str] = {}
-    for pair in body.decode("utf-8", errors="replace").split("&"):
-        if pair:
-            name, _, value = pair.partition("=")
-            form[_unquoted(name)] = _unquoted(value)
-    return form
+class Params(dict[str, str]):
+    """A form's parameters: the last value of each name, and every value of a name.
+
+    Every value is read with `getall` (the MultiDict interface) or `getlist` (Django's
+    QueryDict's): the multi-value shapes Twilio's `RequestValidator` documents, so a name
+    sent twice is validated over both values, as Twilio signs it. Either one is correct;
+    with `getlist` alone each name first misses `getall` (an AttributeError inside the
+    validator), which made `validate` 2.5 times as slow on a 26-parameter voice webhook.
+    """
+
+    __slots__ = ("_repeated",)
+
+    def __init__(self, pairs: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__(pairs)
+        repeated: dict[str, list[str]] = {}
+        if len(self) < len(pairs):  # some name came more than once: keep all its values
+            for name, value in pairs:
+                repeated.setdefault(name, []).append(value)
+        self._repeated = repeated
+
+    def getlist(self, name: str) -> list[str]:
+        """Every value sent under `name`, in the order sent."""
+        values = self._repeated.get(name)
+        return list(values) if values is not None else [self[name]]
+
+    def getall(self, name: str) -> list[str]:
+        """Every value sent under `name`, in the order sent (as `getlist`)."""
+        return self.getlist(name)
 
 
-def _unquoted(text: str) -> str:
-    if "%" not in text and "+" not in text:  # most of Twilio's names and values: as they are
-        return text
-    rest = text[3:]
-    if text.startswith("%2B") and "%" not in rest and "+" not in rest:
-        return "+" + rest  # a number in E.164, the usual escaped value (From, To, Caller...)
-    return unquote(text.replace("+", " "))
+def parse_form(body: bytes) -> Params:
+    """Form parameters as `parse_qsl` reads them; bytes that are not UTF-8 become U+FFFD."""
+    text = body.decode("utf-8", errors="replace")
+    return Params(parse_qsl(text, keep_blank_values=True))

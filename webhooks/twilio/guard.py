@@ -8,7 +8,6 @@ never the query: IVR links may carry keyed digits.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import TypeAlias
 
@@ -18,10 +17,10 @@ from starlette.responses import Response
 
 from callback.privacy import mask_number
 from ivr.apology import after_failure
-from ivr.links import Link, LinkError, parse_link
+from ivr.links import Link, LinkError, parse_link, path_step
 from webhooks.services import Services, services
-from webhooks.twilio.form import BodyTooLarge, parse_form, read_body
-from webhooks.twilio.signature import SIGNATURE_HEADER
+from webhooks.twilio.form import BodyTooLarge, Params, parse_form, read_body
+from webhooks.twilio.signature import SETTINGS_HEADER, SIGNATURE_HEADER
 from webhooks.twilio.turn import BadInput, Turn
 
 TWIML = "application/xml"
@@ -32,8 +31,6 @@ Endpoint: TypeAlias = Callable[[Request], Awaitable[Response]]
 LinkHandler: TypeAlias = Callable[[Link], Handler]
 Before: TypeAlias = Callable[[Turn], Awaitable[Turn]]
 """A step run on the event loop before the handler; the turn the handler gets."""
-
-_QUEUE_NAME = re.compile(r"[a-z0-9_-]{1,64}")
 
 log = logging.getLogger("holdless.twilio")
 
@@ -60,7 +57,7 @@ def request_target(request: Request) -> tuple[str, str]:
     return escaped, query.decode()
 
 
-async def _signed_form(request: Request, svc: Services) -> dict[str, str] | Response:
+async def _signed_form(request: Request, svc: Services) -> Params | Response:
     try:
         body = await read_body(request)
     except BodyTooLarge:
@@ -68,13 +65,15 @@ async def _signed_form(request: Request, svc: Services) -> dict[str, str] | Resp
     form = parse_form(body)
     signature = request.headers.get(SIGNATURE_HEADER, "")
     path, query = request_target(request)
-    if not svc.signatures.valid(path, query, form, signature):
+    text = body.decode("utf-8", errors="replace")
+    settings = request.headers.get(SETTINGS_HEADER, "")
+    if not svc.signatures.valid(path, query, form, signature, body=text, settings_header=settings):
         log.warning("refused %s: missing or wrong Twilio signature", path)
         return Response("invalid signature", status_code=403)
     return form
 
 
-def _turn(svc: Services, form: dict[str, str], link: Link | None) -> Turn:
+def _turn(svc: Services, form: Params, link: Link | None) -> Turn:
     return Turn(svc=svc, config=svc.config.current, now=svc.clock(), form=form, link=link)
 
 
@@ -85,9 +84,7 @@ def _link(request: Request) -> Link | None:
     return parse_link(path, query)
 
 
-def _apologise(
-    request: Request, form: dict[str, str], error: Exception, link: Link | None
-) -> Response:
+def _apologise(request: Request, form: Params, error: Exception, link: Link | None) -> Response:
     log.error(
         "voice webhook %s failed for call %s from %s: %s",
         request.url.path,
@@ -97,8 +94,12 @@ def _apologise(
         exc_info=error,
     )
     queue = request.query_params.get("queue", "")
-    step = None if link is None else link.step
-    return twiml(after_failure(step, queue if _QUEUE_NAME.fullmatch(queue) else None))
+    # Only a queue of the config in force: nobody serves one a live edit removed.
+    queues = services(request).config.current.queues
+    live = queue if queue in queues else next(iter(queues), None)
+    # Named by the path even when the query did not parse: a waitUrl stays a waitUrl.
+    step = path_step(request.scope["path"]) if link is None else link.step
+    return twiml(after_failure(step, live))
 
 
 async def run_handler(handler: Handler, turn: Turn, *, inline: bool) -> Reply:

@@ -1,4 +1,10 @@
-"""Hold: the waitUrl rounds, the callback key on hold, and the Enqueue action's result."""
+"""Hold: the waitUrl rounds, the callback key on hold, and the Enqueue action's result.
+
+Each round keeps the caller's place in the one line (`callback.store.held`). A live config
+edit may remove or rename the queue a caller is holding in. Their next waitUrl round tells
+them and leaves the queue; the Enqueue action then moves them, place and all, to the queue
+that now answers the number they called (or its voicemail when it is closed).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,14 @@ from callback.types import QueueName
 from ivr import capture
 from ivr.call import QueueCall
 from ivr.confirm import farewell
-from ivr.hold import CALLBACK_DIGIT, hold_wait, leave_hold
+from ivr.hold import CALLBACK_DIGIT, hold_wait, leave_hold, moved, queue_gone
+from webhooks.twilio.inbound import route_queue
 from webhooks.twilio.outlook import live_forecast
 from webhooks.twilio.turn import Turn
 
 MAX_QUEUE_POSITION = 10_000
+GONE_RESULTS = frozenset({"hangup", "bridged"})
+"""QueueResults after which the caller is gone or served: nothing is left to route."""
 KEEPS_ROW = frozenset({"redirected", "bridged"})
 """QueueResult values after which the caller's place is settled elsewhere (the connect step)."""
 
@@ -23,6 +32,12 @@ def _queue_position(turn: Turn) -> Position | None:
     if not raw.isdecimal() or not 1 <= int(raw) <= MAX_QUEUE_POSITION:
         return None
     return Position(ahead=int(raw) - 1)
+
+
+def _vanished(turn: Turn) -> bool:
+    """The link names a queue the config in force no longer has."""
+    named = turn.step.queue
+    return named is not None and named not in turn.config.queues
 
 
 def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> None:
@@ -43,6 +58,8 @@ def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> None:
 
 def waiting(turn: Turn) -> str:
     """`Step.HOLD_WAIT`: mark the caller on hold in the line; announce position and wait."""
+    if _vanished(turn):
+        return queue_gone(turn.call(route_queue(turn)))
     call = turn.call()
     if turn.call_sid:
         record = turn.svc.calls.get(turn.call_sid)
@@ -57,6 +74,8 @@ def waiting(turn: Turn) -> str:
 
 def key(turn: Turn) -> str:
     """`Step.HOLD_KEY`: the callback key leaves the queue; any other key plays on."""
+    if _vanished(turn):
+        return queue_gone(turn.call(route_queue(turn)))
     if turn.digits == str(CALLBACK_DIGIT):
         return leave_hold()
     return hold_wait(turn.call(), position=None, estimate=None, announce=False)
@@ -67,8 +86,10 @@ def result(turn: Turn) -> str:
 
     A caller dequeued for an agent (`redirected`) keeps their row: the connect step runs.
     """
-    call = turn.call()
     outcome = turn.field("QueueResult")
+    if _vanished(turn) and outcome not in GONE_RESULTS:
+        return _reroute(turn)
+    call = turn.call(route_queue(turn) if _vanished(turn) else None)
     if turn.call_sid:
         turn.svc.calls.set_hold(turn.call_sid, None, turn.now)
         if outcome == "leave":
@@ -78,3 +99,15 @@ def result(turn: Turn) -> str:
     if outcome == "leave":
         return capture.start_capture(call, turn.caller(call.queue))
     return farewell(call)
+
+
+def _reroute(turn: Turn) -> str:
+    """Hold on in the queue answering the called number (its voicemail when it is closed)."""
+    target = route_queue(turn)
+    if turn.call_sid:
+        # Counted in its new line from now on; the hold keeps its start (`waiting`) and the
+        # caller keeps their place (the same virtual start) in the new queue's line.
+        turn.svc.calls.move(turn.call_sid, target, turn.now)
+        turn.svc.held.held.move(turn.call_sid, target, turn.now)
+    open_now = live_forecast(turn, target).open
+    return moved(turn.call(target), open_now=open_now)

@@ -6,20 +6,24 @@ the URL is rebuilt from `public_base_url` plus the request's path and query.
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from urllib.parse import urlparse
+from urllib.parse import parse_qs
 
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import (
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
 
 from settings import Settings
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
+SETTINGS_HEADER = SIGNATURE_SETTINGS_HEADER
+"""Names the HMAC algorithm (and shared key) of a signature; absent: HMAC-SHA1."""
 SIMULATED_AUTH_TOKEN = "5f1e2d3c4b5a69788796a5b4c3d2e1f0"  # noqa: S105 - public by design
-"""The auth token the simulated carrier signs with when no Twilio credentials are set.
+"""The auth token the simulated carrier signs with (`HOLDLESS_CARRIER=simulated` only).
 
 Public on purpose (it is in the README): it protects nothing, it only keeps the signature
 code path the same as in production.
@@ -34,21 +38,14 @@ def public_url(base: str, path: str, query: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-class _Params(dict[str, str]):
-    """Form parameters, one value per name, in the shape of a MultiDict the validator reads.
-
-    `RequestValidator` asks for `getall`, then `getlist`, then indexes: with a plain dict it
-    pays two raised AttributeErrors per parameter, twice per request.
-    """
-
-    def getall(self, name: str) -> list[str]:
-        """The values of `name` (one)."""
-        return [self[name]]
-
-
 @dataclass(frozen=True, slots=True)
 class SignatureChecker:
-    """Validates signatures with the primary token, then the secondary one if set."""
+    """Validates signatures with the primary token, then the secondary one if set.
+
+    Twilio's own `RequestValidator.validate` decides, with each token: the URL with and
+    without its port, every value of a repeated parameter, the body hash (`bodySHA256`)
+    of a JSON body and the HMAC algorithm the settings header names.
+    """
 
     base_url: str
     tokens: tuple[str, ...] = field(repr=False)
@@ -59,38 +56,43 @@ class SignatureChecker:
         validators = tuple(RequestValidator(token) for token in self.tokens)
         object.__setattr__(self, "_validators", validators)
 
-    def valid(self, path: str, query: str, params: Mapping[str, str], signature: str) -> bool:
-        """True when `signature` signs this request with one of the tokens (or checks are off)."""
+    def valid(
+        self,
+        path: str,
+        query: str,
+        params: Mapping[str, str],
+        signature: str,
+        *,
+        body: str = "",
+        settings_header: str = "",
+    ) -> bool:
+        """True when `signature` signs this request with one of the tokens (or checks are off).
+
+        `params` are the form's (`Params`: every value of a repeated name); `body` is the
+        raw body, which Twilio signs instead when the URL carries `bodySHA256`;
+        `settings_header` is X-Twilio-Webhooks-Signature-Settings, naming the algorithm.
+        """
         if not self.enabled:
             return True
         if not signature:
             return False
         url = public_url(self.base_url, path, query)
-        form = _Params(params)
-        if self._signed_as_usual(_as_parsed(url), form, signature):
-            return True
-        return any(validator.validate(url, form, signature) for validator in self._validators)
-
-    def _signed_as_usual(self, url: str, form: _Params, signature: str) -> bool:
-        # The usual case first: the primary token over the URL as configured. `validate` tries
-        # the URL with and without its port, each parsed and put back together; `url` is
-        # one of the two (`_as_parsed`), so nothing is accepted that `validate` would refuse.
-        # The other port variant and the secondary token are left to `validate`.
-        if not self._validators:
-            return False
-        expected = self._validators[0].compute_signature(url, form)
-        return hmac.compare_digest(expected.encode(), signature.encode())
+        signed: Mapping[str, str] | str = body if _hashes_body(query) else params
+        algorithm = get_signature_algorithm(settings_header)
+        return any(v.validate(url, signed, signature, algorithm) for v in self._validators)
 
 
-@lru_cache(maxsize=1024)
-def _as_parsed(url: str) -> str:
-    # The entry points' URLs are few and requested again and again: parse each once.
-    return urlparse(url).geturl()
+def _hashes_body(query: str) -> bool:
+    # A JSON body is signed through its SHA-256 in the query; `validate` then wants the body.
+    return "bodySHA256" in query and "bodySHA256" in parse_qs(query)
 
 
 def _tokens(settings: Settings) -> tuple[str, ...]:
-    if settings.twilio_auth_token is None:
+    # The public token only where the simulated carrier was chosen; no token: nothing passes.
+    if settings.carrier == "simulated":
         return (SIMULATED_AUTH_TOKEN,)
+    if settings.twilio_auth_token is None:
+        return ()
     tokens = [settings.twilio_auth_token.get_secret_value()]
     if settings.twilio_secondary_auth_token is not None:
         tokens.append(settings.twilio_secondary_auth_token.get_secret_value())

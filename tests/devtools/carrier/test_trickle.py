@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import httpx
+import phonenumbers
 import pytest
 
 from devtools.carrier import Carrier, Traffic, VirtualClock, trickle
-from devtools.carrier.trickle import drama_number
+from devtools.carrier.trickle import caller_number
 from tests.carrier_support import ACCOUNT, BASE, SERVICE_NUMBER, START, URLS
 from tests.scheduler.fakeapp import FakeApp, twiml
 
@@ -39,7 +40,7 @@ async def test_trickle_dials_in_callers_at_the_given_rate() -> None:
     app, transcripts = await _run(seed=11, minutes=30)
     voice = app.params("/voice")
     assert len(voice) == 6
-    assert [p["From"] for p in voice] == [drama_number(i) for i in range(6)]
+    assert [p["From"] for p in voice] == [caller_number(SERVICE_NUMBER, i) for i in range(6)]
     assert all(t and t[0] == ("Say", "Press 1 or 2.") for t in transcripts)
 
 
@@ -52,9 +53,15 @@ async def test_the_same_seed_replays_the_same_run() -> None:
     assert [s.params for s in first[0].seen] != [s.params for s in other[0].seen]
 
 
-def test_drama_numbers_stay_in_ofcoms_range() -> None:
-    assert drama_number(0) == "+447700900000"
-    assert drama_number(1999) == "+447700900999"
+@pytest.mark.parametrize("line", [SERVICE_NUMBER, "+3544101234", "+35315550100"])
+def test_callers_ring_from_valid_numbers_of_the_lines_country(line: str) -> None:
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(line))
+    numbers = {caller_number(line, i) for i in range(200)}
+    assert len(numbers) == 200
+    for number in numbers:
+        parsed = phonenumbers.parse(number)
+        assert phonenumbers.is_valid_number(parsed)
+        assert phonenumbers.region_code_for_number(parsed) == region
 
 
 async def test_a_rate_must_be_positive() -> None:

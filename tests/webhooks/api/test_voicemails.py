@@ -112,7 +112,7 @@ def test_bad_parameters_are_refused_naming_the_field(
 
 
 def _unhandled_counts(api: Api) -> dict[str, int]:
-    queues = api.client.get("/api/v1/queues").json()["queues"]
+    queues = api.client.get("/api/v1/queues", headers=SUPERVISOR).json()["queues"]
     return {name: queue["voicemails_unhandled"] for name, queue in queues.items()}
 
 

@@ -100,3 +100,19 @@ def test_a_number_with_more_escapes_after_its_plus_is_decoded_whole() -> None:
             "Name": "+é",
         }
     )
+
+
+def test_every_value_of_a_repeated_name_is_kept_in_order() -> None:
+    form = parse_form(b"Digits=1&To=%2B44&Digits=2&Digits=1")
+    assert form["Digits"] == "1"
+    assert form.getlist("Digits") == ["1", "2", "1"]
+    assert form.getlist("To") == ["+44"]
+
+
+@given(st.binary())
+def test_every_pair_parse_qsl_reads_is_kept(body: bytes) -> None:
+    pairs = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    form = parse_form(body)
+    assert [(name, value) for name in form for value in form.getlist(name)] == sorted(
+        pairs, key=lambda pair: list(form).index(pair[0])
+    )

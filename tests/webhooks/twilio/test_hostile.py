@@ -54,6 +54,8 @@ def test_an_unknown_step_or_a_broken_link_gets_the_apology(twilio: Twilio) -> No
     ):
         doc = twilio.twiml(url, Digits="1")
         assert verbs(doc) == ["Say", "Enqueue"]
+        # Into a queue the config has (the first): nobody serves "gone" or "../etc".
+        assert doc[1].text == "support"
 
 
 def test_digits_that_are_not_digits_and_unicode_get_twiml(twilio: Twilio) -> None:
@@ -100,8 +102,8 @@ def test_a_failure_on_an_outbound_leg_answers_what_that_leg_may_play(twilio: Twi
     # A whisper or the customer's greeting in a <Dial> noun: empty, so the two are bridged.
     assert verbs(twilio.twiml(f"/twilio/ivr/whisper?{link}")) == []
     assert verbs(twilio.twiml(f"/twilio/ivr/customer?{link}")) == []
-    # The hold music's waitUrl: a pause, then Twilio asks again; the caller keeps their place.
-    assert verbs(twilio.twiml(f"/twilio/ivr/hold-wait?{link}", QueuePosition="3")) == ["Pause"]
+    # The hold music's waitUrl: music, then Twilio asks again; the caller keeps their place.
+    assert verbs(twilio.twiml(f"/twilio/ivr/hold-wait?{link}", QueuePosition="3")) == ["Play"]
     # After the conversation: the call ends.
     assert verbs(twilio.twiml(f"/twilio/ivr/bridged?{link}", DialCallStatus="completed")) == [
         "Hangup"

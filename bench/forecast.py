@@ -1,0 +1,49 @@
+"""Forecasts per second for the API benchmark's queue, as `POST /api/v1/callbacks` asks.
+
+`python -m bench.forecast [--quick]` loads `bench.api_create`'s config (one queue staffed
+around the clock; open from two hours before now to four after, and open 24/7) and calls
+`callback.forecast.forecast` for 12 ahead, each call a second later than the last (so the
+clock moves as it does between requests). Figure: the median over rounds of calls per
+second of process CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bench.api_setup import ALWAYS, QUEUE, ZONE, hours_around, write_config
+from callback.config.loader import load_config
+from callback.forecast import Measured, forecast
+
+
+def rate(path: Path, now: datetime, calls: int) -> float:
+    """Forecasts per CPU second for the queue in the config at `path`."""
+    config = load_config(path)
+    queue, policy = config.queues[QUEUE], config.callback_policy(QUEUE)
+    start = time.process_time()
+    for n in range(calls):
+        forecast(queue, policy, 12, Measured(), now + timedelta(seconds=n))
+    return calls / (time.process_time() - start)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print forecasts per second for both kinds of hours."""
+    parser = argparse.ArgumentParser(prog="python -m bench.forecast", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a short run, for smoke tests")
+    rounds, calls = (2, 200) if parser.parse_args(argv).quick else (7, 2000)
+    now = datetime.now(ZONE)
+    with tempfile.TemporaryDirectory(prefix="holdless-bench-forecast-") as tmp:
+        for name, hours in (("closes in the evening", hours_around(now)), ("24/7", ALWAYS)):
+            path = write_config(Path(tmp) / "api.toml", hours)
+            figures = [rate(path, now, calls) for _ in range(rounds)]
+            print(f"{name}: {statistics.median(figures):,.0f} forecasts/s (median of {rounds})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The console's words, one small catalogue per language (the widget's four)."""

@@ -1,0 +1,79 @@
+"""The home page of each role: the wallboard's place for supervisors and viewers, and the
+agent's own state, which the agent sets through the same presence use case as the API."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from callback.store.presence import AgentStatus
+from callback.store.users import Role, User
+from callback.types import AgentId
+from webhooks.agents import ApiError, Chosen, set_presence
+from webhooks.console.guard import requires
+from webhooks.console.pages import render
+from webhooks.console.state import audit
+from webhooks.services import services
+
+MY_STATE = "/console/"
+
+
+@requires(*Role)
+async def home(request: Request, user: User) -> Response:
+    """Each role's first screen."""
+    if user.role is Role.AGENT:
+        return _my_state(request, user)
+    return render(request, "wallboard.html", user)
+
+
+def _my_state(request: Request, user: User, status: int = 200, **notice: str) -> Response:
+    svc = services(request)
+    assert user.agent_id is not None  # the table's check ties every agent user to one
+    presence = svc.presence.get(AgentId(user.agent_id))
+    current = presence.status if presence is not None else AgentStatus.OFFLINE
+    since = presence.since if presence is not None else None
+    context: dict[str, object] = {
+        "current": current.value,
+        "since": since.strftime("%H:%M UTC") if since is not None else "",
+        "choices": [choice.value for choice in Chosen],
+        "agent": _agent_name(request, user.agent_id),
+        "just_set": _just_set(request) if status == 200 else None,
+    }
+    return render(request, "my_state.html", user, status=status, **context, **notice)
+
+
+def _just_set(request: Request) -> str | None:
+    shown = request.query_params.get("set")
+    return shown if shown in set(Chosen) else None
+
+
+def _agent_name(request: Request, agent_id: str) -> str:
+    roster = services(request).config.current.agents
+    return next((agent.name for agent in roster if agent.id == agent_id), agent_id)
+
+
+@requires(Role.AGENT)
+async def set_my_state(request: Request, user: User) -> Response:
+    """The agent sets their own presence; every change is audited."""
+    assert user.agent_id is not None
+    form = await request.form()
+    chosen = str(form.get("status", ""))
+    if chosen not in set(Chosen):
+        return _my_state(request, user, status=422, refused="one of available, away, offline")
+    svc = services(request)
+    if user.agent_id not in {agent.id for agent in svc.config.current.agents}:
+        return _my_state(request, user, status=409, refused="you are not in the roster now")
+    target = AgentStatus(chosen)
+    try:
+        kick = set_presence(svc, AgentId(user.agent_id), target, "set by the agent (console)")
+    except ApiError as error:
+        return _my_state(request, user, status=error.status, refused=error.rule)
+    detail = f"agent={user.agent_id} status={target.value}"
+    audit(request).record(user.name, "presence", detail, svc.clock())
+    # Post/redirect/get: a reload does not send the form again.
+    return RedirectResponse(f"{MY_STATE}?set={target.value}", status_code=303, background=kick)
+
+
+async def not_found(request: Request) -> Response:
+    """The console's page for a path it does not have."""
+    return render(request, "message.html", None, status=404, message_key="not_found")

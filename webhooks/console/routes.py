@@ -1,0 +1,70 @@
+"""The console's routes under /console, with its session cookie and security headers."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from callback.passwords import Passwords
+from settings import Settings
+from webhooks.console.home import home, not_found, set_my_state
+from webhooks.console.security import ConsoleMiddleware
+from webhooks.console.signin import sign_in, sign_in_page, sign_out
+from webhooks.console.state import console_state
+
+STATIC = Path(__file__).with_name("static")
+SESSION_COOKIE = "holdless_console"
+UNCONFIGURED = (
+    "The console is off: set HOLDLESS_SESSION_SECRET (at least 32 random characters) "
+    "to sign session cookies, then restart."
+)
+
+
+def session_secret(settings: Settings) -> str | None:
+    """The configured secret; a random one per process when simulated; else None (off)."""
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value()
+    # Sessions then end with the process, which a local simulation does not mind.
+    return secrets.token_urlsafe(32) if settings.carrier == "simulated" else None
+
+
+def console_routes(settings: Settings, passwords: Passwords | None = None) -> list[BaseRoute]:
+    """The console mounted at /console; a 503 naming the missing secret when it is off."""
+    secret = session_secret(settings)
+    if secret is None:
+        return [Mount("/console", app=_unconfigured)]
+    console = console_state(settings, passwords)
+    session = Middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie=SESSION_COOKIE,
+        # The cookie's own limit; the idle and sign-in limits are checked on every request.
+        max_age=int(console.lifetime.total_seconds()),
+        path="/console",
+        same_site="lax",
+        https_only=str(settings.public_base_url).startswith("https:"),
+    )
+    routes = [
+        Route("/", home, methods=["GET"]),
+        Route("/", set_my_state, methods=["POST"], name="my-state"),
+        Route("/sign-in", sign_in_page, methods=["GET"]),
+        Route("/sign-in", sign_in, methods=["POST"]),
+        Route("/sign-out", sign_out, methods=["POST"]),
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        # Last: the console's own 404 page, so that it too carries the console's headers.
+        Route("/{rest:path}", not_found),
+    ]
+    middleware = [Middleware(ConsoleMiddleware, console=console), session]
+    return [Mount("/console", routes=routes, middleware=middleware)]
+
+
+async def _unconfigured(scope: Scope, receive: Receive, send: Send) -> None:
+    response: Response = PlainTextResponse(UNCONFIGURED, status_code=503)
+    await response(scope, receive, send)

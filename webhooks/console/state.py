@@ -1,0 +1,75 @@
+"""What the console is built with: its limits, its password checker, and its stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from starlette.requests import Request
+
+from callback.passwords import Passwords
+from callback.store.abuse import AbuseStore, Window
+from callback.store.audit import AuditStore
+from callback.store.users import UserStore
+from settings import Settings
+from webhooks.services import services
+
+SCOPE_KEY = "holdless.console"
+LOGIN_BY_ACCOUNT, LOGIN_BY_IP = "console-login-account", "console-login-ip"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleState:
+    """The console's settings, read once when the app is built."""
+
+    passwords: Passwords
+    idle: timedelta
+    lifetime: timedelta
+    login_window: timedelta
+    per_account: int
+    per_ip: int
+
+    def login_windows(self, name: str, ip: str) -> list[Window]:
+        """The sign-in limits a try for `name` from `ip` counts against."""
+        return [
+            Window(LOGIN_BY_ACCOUNT, name, self.login_window, self.per_account),
+            Window(LOGIN_BY_IP, ip, self.login_window, self.per_ip),
+        ]
+
+
+def console_state(settings: Settings, passwords: Passwords | None = None) -> ConsoleState:
+    """The console's state from the process settings."""
+    return ConsoleState(
+        passwords=passwords or Passwords(),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        lifetime=timedelta(hours=settings.session_max_hours),
+        login_window=timedelta(minutes=settings.login_window_minutes),
+        per_account=settings.login_attempts_per_account,
+        per_ip=settings.login_attempts_per_ip,
+    )
+
+
+def state_of(request: Request) -> ConsoleState:
+    """The console state the console's middleware put in the request's scope."""
+    found: ConsoleState = request.scope[SCOPE_KEY]
+    return found
+
+
+def users(request: Request) -> UserStore:
+    """The user store on the app's database."""
+    return UserStore(services(request).store.engine)
+
+
+def audit(request: Request) -> AuditStore:
+    """The audit store on the app's database."""
+    return AuditStore(services(request).store.engine)
+
+
+def abuse(request: Request) -> AbuseStore:
+    """The shared abuse counters on the app's database (the sign-in limits count there)."""
+    return AbuseStore(services(request).store.engine)
+
+
+def client_ip(request: Request) -> str:
+    """The client's address as uvicorn saw it (forwarded only by the trusted proxies)."""
+    return request.client.host if request.client is not None else "unknown"
