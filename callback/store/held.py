@@ -68,7 +68,7 @@ _QUEUE_SID = (
     update(HELD_CALL)
     .where(
         _h.call_sid == bindparam("row_sid"),
-        _h.state == HeldState.HOLDING.value,
+        _h.state.in_([state.value for state in IN_LINE]),
         _h.queue_sid != bindparam("new_sid"),
     )
     .values(queue_sid=bindparam("new_sid"))
