@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from callback.types import E164
 
@@ -182,6 +182,7 @@ class Telephony(Protocol):
         ...
 
 
+@runtime_checkable
 class HeldCalls(Protocol):
     """Taking one chosen caller out of the carrier's hold queue (the Queue Members resource)."""
 

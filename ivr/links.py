@@ -63,6 +63,9 @@ class Step(StrEnum):
     CUSTOMER = "customer"
     BRIDGED = "bridged"
     SURVEY = "survey"
+    CONNECT = "connect"
+    CONNECTED = "connected"
+    LIVE_WHISPER = "live-whisper"
 
 
 class LinkError(ValueError):
@@ -94,6 +97,8 @@ class Link:
     choices: tuple[str, ...] = field(default=())
     after: Step | None = None
     """Where a number capture goes once the number is confirmed; None books a callback."""
+    fence: int | None = None
+    """The claim a connect step acts for: a stale one finds the caller moved on."""
 
     def __post_init__(self) -> None:
         _check(_QUEUE, "queue", self.queue)
@@ -103,6 +108,8 @@ class Link:
             raise LinkError(f"attempt: must be 0 to {MAX_ATTEMPT}, got {self.attempt}")
         if self.request is not None and not 1 <= self.request <= MAX_ID:
             raise LinkError(f"request: must be a positive 64-bit id, got {self.request}")
+        if self.fence is not None and not 0 <= self.fence <= MAX_ID:
+            raise LinkError(f"fence: must be a 64-bit count, got {self.fence}")
         if len(self.choices) > MAX_CHOICES:
             raise LinkError(f"choices: at most {MAX_CHOICES}, got {len(self.choices)}")
         for choice in self.choices:
@@ -129,6 +136,8 @@ class Link:
             pairs.append(("choices", ",".join(self.choices)))
         if self.after is not None:
             pairs.append(("after", self.after.value))
+        if self.fence is not None:
+            pairs.append(("fence", str(self.fence)))
         return urlencode(pairs)
 
     def relative(self) -> str:
@@ -147,6 +156,7 @@ class Link:
             self.digits,
             self.choices,
             self.after,
+            self.fence,
         )
 
 
@@ -156,7 +166,7 @@ def _count(name: str, text: str) -> int:
     return int(text)
 
 
-_FIELDS = frozenset({"queue", "lang", "attempt", "request", "digits", "choices", "after"})
+_FIELDS = frozenset({"queue", "lang", "attempt", "request", "digits", "choices", "after", "fence"})
 
 
 def _query_fields(query: str) -> dict[str, str]:
@@ -193,6 +203,7 @@ def parse_link(path: str, query: str = "") -> Link:
     request = fields.get("request")
     choices = fields.get("choices")
     after = fields.get("after")
+    fence = fields.get("fence")
     return Link(
         step,
         queue=fields.get("queue"),
@@ -202,6 +213,7 @@ def parse_link(path: str, query: str = "") -> Link:
         digits=fields.get("digits"),
         choices=() if not choices else tuple(choices.split(",")),
         after=None if after is None else _step("after", after),
+        fence=None if fence is None else _count("fence", fence),
     )
 
 

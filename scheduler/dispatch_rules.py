@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from callback.config import SupervisorConfig
+from callback.config.queue import LiveCallers
 from callback.dispatch import Budget, Eligibility, Snapshot, dial_budget, eligible
 from callback.request import CallbackRequest
 from callback.store.dispatching import Check, Offer, Rule
@@ -79,4 +80,5 @@ def offer_for(config: SupervisorConfig, queue: QueueName, agent: AgentId, now: d
         lease=config.callback_policy(queue).lease,
         check=check_for(config, queue, now),
         budget=budget_for(config, queue),
+        serve_held=config.queues[queue].live_callers is LiveCallers.HOLDLESS,
     )

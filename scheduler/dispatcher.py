@@ -13,16 +13,18 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from callback.carrier import Telephony, TelephonyError
 from callback.config import ConfigHolder, SupervisorConfig
 from callback.config.policy import DialMode
 from callback.dispatch import Budget
+from callback.service.held import Handover, HeldService
 from callback.service.settle import Settler
 from callback.store.calls import FINAL_RANK, CallStore
-from callback.store.dispatching import DispatchStore
+from callback.store.dispatching import DispatchStore, Offered
+from callback.store.held_line import HeldClaim
 from callback.store.leases import LeaseStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
@@ -30,6 +32,7 @@ from callback.store.records import Claim
 from callback.types import E164, AgentId, QueueName, State
 from ivr.links import Links
 from scheduler.dispatch_dial import HTTP_TIMEOUT, NOT_DIALLED, Dialler, agent_endpoint, dial_for
+from scheduler.dispatch_held import HeldHandover
 from scheduler.dispatch_presence import follow_calls, free_agents, moving
 from scheduler.dispatch_rules import by_priority, idle_budget, offer_for, queues_of
 
@@ -40,6 +43,8 @@ MAX_PARALLEL_DIALS = 8
 how many calls start per minute)."""
 SWEEP_MARGIN = timedelta(minutes=1)
 """Looked back before a stranded claim when asking the carrier: clocks differ a little."""
+MAX_GONE = 5
+"""Callers found gone in a row before an agent's turn waits for the next pass."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,8 @@ class Dispatcher:
     lease left, so no other instance can take it over while the request is in flight."""
     parallel_dials: int = MAX_PARALLEL_DIALS
     """REST requests one pass has in flight at most."""
+    held: HeldService | None = None
+    """Serves callers on hold; without it, none is claimed for an agent."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _again: threading.Event = field(default_factory=threading.Event, repr=False)
     _synced: frozenset[AgentId] = field(default=frozenset(), repr=False)
@@ -122,10 +129,45 @@ class Dispatcher:
         """
         config = self.config.current
         for queue in queues_of(config, agent):
-            offered = self.claims.offer(offer_for(config, queue, agent, now), now)
+            offered = self._offer(config, queue, agent, now)
+            if offered.held is not None:
+                sid = self._serve(config, offered.held, now)
+                return QueuePass(queue, offered.budget, () if sid is None else (sid,))
             if offered.claim is not None:
                 sid = self._place(config, offered.claim, agent, now)
                 return QueuePass(queue, offered.budget, () if sid is None else (sid,))
+        return None
+
+    def _offer(
+        self, config: SupervisorConfig, queue: QueueName, agent: AgentId, now: datetime
+    ) -> Offered:
+        offer = offer_for(config, queue, agent, now)
+        if self.held is None:
+            offer = replace(offer, serve_held=False)
+        return self.claims.offer(offer, now)
+
+    def serve(self, claim: HeldClaim, now: datetime) -> str | None:
+        """Hand a claimed caller on hold to their agent (blocking REST, off the event loop)."""
+        return self._serve(self.config.current, claim, now)
+
+    def _serve(self, config: SupervisorConfig, claim: HeldClaim, now: datetime) -> str | None:
+        """Hand a claimed caller on hold over; if they hung up meanwhile, the agent is free at
+        once and serves the next in line. The caller's CallSid, or a dialled call's."""
+        assert self.held is not None
+        handover = HeldHandover(self.held, self.links, self.http_timeout)
+        for _ in range(MAX_GONE):
+            done = handover.place(config, claim, now)
+            if done in (Handover.DEQUEUED, Handover.UNKNOWN):
+                return claim.caller.call_sid
+            follow_calls(self.presence, config, now)
+            if done is Handover.RETURNED:
+                return None
+            offered = self._offer(config, claim.caller.queue, claim.agent_id, now)
+            if offered.claim is not None:
+                return self._place(config, offered.claim, claim.agent_id, now)
+            if offered.held is None:
+                return None
+            claim = offered.held
         return None
 
     def dispatch(self, now: datetime) -> list[QueuePass]:
@@ -166,17 +208,23 @@ class Dispatcher:
     ) -> QueuePass:
         budget: Budget | None = None
         claimed: list[tuple[Claim, AgentId]] = []
+        held: list[HeldClaim] = []
         for agent in free:
-            offered = self.claims.offer(offer_for(config, queue, agent, now), now)
+            offered = self._offer(config, queue, agent, now)
             budget = budget or offered.budget
+            if offered.held is not None:  # a caller on hold: the budget binds callbacks only
+                taken.add(agent)
+                held.append(offered.held)
+                continue
             if offered.budget.allowed < 1:
                 break
             if offered.claim is None:
                 continue
             taken.add(agent)
             claimed.append((offered.claim, agent))
+        served = tuple(sid for claim in held if (sid := self._serve(config, claim, now)))
         placed = self._place_all(config, claimed, now)
-        return QueuePass(queue, budget or idle_budget(config, queue, now), placed)
+        return QueuePass(queue, budget or idle_budget(config, queue, now), served + placed)
 
     def _place_all(
         self, config: SupervisorConfig, claimed: list[tuple[Claim, AgentId]], now: datetime
@@ -192,6 +240,8 @@ class Dispatcher:
         return tuple(sid for sid in sids if sid is not None)
 
     def _lease(self, config: SupervisorConfig, queue: QueueName) -> timedelta:
+        if queue not in config.queues:  # removed from the config while a call went on
+            return config.callback_defaults.lease
         return config.callback_policy(queue).lease
 
     def _place(
@@ -207,6 +257,8 @@ class Dispatcher:
         """Resolve dials whose lease ran out; how many went back in line undialled."""
         config = self.config.current
         self.settler.settle_recorded(config, now)
+        if self.held is not None:
+            self.held.sweep(self.telephony, lambda queue: self._lease(config, queue), now)
         returned = 0
         for claim in self.store.expired_claims(now):
             returned += self._resolve(config, claim, now)

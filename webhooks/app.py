@@ -11,11 +11,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from callback.carrier import Telephony
+from callback.carrier import HeldCalls, Telephony
 from callback.config import builtin_catalogue, load_config
 from callback.config.reload import ConfigHolder
 from callback.service.admission import KEEP_COUNTS
 from callback.service.booking import Bookings
+from callback.service.held import HeldService
 from callback.service.line import Line
 from callback.service.ports import Notifier
 from callback.service.settle import Settler
@@ -26,6 +27,7 @@ from callback.store.dispatching import DispatchStore
 from callback.store.engine import make_engine
 from callback.store.events import EventStore
 from callback.store.figures import FiguresStore
+from callback.store.held import HeldStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
 from callback.store.settling import SettleStore
@@ -90,6 +92,8 @@ def build_services(
     notifier = notifier or _sms(settings, holder, telephony)
     store, calls, presence = QueueStore(engine), CallStore(engine), PresenceStore(engine)
     settler = Settler(SettleStore(engine), store, calls)
+    held_calls = telephony if isinstance(telephony, HeldCalls) else None
+    held = HeldService(HeldStore(engine), held_calls)
     dispatcher = Dispatcher(
         store=store,
         claims=DispatchStore(engine),
@@ -101,6 +105,8 @@ def build_services(
         clock=clock,
         settler=settler,
         http_timeout=timedelta(seconds=settings.twilio_http_timeout),
+        # Without the Queue Members resource nobody can be dequeued: claim no caller on hold.
+        held=held if held_calls is not None else None,
     )
     measured, abuse = MeasuredCache(store), AbuseStore(engine)
     svc = Services(
@@ -118,6 +124,7 @@ def build_services(
         voicemails=VoicemailStore(engine),
         arrivals=Arrivals(calls, inline=settings.is_sqlite),
         settler=settler,
+        held=held,
         abuse=abuse,
         line=Line(store, calls, measured),
         bookings=Bookings(BookingStore(abuse), measured, notifier),

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
 from callback.service.booking import Bookings
+from callback.service.held import HeldService
 from callback.service.line import Line
 from callback.service.ports import Notifier
 from callback.service.settle import Settler
@@ -63,6 +64,8 @@ class Services:
     voicemails: VoicemailStore
     arrivals: Arrivals
     settler: Settler
+    held: HeldService
+    """Callers on hold: their place in the line, the connect step's checks, their endings."""
     abuse: AbuseStore
     line: Line
     bookings: Bookings

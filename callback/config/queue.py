@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from enum import StrEnum
 from functools import cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -69,6 +70,16 @@ class StaffEntry(FrozenModel):
         return StaffInterval(start=self.start, end=self.end, agents=self.agents)
 
 
+class LiveCallers(StrEnum):
+    """Who connects the queue's callers on hold to agents."""
+
+    HOLDLESS = "holdless"
+    """Holdless's dispatcher takes them out of the Twilio queue, in the one line's order."""
+    EXTERNAL = "external"
+    """Another system (Flex, TaskRouter, a PBX) serves the Twilio queue; Holdless only
+    counts them in the line."""
+
+
 class QueueConfig(FrozenModel):
     """`[queues.<name>]`."""
 
@@ -81,6 +92,7 @@ class QueueConfig(FrozenModel):
     service_level_target: Duration = timedelta(seconds=60)
     """How soon a person should be reached: the wallboard's service level counts within it."""
     survey: bool = False
+    live_callers: LiveCallers = LiveCallers.HOLDLESS
     reasons: ReadOnlyMap[str, ReasonConfig] = Field(default_factory=dict)
     hours: Week[OpeningRange]
     closures: tuple[ClosureConfig, ...] = ()

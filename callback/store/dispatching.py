@@ -14,22 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from callback.dispatch import WINDOW, Budget, Eligibility, Eligible, Expired, NotBefore, Snapshot
+from callback.dispatch import Budget, Eligibility, Eligible, Expired, NotBefore, Snapshot
 from callback.request import CallbackRequest
-from callback.store import commands, presence, queries
-from callback.store.calls import ON_HOLD_IN_QUEUE
+from callback.store import commands, held_line, presence, queries
 from callback.store.convert import Row, to_request
+from callback.store.dispatch_snapshot import read_snapshot
 from callback.store.engine import is_unique_violation, read_transaction, write_transaction
+from callback.store.held_line import HeldClaim
 from callback.store.records import Claim
 from callback.store.tables import (
     ATTEMPT,
-    ON_CALL_STATES,
-    PRESENCE,
     REQUEST,
-    state_in,
 )
 from callback.types import AgentId, QueueName, RequestId, State
 
@@ -68,30 +66,6 @@ _HELD = (
         _r.state == State.DIALING.value,
     )
 )
-_p = PRESENCE.c
-_AVAILABLE = presence.AgentStatus.AVAILABLE.value
-_COUNTS = select(
-    select(func.count())
-    .where(_r.queue == bindparam("queue"), state_in(_r.state, ON_CALL_STATES))
-    .scalar_subquery()
-    .label("in_progress"),
-    select(func.count()).where(ON_HOLD_IN_QUEUE).scalar_subquery().label("on_hold"),
-    select(func.count())
-    .where(_p.status == _AVAILABLE, _p.agent_id.in_(bindparam("team", expanding=True)))
-    .scalar_subquery()
-    .label("free"),
-    select(func.count())
-    .where(_p.status == _AVAILABLE, _p.agent_id == bindparam("agent"))
-    .scalar_subquery()
-    .label("agent_free"),
-).subquery("counts")
-# The counts and the last minute's dial starts in one round trip: one row of counts per start,
-# or one row with no start (the outer join).
-_SNAPSHOT = select(_COUNTS, _a.claimed_at).select_from(
-    _COUNTS.outerjoin(
-        ATTEMPT, and_(_a.queue == bindparam("queue"), _a.claimed_at > bindparam("since"))
-    )
-)
 
 
 class _AgentTaken(Exception):
@@ -117,14 +91,18 @@ class Offer:
     lease: timedelta
     check: Check
     budget: Rule
+    serve_held: bool = True
+    """Whether Holdless connects the queue's callers on hold (else another system does)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Offered:
-    """What an offer came to: the queue's budget just before it, and the claim if one was made."""
+    """What an offer came to: the queue's budget just before it, and the claim if one was made
+    (a callback to dial, or a caller on hold to connect)."""
 
     budget: Budget
     claim: Claim | None
+    held: HeldClaim | None = None
 
 
 def queue_lock_key(queue: QueueName) -> int:
@@ -147,37 +125,36 @@ def _serialise(connection: Connection, queue: QueueName) -> None:
     connection.execute(select(func.pg_advisory_xact_lock(key)))
 
 
-def _snapshot(connection: Connection, offer: Offer, now: datetime) -> tuple[Snapshot, bool]:
-    parameters = {
-        "queue": offer.queue,
-        "team": list(offer.team),
-        "agent": offer.agent,
-        "since": now - WINDOW,
-    }
-    rows = connection.execute(_SNAPSHOT, parameters).mappings().all()
-    counts = rows[0]
-    snapshot = Snapshot(
-        now=now,
-        free_agents=counts["free"],
-        live_waiting=counts["on_hold"],
-        in_progress=counts["in_progress"],
-        recent_starts=tuple(row["claimed_at"] for row in rows if row["claimed_at"] is not None),
-    )
-    return snapshot, counts["agent_free"] > 0
-
-
 def offer_agent(connection: Connection, offer: Offer, now: datetime) -> Offered:
-    """Claim for `offer.agent` if the queue's budget, read here, allows one more dial now."""
+    """Claim the head of the one line for `offer.agent`: a caller on hold, or a callback if
+    the queue's budget, read here, allows one more dial now (the budget binds callbacks only:
+    reserved agents, the cap and the rate never keep a caller on hold from an agent)."""
     _serialise(connection, offer.queue)
-    snapshot, agent_free = _snapshot(connection, offer, now)
+    snapshot, agent_free = read_snapshot(connection, offer.queue, offer.team, offer.agent, now)
     budget = offer.budget(snapshot)
-    if budget.allowed < 1 or not agent_free:
+    held = held_line.head(connection, offer.queue) if offer.serve_held and agent_free else None
+    if not agent_free or (budget.allowed < 1 and held is None):
         return Offered(budget, None)
     try:
-        claim = claim_eligible(connection, offer.queue, offer.agent, now, offer.lease, offer.check)
+        if budget.allowed > 0:
+            claim = claim_eligible(
+                connection, offer.queue, offer.agent, now, offer.lease, offer.check, before=held
+            )
+            if claim is not None or held is None:
+                return Offered(budget, claim)
+        assert held is not None
+        return Offered(budget, None, _claim_held(connection, held, offer, now))
     except _AgentTaken:
         raise _Refused(budget) from None
-    return Offered(budget, claim)
+
+
+def _claim_held(connection: Connection, row: Row, offer: Offer, now: datetime) -> HeldClaim | None:
+    claimed = held_line.claim(connection, row, offer.agent, now, offer.lease)
+    if claimed is None:
+        return None
+    if not presence.take_for_held(connection, offer.agent, claimed.offer_id, now):
+        raise _AgentTaken(offer.agent)
+    return claimed
 
 
 def _postpone(connection: Connection, row: Row, at: datetime, now: datetime) -> None:
@@ -208,8 +185,11 @@ def claim_eligible(
     now: datetime,
     lease: timedelta,
     check: Check,
+    *,
+    before: Row | None = None,
 ) -> Claim | None:
-    """Claim the first due request that `check` allows, holding `agent` for it."""
+    """Claim the first due request that `check` allows, holding `agent` for it; none when
+    the held caller `before` comes ahead of it in the line."""
     for _ in range(SCAN_LIMIT):
         row = queries.first_due(connection, queue, now)
         if row is None:
@@ -218,6 +198,8 @@ def claim_eligible(
         if not isinstance(verdict, Eligible):
             _pass_over(connection, row, verdict, now)
             continue
+        if before is not None and held_line.sorts_before(before, row):
+            return None
         claimed = commands.claim(connection, row, now, lease, agent)
         if claimed is None:
             continue

@@ -17,11 +17,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
 from callback.store.engine import read_transaction, write_transaction
-from callback.store.tables import ATTEMPT, PRESENCE, PRESENCE_CHANGE
+from callback.store.tables import ATTEMPT, HELD_OFFER, PRESENCE, PRESENCE_CHANGE
 from callback.types import AgentId
 
 _p = PRESENCE.c
 _a = ATTEMPT.c
+_o = HELD_OFFER.c
 
 
 class AgentStatus(StrEnum):
@@ -60,6 +61,8 @@ class EndedOffer:
     queue: str | None
     outcome: str | None
     ended_at: datetime | None
+    held: bool = False
+    """The offer was of a caller on hold (`attempt_id` is then the held offer's id)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,24 @@ _ENDED = (
     .select_from(PRESENCE.outerjoin(ATTEMPT, _a.id == _p.attempt_id))
     .where(_p.status == AgentStatus.BUSY.value, _p.attempt_id.is_not(None))
     .where((_a.id.is_(None)) | (_a.ended_at.is_not(None)))
+)
+_FINISH_HELD_OFFER = update(PRESENCE).where(
+    _p.agent_id == bindparam("row_agent"),
+    _p.status == AgentStatus.BUSY.value,
+    _p.held_offer_id == bindparam("row_attempt"),
+)
+_ENDED_HELD = (
+    select(
+        _p.agent_id,
+        _p.held_offer_id.label("attempt_id"),
+        _p.unanswered,
+        _o.queue,
+        _o.outcome,
+        _o.ended_at,
+    )
+    .select_from(PRESENCE.outerjoin(HELD_OFFER, _o.id == _p.held_offer_id))
+    .where(_p.status == AgentStatus.BUSY.value, _p.held_offer_id.is_not(None))
+    .where((_o.id.is_(None)) | (_o.ended_at.is_not(None)))
 )
 _WRAPPED = select(_p.agent_id).where(
     _p.status == AgentStatus.WRAP_UP.value, _p.until <= bindparam("now")
@@ -140,6 +161,25 @@ def take(connection: Connection, agent: AgentId, attempt_id: int, now: datetime)
     return change(connection, agent, AgentStatus.AVAILABLE, AgentStatus.BUSY, now, "offer", **extra)
 
 
+def take_for_held(connection: Connection, agent: AgentId, offer_id: int, now: datetime) -> bool:
+    """Hold an available agent for a caller on hold (busy); False if they are not available."""
+    extra = {"held_offer_id": offer_id, "until": None}
+    available, busy = AgentStatus.AVAILABLE, AgentStatus.BUSY
+    return change(connection, agent, available, busy, now, "offer: caller on hold", **extra)
+
+
+def _ended(row: RowMapping, held: bool) -> EndedOffer:
+    return EndedOffer(
+        agent_id=AgentId(row["agent_id"]),
+        attempt_id=row["attempt_id"],
+        unanswered=row["unanswered"],
+        queue=row["queue"],
+        outcome=row["outcome"],
+        ended_at=row["ended_at"],
+        held=held,
+    )
+
+
 class PresenceStore:
     """The roster's presence in the database, shared by every instance."""
 
@@ -187,20 +227,11 @@ class PresenceStore:
             return change(connection, agent, expected, target, now, cause, **extra)
 
     def ended_offers(self) -> list[EndedOffer]:
-        """Busy agents whose dial attempt has ended, with how it ended."""
+        """Busy agents whose dial attempt or held caller's offer has ended, with how it ended."""
         with read_transaction(self._engine) as connection:
-            rows = connection.execute(_ENDED).mappings().all()
-        return [
-            EndedOffer(
-                agent_id=AgentId(row["agent_id"]),
-                attempt_id=row["attempt_id"],
-                unanswered=row["unanswered"],
-                queue=row["queue"],
-                outcome=row["outcome"],
-                ended_at=row["ended_at"],
-            )
-            for row in rows
-        ]
+            dials = connection.execute(_ENDED).mappings().all()
+            held = connection.execute(_ENDED_HELD).mappings().all()
+        return [_ended(row, False) for row in dials] + [_ended(row, True) for row in held]
 
     def finish_offer(
         self,
@@ -218,11 +249,13 @@ class PresenceStore:
             "cause": f"call ended: {offer.outcome or 'unknown'}",
             "unanswered": unanswered,
             "attempt_id": None,
+            "held_offer_id": None,
             "until": until,
         }
         parameters = values | {"row_agent": offer.agent_id, "row_attempt": offer.attempt_id}
+        statement = _FINISH_HELD_OFFER if offer.held else _FINISH_OFFER
         with write_transaction(self._engine) as connection:
-            if connection.execute(_FINISH_OFFER, parameters).rowcount != 1:
+            if connection.execute(statement, parameters).rowcount != 1:
                 return False
             _log(connection, offer.agent_id, target, now, str(values["cause"]))
             return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, exists, or_, select, update
 
 from callback.store.tables import (
     ATTEMPT,
@@ -21,6 +21,8 @@ from callback.store.tables import (
     CONFIG_CHANGE,
     EVENT_OUTBOX,
     EVENT_WATCH,
+    HELD_CALL,
+    HELD_OFFER,
     PHONE_CALL,
     PRESENCE_CHANGE,
     REQUEST,
@@ -69,6 +71,9 @@ def delete_requests(connection: Connection, ids: Sequence[int]) -> None:
     connection.execute(delete(REQUEST).where(_r.id.in_(ids)))
 
 
+_offered = HELD_OFFER.c.held_id == HELD_CALL.c.id
+
+
 def _old_rows(before: datetime) -> list[tuple[Table, ColumnElement[bool]]]:
     # History that is not a request: call legs and their events, presence changes, config
     # changes, and lifecycle events that were delivered or given up on.
@@ -80,6 +85,9 @@ def _old_rows(before: datetime) -> list[tuple[Table, ColumnElement[bool]]]:
         (PRESENCE_CHANGE, PRESENCE_CHANGE.c.at < before),
         (CONFIG_CHANGE, CONFIG_CHANGE.c.at < before),
         (EVENT_OUTBOX, settled),
+        # Offers first: a caller's row goes once none of its offers is left.
+        (HELD_OFFER, HELD_OFFER.c.ended_at < before),
+        (HELD_CALL, and_(HELD_CALL.c.ended_at < before, ~exists().where(_offered))),
     ]
 
 

@@ -291,6 +291,7 @@ class AgentPresenceRow(StoreModel, table=True):
     unanswered: int
     attempt_id: int | None
     until: datetime | None = Field(sa_type=UtcTimestamp)
+    held_offer_id: int | None
 
 
 class PresenceChangeRow(StoreModel, table=True):
@@ -485,3 +486,85 @@ Index(
     postgresql_where=_unhandled,
 )
 Index("ix_voicemail_received_at", VOICEMAIL.c.received_at)
+
+
+class HeldCallRow(StoreModel, table=True):
+    """A caller on hold: their place in the one line (priority, virtual start) and its state.
+
+    A caller keeps this row from the first hold round to the end of the call: an agent who
+    does not answer puts them back under the same row, so at the same place.
+    """
+
+    __tablename__ = "held_call"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('holding', 'returning', 'offered', 'connecting', 'bridged', 'served',"
+            " 'abandoned', 'left')",
+            name="state",
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_sid: str = Field(sa_type=String)
+    queue: str = Field(sa_type=String)
+    queue_sid: str = Field(sa_type=String)
+    language: str = Field(sa_type=String)
+    priority: int
+    virtual_start: datetime = Field(sa_type=UtcTimestamp)
+    state: str = Field(sa_type=String)
+    fence: int
+    joined_at: datetime = Field(sa_type=UtcTimestamp)
+    updated_at: datetime = Field(sa_type=UtcTimestamp)
+    ended_at: datetime | None = Field(sa_type=UtcTimestamp)
+
+
+class HeldOfferRow(StoreModel, table=True):
+    """One claim of a caller on hold for one agent: the lease and fence that gate a dequeue."""
+
+    __tablename__ = "held_offer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    held_id: int = Field(foreign_key="held_call.id")
+    fence: int
+    queue: str = Field(sa_type=String)
+    agent_id: str = Field(sa_type=String)
+    claimed_at: datetime = Field(sa_type=UtcTimestamp)
+    lease_until: datetime = Field(sa_type=UtcTimestamp)
+    ended_at: datetime | None = Field(sa_type=UtcTimestamp)
+    outcome: str | None = Field(sa_type=String)
+
+
+HELD_CALL: Table = metadata.tables["held_call"]
+HELD_OFFER: Table = metadata.tables["held_offer"]
+
+_h = HELD_CALL.c
+_holding = _h.state == sql_literal("'holding'")
+_offer_open = HELD_OFFER.c.ended_at.is_(None)
+Index("uq_held_call_call_sid", _h.call_sid, unique=True)
+# The held part of the line, in line order: the claim reads its head from this index.
+Index(
+    "ix_held_call_line",
+    _h.queue,
+    _h.priority.desc(),
+    _h.virtual_start,
+    _h.id,
+    sqlite_where=_holding,
+    postgresql_where=_holding,
+)
+Index("uq_held_offer_held_fence", HELD_OFFER.c.held_id, HELD_OFFER.c.fence, unique=True)
+# At most one open offer per caller: a caller is never offered to two agents at once.
+Index(
+    "uq_held_offer_open_held",
+    HELD_OFFER.c.held_id,
+    unique=True,
+    sqlite_where=_offer_open,
+    postgresql_where=_offer_open,
+)
+Index(
+    "ix_held_offer_open_lease",
+    HELD_OFFER.c.lease_until,
+    sqlite_where=_offer_open,
+    postgresql_where=_offer_open,
+)
+Index("ix_held_call_ended", _h.ended_at)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from callback.store.held_line import HeldState
 from callback.types import QueueName
 from tests.e2e.conftest import SUPPORT, World
 from tests.e2e.steps import to_the_offer
@@ -24,6 +25,8 @@ async def test_a_caller_on_hold_in_a_renamed_queue_is_moved(
     await call.stay_silent()  # no key at the offer: on hold
     await call.until_gather()
     assert world.svc.calls.on_hold(SUPPORT) == 1
+    before = world.svc.held.held.by_sid(call.sid)
+    assert before is not None and before.queue == SUPPORT
     text = re.sub(r"queues\.support\b", "queues.help", config_file.read_text())
     config_file.write_text(text.replace('"support"', '"help"'))
     world.svc.config.poll(world.now)
@@ -36,4 +39,8 @@ async def test_a_caller_on_hold_in_a_renamed_queue_is_moved(
     assert heard.startswith("The line you were waiting in has changed.")
     assert "Thank you for waiting. You are now number 1 in line." in heard
     assert (world.svc.calls.on_hold(SUPPORT), world.svc.calls.on_hold(HELP)) == (0, 1)
+    after = world.svc.held.held.by_sid(call.sid)
+    assert after is not None  # the same place in the new queue's line, offered again there
+    assert (after.id, after.virtual_start, after.queue) == (before.id, before.virtual_start, HELP)
+    assert after.state is HeldState.HOLDING and after.queue_sid != before.queue_sid
     assert world.carrier.app_errors == []

@@ -21,6 +21,7 @@ from callback.store.tables import ATTEMPT, REQUEST, metadata
 from callback.types import E164, FINAL_STATES, State
 from ivr.links import parse_url
 from scheduler.dispatch_dial import NOT_DIALLED
+from tests.scheduler.held_truth import HeldTruth
 
 _a = ATTEMPT.c
 _r = REQUEST.c
@@ -83,6 +84,12 @@ class GroundTruthTelephony:
     fates: list[Fate] = field(default_factory=list)
     calls: list[Placed] = field(default_factory=list)
     lookups_fail: bool = False
+    held: HeldTruth = field(default_factory=HeldTruth)
+    """Twilio's queues of callers on hold."""
+
+    def dequeue(self, queue_sid: str, call_sid: str, *, url: str) -> bool:
+        """Queue Members: take a caller out of Twilio's queue (False when not in it)."""
+        return self.held.dequeue(queue_sid, call_sid, url)
 
     def place_call(
         self,
@@ -137,6 +144,9 @@ class GroundTruthTelephony:
         """A placed call as ringing (its end is only told by status callbacks here)."""
         if self.lookups_fail:
             raise TelephonyError("503", retryable=True, ambiguous=False, status=503)
+        if self.held.entered[sid]:  # a caller on hold: live until they hang up
+            gone = sid in self.held.gone
+            return CallRecord(sid, CallStatus.COMPLETED if gone else CallStatus.IN_PROGRESS, None)
         placed = [call for call in self.calls if call.sid == sid]
         return CallRecord(sid, CallStatus.RINGING, placed[0].at) if placed else None
 

@@ -26,7 +26,6 @@ from typing import ClassVar
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
@@ -38,10 +37,13 @@ from callback.config.policy import DialMode
 from callback.merge import Incoming
 from callback.request import ContextEntry, Slot
 from callback.store import make_engine
+from callback.store.held_line import ON_OFFER
 from callback.store.presence import AgentStatus
 from callback.types import E164, FINAL_STATES, AgentId, Channel, QueueName, RequestId
 from ivr.links import Link, Step
 from settings import Settings
+from tests.scheduler.held_rules import HeldRules
+from tests.scheduler.held_truth import held_snapshot
 from tests.scheduler.machine_support import (
     Fate,
     GroundTruthTelephony,
@@ -61,7 +63,6 @@ from webhooks.app import build_services
 from webhooks.services import Services
 from webhooks.twilio import outbound, sms, status
 from webhooks.twilio.notify import LogNotifier
-from webhooks.twilio.turn import Turn
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "holdless.example.toml"
 # Monday 2 March 2026, 10:00 in London and Reykjavik: both example queues are open.
@@ -85,7 +86,7 @@ def _events(ending: str) -> tuple[str, ...]:
     return (*PROGRESS, *answered, ending)
 
 
-class DispatchMachine(RuleBasedStateMachine):
+class DispatchMachine(HeldRules):
     """One dispatching process over a real database, against a carrier with a ground truth."""
 
     SETTINGS: ClassVar[Settings]
@@ -116,9 +117,6 @@ class DispatchMachine(RuleBasedStateMachine):
         # A new process: nothing in memory survives, the database keeps every claim.
         self.svc.store.close()
         self.svc = self._start()
-
-    def _turn(self, form: dict[str, str], link: Link | None = None) -> Turn:
-        return Turn(self.svc, self.svc.config.current, self.now, form, link)
 
     def teardown(self) -> None:
         """Release both engines."""
@@ -240,6 +238,7 @@ class DispatchMachine(RuleBasedStateMachine):
     def everything_settles(self) -> None:
         """The carrier finishes every call, every callback arrives, leases run out, sweeps
         run: then no request is left dialling or connected (nobody is lost)."""
+        self.all_held_hang_up()
         for _ in range(2):
             for call in list(self.phone.calls):
                 if call.sid not in self.delivered:
@@ -248,6 +247,9 @@ class DispatchMachine(RuleBasedStateMachine):
             self.now += timedelta(minutes=3)
             self.svc.dispatcher.sweep(self.now)
         assert stranded(snapshot(self.observer)) == []
+        held = held_snapshot(self.observer)
+        assert held.open_offers == []
+        assert [sid for sid, (_, _, state) in held.places.items() if state in ON_OFFER] == []
 
     @invariant()
     def protocol_holds(self) -> None:

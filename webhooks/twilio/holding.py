@@ -1,15 +1,19 @@
 """Hold: the waitUrl rounds, the callback key on hold, and the Enqueue action's result.
 
-A live config edit may remove or rename the queue a caller is holding in. Their next
-waitUrl round tells them and leaves the queue; the Enqueue action then moves them to the
-queue that now answers the number they called (or its voicemail when it is closed).
+Each round keeps the caller's place in the one line (`callback.store.held`). A live config
+edit may remove or rename the queue a caller is holding in. Their next waitUrl round tells
+them and leaves the queue; the Enqueue action then moves them, place and all, to the queue
+that now answers the number they called (or its voicemail when it is closed).
 """
 
 from __future__ import annotations
 
 from callback.ordering import Position
+from callback.store.calls import CallRecord
+from callback.store.held import Joining
 from callback.types import QueueName
 from ivr import capture
+from ivr.call import QueueCall
 from ivr.confirm import farewell
 from ivr.hold import CALLBACK_DIGIT, hold_wait, leave_hold, moved, queue_gone
 from webhooks.twilio.inbound import route_queue
@@ -19,6 +23,8 @@ from webhooks.twilio.turn import Turn
 MAX_QUEUE_POSITION = 10_000
 GONE_RESULTS = frozenset({"hangup", "bridged"})
 """QueueResults after which the caller is gone or served: nothing is left to route."""
+KEEPS_ROW = frozenset({"redirected", "bridged"})
+"""QueueResult values after which the caller's place is settled elsewhere (the connect step)."""
 
 
 def _queue_position(turn: Turn) -> Position | None:
@@ -34,8 +40,24 @@ def _vanished(turn: Turn) -> bool:
     return named is not None and named not in turn.config.queues
 
 
+def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> None:
+    """The caller takes their place in the one line (their first round; later ones keep it)."""
+    queue_sid = turn.field("QueueSid")
+    if not queue_sid:
+        return
+    joining = Joining(
+        call_sid=turn.call_sid,
+        queue=QueueName(call.queue),
+        queue_sid=queue_sid,
+        language=call.language,
+        priority=call.settings.priority,
+        virtual_start=record.arrived_at if record is not None else turn.now,
+    )
+    turn.svc.held.held.join(joining, turn.now)
+
+
 def waiting(turn: Turn) -> str:
-    """`Step.HOLD_WAIT`: mark the caller on hold; announce position and wait; music."""
+    """`Step.HOLD_WAIT`: mark the caller on hold in the line; announce position and wait."""
     if _vanished(turn):
         return queue_gone(turn.call(route_queue(turn)))
     call = turn.call()
@@ -43,6 +65,7 @@ def waiting(turn: Turn) -> str:
         record = turn.svc.calls.get(turn.call_sid)
         since = record.hold_since if record is not None and record.hold_since else turn.now
         turn.svc.calls.set_hold(turn.call_sid, since, turn.now)
+        _join(turn, call, record)
     position = _queue_position(turn)
     ahead = None if position is None else position.ahead
     estimate = live_forecast(turn, QueueName(call.queue), ahead).estimate
@@ -59,13 +82,21 @@ def key(turn: Turn) -> str:
 
 
 def result(turn: Turn) -> str:
-    """`Step.QUEUE_RESULT`: after leaving with the key, capture the number; else goodbye."""
-    if _vanished(turn) and turn.field("QueueResult") not in GONE_RESULTS:
+    """`Step.QUEUE_RESULT`: after leaving with the key, capture the number; else goodbye.
+
+    A caller dequeued for an agent (`redirected`) keeps their row: the connect step runs.
+    """
+    outcome = turn.field("QueueResult")
+    if _vanished(turn) and outcome not in GONE_RESULTS:
         return _reroute(turn)
     call = turn.call(route_queue(turn) if _vanished(turn) else None)
     if turn.call_sid:
         turn.svc.calls.set_hold(turn.call_sid, None, turn.now)
-    if turn.field("QueueResult") == "leave":
+        if outcome == "leave":
+            turn.svc.held.left(turn.call_sid, turn.now)
+        elif outcome not in KEEPS_ROW:
+            turn.svc.held.hung_up(turn.call_sid, turn.now)
+    if outcome == "leave":
         return capture.start_capture(call, turn.caller(call.queue))
     return farewell(call)
 
@@ -74,7 +105,9 @@ def _reroute(turn: Turn) -> str:
     """Hold on in the queue answering the called number (its voicemail when it is closed)."""
     target = route_queue(turn)
     if turn.call_sid:
-        # Counted in its new line from now on; the hold keeps its start (`waiting`).
+        # Counted in its new line from now on; the hold keeps its start (`waiting`) and the
+        # caller keeps their place (the same virtual start) in the new queue's line.
         turn.svc.calls.move(turn.call_sid, target, turn.now)
+        turn.svc.held.held.move(turn.call_sid, target, turn.now)
     open_now = live_forecast(turn, target).open
     return moved(turn.call(target), open_now=open_now)

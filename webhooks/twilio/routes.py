@@ -11,6 +11,7 @@ from webhooks.twilio import (
     capture,
     holding,
     inbound,
+    live,
     outbound,
     recognition,
     scheduling,
@@ -46,6 +47,9 @@ STEPS: dict[Step, Handler] = {
     Step.CUSTOMER: outbound.customer,
     Step.BRIDGED: outbound.bridged,
     Step.SURVEY: outbound.rate,
+    Step.CONNECT: live.connect,
+    Step.LIVE_WHISPER: live.whisper,
+    Step.CONNECTED: live.connected,
 }
 
 

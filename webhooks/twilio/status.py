@@ -57,4 +57,6 @@ def status(turn: Turn) -> Reply:
         raise BadInput("unknown CallStatus")
     if turn.svc.calls.advance(sid, call_status, rank, turn.now) and rank >= FINAL_RANK:
         turn.svc.settler.settle_call(turn.config, sid, call_status, turn.now)
+        # A caller on hold, or on the way to an agent, who hung up: their place is freed.
+        turn.svc.held.hung_up(sid, turn.now)
     return None

@@ -4,6 +4,8 @@ import pytest
 from sqlalchemy import Table, func, insert, select
 
 from callback.store import QueueStore, retention
+from callback.store.held import HeldStore, Joining
+from callback.store.held_line import HeldState
 from callback.store.tables import (
     ATTEMPT,
     BROKEN_PROMISE,
@@ -165,3 +167,16 @@ def test_old_call_presence_and_event_history_goes_and_recent_history_stays(
     for table in (*HISTORY, *OF_REQUEST):
         kept = 1 + (recent_claimer if table is PRESENCE_CHANGE else 0)
         assert _count(store, table) == kept, table.name
+
+
+def test_finished_callers_on_hold_and_their_offers_go_with_the_history(
+    store: QueueStore,
+) -> None:
+    held = HeldStore(store.engine)
+    old = held.join(Joining("CA-old", SUPPORT, "QU1", "en", 0, at(0)), at(0))
+    assert held.finish_holding(old, HeldState.ABANDONED, at(1)) is not None
+    waiting = held.join(Joining("CA-now", SUPPORT, "QU1", "en", 0, at(399 * DAY)), at(399 * DAY))
+    report = store.purge(at(400 * DAY), MONTH, YEAR)
+    assert report.history_rows == 1
+    assert held.by_sid("CA-old") is None
+    assert held.by_sid("CA-now") == waiting  # still in the line: never history
