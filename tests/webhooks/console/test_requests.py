@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from callback.store import QueueStore
+from callback.store.request_sms import SmsKind, record_sms
 from callback.types import Channel, RequestId, State
 from tests.callback.store.support import LEASE, SALES, SUPPORT, claim_next, incoming, number
 from tests.webhooks.console.support import Clock, csrf_of, records, sign_in
@@ -184,3 +185,14 @@ def test_cancelling_a_request_being_dialled_is_refused_by_the_shared_rule(
     assert found is not None and found.state is State.DIALING
     [record] = records(console_engine, "cancel-refused")
     assert record.detail == f"request={booked[0]} a dialing request can no longer be cancelled"
+
+
+def test_the_timeline_shows_the_texts_sent_about_the_request(
+    client: TestClient, console_engine: Engine, booked: list[RequestId], clock: Clock
+) -> None:
+    with console_engine.begin() as connection:
+        record_sms(connection, booked[0], SmsKind.CONFIRMATION, "SM" + "d" * 32, clock.now)
+    sign_in(client, "vera")
+    page = client.get(f"/console/requests/{booked[0]}").text
+    assert "sms_confirmation" in page and "sid=SM" + "d" * 32 in page
+    assert "sms_confirmation" not in client.get(f"/console/requests/{booked[2]}").text
