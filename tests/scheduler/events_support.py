@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from callback.config import ConfigHolder
 from callback.merge import Incoming
 from callback.request import ContextEntry, Promise
+from callback.service.ports import SmsAbout
 from callback.store import QueueStore
 from callback.store.calls import CallStore
 from callback.store.events import EventStore
@@ -38,7 +39,7 @@ class MemorySms:
 
     sent: list[tuple[E164, str]] = field(default_factory=list)
 
-    def send(self, to: E164, body: str) -> None:
+    def send(self, to: E164, body: str, about: SmsAbout | None = None) -> None:
         self.sent.append((to, body))
 
 
