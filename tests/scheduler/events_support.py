@@ -38,9 +38,11 @@ class MemorySms:
     """Keeps the texts it is asked to send."""
 
     sent: list[tuple[E164, str]] = field(default_factory=list)
+    about: list[SmsAbout | None] = field(default_factory=list)
 
     def send(self, to: E164, body: str, about: SmsAbout | None = None) -> None:
         self.sent.append((to, body))
+        self.about.append(about)
 
 
 @dataclass
