@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
@@ -61,7 +62,7 @@ from webhooks.metrics import (
 )
 from webhooks.services import Clock, Services, system_clock
 from webhooks.simulation import Simulation, offline_telephony, start_simulation
-from webhooks.sms_sender import TelephonySms
+from webhooks.sms_sender import TelephonySms, sms_recorder
 from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.notify import LogNotifier
 from webhooks.twilio.routes import twilio_routes
@@ -89,7 +90,7 @@ def build_services(
     engine = make_engine(settings.database_url)
     holder = ConfigHolder(settings.config_file, clock(), extend=dev_site_extension(settings))
     telephony = telephony or real_telephony(settings)
-    notifier = notifier or _sms(settings, holder, telephony)
+    notifier = notifier or _sms(settings, holder, telephony, engine, clock)
     store, calls, presence = QueueStore(engine), CallStore(engine), PresenceStore(engine)
     settler = Settler(SettleStore(engine), store, calls)
     held_calls = telephony if isinstance(telephony, HeldCalls) else None
@@ -146,12 +147,14 @@ def real_telephony(settings: Settings) -> Telephony:
     return TwilioTelephony(client)
 
 
-def _sms(settings: Settings, holder: ConfigHolder, telephony: Telephony) -> Notifier:
+def _sms(
+    settings: Settings, holder: ConfigHolder, telephony: Telephony, engine: Engine, clock: Clock
+) -> Notifier:
     numbers = holder.current.service.numbers
     if not numbers:
         return LogNotifier()
     status = str(settings.public_base_url).rstrip("/") + "/twilio/sms-status"
-    return TelephonySms(telephony, numbers[0], status)
+    return TelephonySms(telephony, numbers[0], status, sms_recorder(engine, clock))
 
 
 def _jobs(svc: Services) -> list[Job]:

@@ -22,9 +22,10 @@ from callback.privacy import mask_number
 from callback.request import CallbackRequest
 from callback.service.admission import Applicant, Refusal, Refused, admit, number_busy
 from callback.service.line import forecast_for, promise_for
-from callback.service.ports import Measurements, Notifier
+from callback.service.ports import Measurements, Notifier, SmsAbout
 from callback.store.abuse import Admission
 from callback.store.booking import BookingStore, Ledger
+from callback.store.request_sms import SmsKind
 
 log = logging.getLogger("holdless.booking")
 
@@ -84,7 +85,8 @@ class Bookings:
             return done
         text = confirmation(done) if confirmation is not None and done.may_text else None
         if text is not None:
-            self.notifier.send(done.request.number, text)  # the notifier sends off this path
+            about = SmsAbout(done.request.id, SmsKind.CONFIRMATION)
+            self.notifier.send(done.request.number, text, about)  # sent off this path
         channel = ask.incoming.context.channel.value
         log.info("callback %s booked for %s via %s", done.request.id, _masked(ask), channel)
         return done

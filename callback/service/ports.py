@@ -6,17 +6,25 @@ The `Telephony` port for calls is `callback.carrier.Telephony`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from callback.forecast import Measured
-from callback.types import E164, QueueName
+from callback.store.request_sms import SmsKind
+from callback.types import E164, QueueName, RequestId
+
+
+class SmsAbout(NamedTuple):
+    """Which request a text is about and why it is sent (recorded for its timeline)."""
+
+    request_id: RequestId
+    kind: SmsKind
 
 
 class Notifier(Protocol):
     """Sends one text message; must not block for long (it runs in a worker thread)."""
 
-    def send(self, to: E164, body: str) -> None:
-        """Send `body` to `to`."""
+    def send(self, to: E164, body: str, about: SmsAbout | None = None) -> None:
+        """Send `body` to `to`; a text `about` a request is recorded once the carrier takes it."""
 
 
 class Measurements(Protocol):

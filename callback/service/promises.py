@@ -11,9 +11,10 @@ from datetime import datetime
 
 from callback.config.model import SupervisorConfig
 from callback.privacy import mask_number
-from callback.service.ports import Notifier
+from callback.service.ports import Notifier, SmsAbout
 from callback.store.calls import CallStore
 from callback.store.events import EventStore, Overdue
+from callback.store.request_sms import SmsKind
 
 log = logging.getLogger("holdless.promises")
 
@@ -57,4 +58,4 @@ def _apologise(
         log.info("promises: no apology to %s (opted out)", mask_number(overdue.number))
         return
     body = apology(config, overdue.language, tried=overdue.attempts > 0)
-    notifier.send(overdue.number, body)
+    notifier.send(overdue.number, body, SmsAbout(overdue.request_id, SmsKind.APOLOGY))

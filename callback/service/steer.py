@@ -1,7 +1,7 @@
 """What a supervisor may do to a request: cancel it, move it up, reschedule it.
 
-Cancelling follows the same rule as the status link and SMS CANCEL: only a request still
-waiting in line (or scheduled) can be cancelled, and a cancelled one stays cancelled.
+`cancel` is the one cancel rule for every channel (console, status link, SMS CANCEL): only a
+request still waiting in line (or scheduled) can be cancelled, and a cancelled one stays cancelled.
 """
 
 from __future__ import annotations
@@ -22,11 +22,18 @@ class Refused(ValueError):
     """The action is not possible now; the message names the rule."""
 
 
+class NoSuchRequest(Refused):
+    """The request does not exist."""
+
+
 def cancel(store: QueueStore, request_id: RequestId, now: datetime) -> CallbackRequest:
-    """Cancel a request that still waits (a cancelled one is left as it is)."""
+    """Cancel a request that still waits (a cancelled one is left as it is).
+
+    The one cancel rule: the console, the API status link and SMS CANCEL all call it.
+    """
     found = store.get(request_id)
     if found is None:
-        raise Refused("no such request")
+        raise NoSuchRequest("no such request")
     if found.state is State.CANCELLED:
         return found
     if found.state not in PENDING_STATES:

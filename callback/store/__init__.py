@@ -1,7 +1,8 @@
 """The durable queue store: SQLModel tables, migrations and the `QueueStore` commands."""
 
-# The console's tables join the store's metadata wherever the store is used (migrations too).
-import callback.store.console_tables  # noqa: F401
+# The console's and the sent-texts tables join the metadata wherever the store is used.
+import callback.store.console_tables
+import callback.store.request_sms  # noqa: F401
 from callback.store.engine import DEFAULT_URL, make_engine
 from callback.store.migrate import current_revision, head_revision, upgrade
 from callback.store.queue import QueueStore

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, or_, select
 
+from callback.store.request_sms import sms_for
 from callback.store.tables import ATTEMPT, BROKEN_PROMISE, EVENT_OUTBOX, PHONE_CALL, REQUEST
 from callback.types import RequestId
 
@@ -84,7 +85,7 @@ class Step:
 
 
 def timeline(connection: Connection, request_id: RequestId) -> list[Step]:
-    """Every recorded change, dial and broken promise of one request, oldest first."""
+    """Every recorded change, dial, text sent and broken promise of one request, oldest first."""
     steps: list[Step] = []
     row = connection.execute(select(REQUEST).where(_r.id == request_id)).mappings().first()
     if row is None:
@@ -97,6 +98,10 @@ def timeline(connection: Connection, request_id: RequestId) -> list[Step]:
     steps += _attempts(connection, request_id)
     broken = select(_b.at, _b.promise_by).where(_b.request_id == request_id)
     steps += [Step(at, "promise_broken", f"by={by:%H:%M}") for at, by in connection.execute(broken)]
+    steps += [
+        Step(sms.at, f"sms_{sms.kind.value}", f"sid={sms.message_sid or 'none'}")
+        for sms in sms_for(connection, request_id)
+    ]
     if row["finished_at"] is not None:
         steps.append(Step(row["finished_at"], str(row["state"]), "finished"))
     return sorted(steps, key=lambda step: step.at)

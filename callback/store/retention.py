@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, delete, exists, or_, select, update
 
+from callback.store.request_sms import REQUEST_SMS
 from callback.store.tables import (
     ATTEMPT,
     BROKEN_PROMISE,
@@ -60,7 +61,7 @@ def expired_ids(connection: Connection, before: datetime) -> Sequence[int]:
     return connection.execute(query).scalars().all()
 
 
-_PER_REQUEST = (ATTEMPT, STATUS_TOKEN, EVENT_WATCH, BROKEN_PROMISE, EVENT_OUTBOX)
+_PER_REQUEST = (ATTEMPT, STATUS_TOKEN, EVENT_WATCH, BROKEN_PROMISE, EVENT_OUTBOX, REQUEST_SMS)
 """Rows that belong to one request and go with it."""
 
 

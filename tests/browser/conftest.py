@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from callback.service.ports import SmsAbout
 from settings import Settings
 from tests.browser.servers import Served, bound_socket, origin_of
 from webhooks.app import create_app
@@ -131,7 +132,7 @@ class Texts:
 
     sent: list[tuple[str, str]] = field(default_factory=list)
 
-    def send(self, to: str, body: str) -> None:
+    def send(self, to: str, body: str, about: SmsAbout | None = None) -> None:
         """Keep the message."""
         self.sent.append((to, body))
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from callback.config import ConfigHolder
 from callback.merge import Incoming
 from callback.request import ContextEntry, Promise
+from callback.service.ports import SmsAbout
 from callback.store import QueueStore
 from callback.store.calls import CallStore
 from callback.store.events import EventStore
@@ -37,9 +38,11 @@ class MemorySms:
     """Keeps the texts it is asked to send."""
 
     sent: list[tuple[E164, str]] = field(default_factory=list)
+    about: list[SmsAbout | None] = field(default_factory=list)
 
-    def send(self, to: E164, body: str) -> None:
+    def send(self, to: E164, body: str, about: SmsAbout | None = None) -> None:
         self.sent.append((to, body))
+        self.about.append(about)
 
 
 @dataclass

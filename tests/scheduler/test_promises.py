@@ -11,8 +11,10 @@ from sqlalchemy import Engine, update
 
 from callback.merge import Incoming
 from callback.request import ContextEntry
+from callback.service.ports import SmsAbout
 from callback.store import make_engine
 from callback.store.events import EventKind
+from callback.store.request_sms import SmsKind
 from callback.store.tables import REQUEST
 from callback.types import E164, Channel, State
 from scheduler.promises import PromiseCheck
@@ -64,7 +66,7 @@ def any_world(engine: Engine, tmp_path: Path) -> World:
 
 def test_a_broken_promise_is_counted_once_and_apologised_for_once(any_world: World) -> None:
     world = any_world
-    world.promised(by=timedelta(minutes=10))
+    request_id = world.promised(by=timedelta(minutes=10))
     sms = MemorySms()
     check = _check(world, sms)
     world.clock.now = T0 + timedelta(minutes=11)
@@ -79,6 +81,7 @@ def test_a_broken_promise_is_counted_once_and_apologised_for_once(any_world: Wor
     assert body.startswith("Example Energy: sorry, we have not called you back")
     assert "tried" not in body
     assert body.endswith("+442079460000.")
+    assert sms.about == [SmsAbout(request_id, SmsKind.APOLOGY)]
 
 
 def test_a_customer_dialled_and_not_reached_is_told_we_tried(any_world: World) -> None:

@@ -10,9 +10,8 @@ from starlette.responses import JSONResponse, Response
 
 from callback.config import SupervisorConfig
 from callback.request import CallbackRequest
+from callback.service import steer
 from callback.store.queue import QueueStore
-from callback.store.records import StateConflict
-from callback.types import PENDING_STATES, State
 from webhooks.api.auth import sha256_hex
 from webhooks.api.body import callback_in, capped_body, json_object
 from webhooks.api.booking import (
@@ -104,13 +103,11 @@ def _owned(store: QueueStore, api: ApiState, token: str) -> CallbackRequest:
 
 
 def _cancel(store: QueueStore, request: CallbackRequest, now: datetime) -> CallbackRequest:
-    if request.state is State.CANCELLED:
-        return request
-    if request.state not in PENDING_STATES:
-        message = f"a {request.state.value} request can no longer be cancelled"
-        raise ApiProblem(409, Code.NOT_CANCELLABLE, None, message)
     try:
-        return store.transition(request.id, State.CANCELLED, now, expected=request.state)
-    except StateConflict as conflict:
-        message = f"the request became {conflict.actual.value} meanwhile"
-        raise ApiProblem(409, Code.NOT_CANCELLABLE, None, message) from None
+        return steer.cancel(store, request.id, now)
+    except steer.NoSuchRequest:
+        raise ApiProblem(
+            404, Code.NOT_FOUND, "token", "no callback request has this link"
+        ) from None
+    except steer.Refused as refusal:
+        raise ApiProblem(409, Code.NOT_CANCELLABLE, None, str(refusal)) from None

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from callback.privacy import mask_number
+from callback.service.ports import SmsAbout
 from callback.types import E164
 
 log = logging.getLogger("holdless.sms")
@@ -15,7 +16,7 @@ log = logging.getLogger("holdless.sms")
 class LogNotifier:
     """Sends nothing and says so: the default until the Twilio SMS adapter is wired in."""
 
-    def send(self, to: E164, body: str) -> None:
+    def send(self, to: E164, body: str, about: SmsAbout | None = None) -> None:
         """Log that a message would have been sent (masked number, no body)."""
         log.info("SMS to %s not sent: no SMS adapter configured", mask_number(to))
 
@@ -25,7 +26,10 @@ class MemoryNotifier:
     """Keeps the messages it is asked to send, for tests and the simulated carrier."""
 
     sent: list[tuple[E164, str]] = field(default_factory=list)
+    about: list[SmsAbout | None] = field(default_factory=list)
+    """What each message in `sent` was about, in the same order."""
 
-    def send(self, to: E164, body: str) -> None:
+    def send(self, to: E164, body: str, about: SmsAbout | None = None) -> None:
         """Remember the message."""
         self.sent.append((to, body))
+        self.about.append(about)

@@ -12,10 +12,10 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from callback.merge import Incoming
 from callback.request import ContextEntry
-from callback.service import booking
+from callback.service import booking, steer
 from callback.service.admission import Applicant, Refused
 from callback.store.rebook import latest_failed
-from callback.types import E164, PENDING_STATES, Channel, QueueName, State, is_e164
+from callback.types import E164, Channel, QueueName, State, is_e164
 from ivr.spoken import clock
 from webhooks.twilio.booking import CANCEL_WORD
 from webhooks.twilio.guard import Reply
@@ -50,9 +50,13 @@ def _cancel_all(turn: Turn, number: E164) -> int:
     cancelled = 0
     for queue in turn.config.queues:
         request = turn.svc.store.active_for(QueueName(queue), number)
-        if request is not None and request.state in PENDING_STATES:
-            turn.svc.store.transition(request.id, State.CANCELLED, turn.now)
-            cancelled += 1
+        if request is None or request.state is State.CANCELLED:
+            continue
+        try:
+            steer.cancel(turn.svc.store, request.id, turn.now)
+        except steer.Refused:
+            continue  # e.g. being dialled: the same rule as the console and the status link
+        cancelled += 1
     return cancelled
 
 

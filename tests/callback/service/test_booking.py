@@ -16,6 +16,7 @@ from callback.numbers import AcceptedNumber, check_number
 from callback.request import ContextEntry
 from callback.service.admission import Applicant, Refusal, Refused
 from callback.service.booking import Ask, Booked, Bookings
+from callback.service.ports import SmsAbout
 from callback.store.abuse import AbuseStore
 from callback.store.booking import BookingStore
 from callback.store.calls import CallStore
@@ -42,7 +43,7 @@ class Texts:
 
     sent: list[tuple[E164, str]] = field(default_factory=list)
 
-    def send(self, to: E164, body: str) -> None:
+    def send(self, to: E164, body: str, about: SmsAbout | None = None) -> None:
         self.sent.append((to, body))
 
 

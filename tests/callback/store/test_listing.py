@@ -11,6 +11,8 @@ from callback.service.steer import Refused, cancel, move_to, move_up
 from callback.store import QueueStore
 from callback.store.engine import read_transaction
 from callback.store.listing import RequestFilter, list_requests, reached_at, timeline
+from callback.store.request_sms import REQUEST_SMS, SmsKind, record_sms, sms_for
+from callback.store.retention import delete_requests
 from callback.types import Channel, RequestId, State
 from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
@@ -74,3 +76,33 @@ def test_the_timeline_of_a_reached_request(store: QueueStore, engine: Engine) ->
     ]
     assert steps[1].detail.startswith("attempt 1: completed")
     assert reached == at(1)
+
+
+def test_texts_sent_about_a_request_are_on_its_timeline_without_number_or_text(
+    store: QueueStore, engine: Engine
+) -> None:
+    request = store.enqueue(SUPPORT, number(1), incoming(0), at(0)).request
+    other = store.enqueue(SUPPORT, number(2), incoming(0), at(0)).request
+    with engine.begin() as connection:
+        record_sms(connection, request.id, SmsKind.APOLOGY, None, at(2))
+        record_sms(connection, request.id, SmsKind.CONFIRMATION, "SM" + "a" * 32, at(0.5))
+        record_sms(connection, other.id, SmsKind.VERIFICATION, "SM" + "b" * 32, at(1))
+    with read_transaction(engine) as connection:
+        steps = timeline(connection, request.id)
+    assert [(s.at, s.what, s.detail) for s in steps] == [
+        (at(0), "requested", "channel=web"),
+        (at(0.5), "sms_confirmation", "sid=SM" + "a" * 32),
+        (at(2), "sms_apology", "sid=none"),
+    ]
+    assert set(REQUEST_SMS.c.keys()) == {"id", "request_id", "at", "kind", "message_sid"}
+
+
+def test_deleting_a_request_deletes_the_record_of_its_texts(
+    store: QueueStore, engine: Engine
+) -> None:
+    request = store.enqueue(SUPPORT, number(1), incoming(0), at(0)).request
+    with engine.begin() as connection:
+        record_sms(connection, request.id, SmsKind.CONFIRMATION, "SM" + "c" * 32, at(1))
+        delete_requests(connection, [request.id])
+    with read_transaction(engine) as connection:
+        assert sms_for(connection, request.id) == []

@@ -112,3 +112,16 @@ def test_the_status_link_is_on_the_public_base_url_whatever_the_host_header(api:
     url = CallbackOut.model_validate_json(spoofed.text).status_url
     assert url.startswith(f"{PUBLIC}/api/v1/callbacks/") and "evil" not in url
     assert api.client.get(url).status_code == 200
+
+
+def test_the_status_link_refuses_a_dialled_request_with_the_shared_cancel_rule(api: Api) -> None:
+    out = CallbackOut.model_validate_json(api.web(form()).text)
+    claim = claim_next(api.svc.store, QueueName("support"), MONDAY_10, timedelta(minutes=2))
+    assert claim is not None and claim.request.id == out.id
+    refused = api.client.delete(out.status_url)
+    assert refused.status_code == 409
+    error = ErrorBody.model_validate_json(refused.text).error
+    assert (error.code, error.message) == (
+        "not_cancellable",
+        "a dialing request can no longer be cancelled",
+    )

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from callback.store import QueueStore
+from callback.store.request_sms import SmsKind, record_sms
 from callback.types import Channel, RequestId, State
 from tests.callback.store.support import LEASE, SALES, SUPPORT, claim_next, incoming, number
 from tests.webhooks.console.support import Clock, csrf_of, records, sign_in
@@ -168,3 +169,30 @@ def test_the_timeline_shows_the_lifecycle(
     assert "attempt 1: completed; answered by unknown" in page
     assert "Reached at 2026-03-02 10:00:00" in page
     assert number(1) not in page
+
+
+def test_cancelling_a_request_being_dialled_is_refused_by_the_shared_rule(
+    client: TestClient, console_engine: Engine, booked: list[RequestId], clock: Clock
+) -> None:
+    store = QueueStore(console_engine)
+    claim = claim_next(store, SUPPORT, clock.now, LEASE)
+    assert claim is not None and claim.request.id == booked[0]
+    sign_in(client, "sam")
+    status, location = _post(client, f"/console/requests/{booked[0]}/cancel")
+    assert status == 303
+    assert location == ("/console/requests?refused=a+dialing+request+can+no+longer+be+cancelled")
+    found = store.get(booked[0])
+    assert found is not None and found.state is State.DIALING
+    [record] = records(console_engine, "cancel-refused")
+    assert record.detail == f"request={booked[0]} a dialing request can no longer be cancelled"
+
+
+def test_the_timeline_shows_the_texts_sent_about_the_request(
+    client: TestClient, console_engine: Engine, booked: list[RequestId], clock: Clock
+) -> None:
+    with console_engine.begin() as connection:
+        record_sms(connection, booked[0], SmsKind.CONFIRMATION, "SM" + "d" * 32, clock.now)
+    sign_in(client, "vera")
+    page = client.get(f"/console/requests/{booked[0]}").text
+    assert "sms_confirmation" in page and "sid=SM" + "d" * 32 in page
+    assert "sms_confirmation" not in client.get(f"/console/requests/{booked[2]}").text

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from callback.service.ports import SmsAbout
+from callback.store.request_sms import SmsKind
 from callback.types import E164, QueueName, RequestId, State
 from tests.webhooks.twilio.conftest import (
     CALLER,
@@ -64,6 +66,7 @@ def test_callback_from_the_menu_books_on_the_caller_id_with_a_promise(twilio: Tw
     assert request.promise is not None and request.promise.announced_at == twilio.clock()
     assert request.language == "en"
     assert twilio.notifier.sent and twilio.notifier.sent[0][0] == CALLER
+    assert twilio.notifier.about == [SmsAbout(request.id, SmsKind.CONFIRMATION)]
 
 
 def test_callback_from_hold_keeps_the_original_place(twilio: Twilio) -> None:

@@ -70,3 +70,13 @@ def test_sms_1_without_a_recent_failed_series_books_nothing(twilio: Twilio) -> N
     response = twilio.post("/twilio/sms", Body="1", MessageSid="SM" + "8" * 32)
     assert "<Message" not in response.text
     assert twilio.svc.store.active_for(QueueName("support"), E164(CALLER)) is None
+
+
+def test_sms_cancel_leaves_a_dialled_request_alone_and_sends_no_confirmation(
+    twilio: Twilio,
+) -> None:
+    claim = dialling(twilio, "CA" + "8" * 32)
+    response = twilio.post("/twilio/sms", Body="CANCEL", MessageSid="SM" + "8" * 32)
+    assert response.status_code == 200 and "<Message" not in response.text
+    stored = twilio.svc.store.get(claim.request.id)
+    assert stored is not None and stored.state is State.DIALING
