@@ -211,7 +211,8 @@ Index("ix_callback_request_finished", _r.finished_at)
 # The console: today's offered per queue, and the request list newest first by date.
 Index("ix_callback_request_queue_created", _r.queue, _r.created_at)
 Index("ix_callback_request_created", _r.created_at, _r.id)
-Index("ix_callback_request_state_created", _r.state, _r.created_at, _r.id)
+# No (state, created_at) index: SQLite would prefer it to the partial active-state index
+# for the line's counts, the hottest read; a list filtered by a final state scans by date.
 
 
 class PhoneCallRow(StoreModel, table=True):

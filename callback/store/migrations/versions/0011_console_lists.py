@@ -21,13 +21,9 @@ def upgrade() -> None:
         "ix_callback_request_queue_created", "callback_request", ["queue", "created_at"]
     )
     op.create_index("ix_callback_request_created", "callback_request", ["created_at", "id"])
-    op.create_index(
-        "ix_callback_request_state_created", "callback_request", ["state", "created_at", "id"]
-    )
 
 
 def downgrade() -> None:
     """Drop them."""
-    op.drop_index("ix_callback_request_state_created", table_name="callback_request")
     op.drop_index("ix_callback_request_created", table_name="callback_request")
     op.drop_index("ix_callback_request_queue_created", table_name="callback_request")
