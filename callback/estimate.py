@@ -26,6 +26,11 @@ percentiles by the Wilson-Hilferty cube-root approximation:
 
     q(z) = m * (1 - 1/(9k) + z*sqrt(1/(9k)))**3,   z = -/+1.2816
 
+Only those ahead who can abandon (callers on hold) leave early: the abandonment rate per
+person ahead is theta times their share of the line. A callback's own estimate adds its
+chance p of not answering times the delay d the retry then costs (mean + p*d, variance +
+p*(1-p)*d**2): for a callback, the no-answer risk is most of the wait's spread.
+
 A sum of exponential stages is right-skewed and never negative; a gamma keeps both
 properties, where a normal would be symmetric and reach below zero for a short line.
 While each stage keeps one rate, k >= 1 (as (sum a_i)**2 >= sum a_i**2 for positive a_i),
@@ -70,6 +75,10 @@ class EstimateInputs:
     mean_patience: timedelta | None
     staffing: Sequence[tuple[datetime, datetime, int]] = ()
     closes_at: datetime | None = None
+    abandoning: int | None = None
+    """How many of those ahead can abandon (callers on hold); None: all of them."""
+    retry: tuple[float, timedelta] | None = None
+    """The customer's own chance of not answering and the delay the retry then adds."""
 
     def __post_init__(self) -> None:
         if self.ahead < 0:
@@ -83,6 +92,10 @@ class EstimateInputs:
         _check_aware("now", self.now)
         if self.closes_at is not None:
             _check_aware("closes_at", self.closes_at)
+        if self.abandoning is not None and not 0 <= self.abandoning <= self.ahead:
+            raise ValueError(f"abandoning must be within 0..ahead, got {self.abandoning}")
+        if self.retry is not None and not 0.0 <= self.retry[0] < 1.0:
+            raise ValueError(f"the no-answer chance must be within [0, 1), got {self.retry[0]}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,16 +227,47 @@ def _promise(now: datetime, high: timedelta) -> datetime:
     return instant + (_GRID - excess) if excess else instant
 
 
+def _leaving_rate(inputs: EstimateInputs) -> float:
+    """Abandonment rate per person ahead: only the share of them who can abandon leaves."""
+    if inputs.mean_patience is None or not inputs.ahead:
+        return 0.0
+    share = 1.0 if inputs.abandoning is None else inputs.abandoning / inputs.ahead
+    return share / inputs.mean_patience.total_seconds()
+
+
+def _with_retry(wait: float, var: float, retry: tuple[float, timedelta]) -> tuple[float, float]:
+    """Mean and variance once a missed call (chance p) adds the retry's delay d."""
+    p, d = retry[0], retry[1].total_seconds()
+    return wait + p * d, var + p * (1.0 - p) * d * d
+
+
+def fixed_wait(
+    now: datetime, wait: timedelta, closes_at: datetime | None, servers: int
+) -> Estimate:
+    """A wait known in advance (a free agent now, or one whose wrap-up ends then)."""
+    by = _promise(now.astimezone(UTC), wait)
+    return Estimate(
+        wait=wait,
+        low=wait,
+        high=wait,
+        by=by.astimezone(now.tzinfo),
+        before_close=closes_at is None or by <= closes_at,
+        servers=servers,
+    )
+
+
 def estimate_wait(inputs: EstimateInputs) -> Estimate:
     """The expected wait of a customer with `inputs.ahead` requests ahead, with its range."""
     now = inputs.now.astimezone(UTC)  # aware arithmetic within one zone would ignore DST
     ends, levels = _timeline(inputs, now)
     mu = 1.0 / inputs.mean_handle.total_seconds()
-    if inputs.mean_patience is None:
+    theta = _leaving_rate(inputs)
+    if not theta:
         wait, closed, var = _walk_pooled(inputs.ahead + 1.0, mu, ends, levels)
     else:
-        theta = 1.0 / inputs.mean_patience.total_seconds()
         wait, closed, var = _walk_stages(inputs.ahead, mu, theta, ends, levels)
+    if inputs.retry is not None:
+        wait, var = _with_retry(wait, var, inputs.retry)
     low, high = _spread(wait - closed, var)
     high_td = timedelta(0, closed + high)  # positional: measurably faster than seconds=
     by = _promise(now, high_td)  # compared in UTC: one zone's repeated hour compares by wall

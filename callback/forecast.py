@@ -12,20 +12,23 @@ new one) and every call clips it to its own eight days.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from operator import itemgetter
 
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
-from callback.estimate import Estimate, EstimateInputs, NoAgentsError, estimate_wait
+from callback.estimate import Estimate, EstimateInputs, NoAgentsError
+from callback.inputs import Line, counting_returns, estimate_for
 from callback.plan import Segment, StaffingPlan
 
+NEVER = timedelta(days=1)
+"""A mean patience longer than this is "nobody abandons"."""
 HORIZON = timedelta(days=8)
 """How far ahead the staffing plan is read: past a long weekend or a holiday week."""
 PRIOR_WEIGHT = 20
-"""How many measured calls the configured prior is worth when blending."""
+"""How many measured calls the configured handle-time prior is worth when blending."""
 DAYS_KEPT = 64
 """(plan, day) pairs whose segments are kept: a few queues over a few days and reloads."""
 _SLACK = timedelta(hours=2)
@@ -40,8 +43,11 @@ class Measured:
 
     attempts: int = 0
     mean_handle: timedelta | None = None
+    """The agent's occupation per attempt: ringing, talk and wrap-up."""
     abandoned: int = 0
     exposure: timedelta = timedelta(0)
+    unanswered: int = 0
+    """Attempts the customer did not answer (no answer, busy, machine)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +71,38 @@ def blended_handle(policy: CallbackPolicy, measured: Measured) -> timedelta:
 
 
 def blended_patience(policy: CallbackPolicy, measured: Measured) -> timedelta | None:
-    """Mean patience: exposure over abandonments (exponential MLE), the prior as pseudo-data."""
+    """Mean patience: exposure over abandonments (exponential MLE); None when nobody leaves.
+
+    The prior is one customer's worth of pseudo-exposure (one abandonment after `prior`
+    seconds), so it fades as soon as real exposure accumulates: a line where nobody
+    abandons converges to "nobody abandons" instead of staying pinned to the prior.
+    """
     prior = policy.patience_prior
-    if prior is None:
+    if prior is None or not policy.abandonment:
         return None
-    exposure = prior * PRIOR_WEIGHT + measured.exposure
-    return exposure / (PRIOR_WEIGHT + measured.abandoned)
+    if measured.exposure <= timedelta(0):
+        return prior
+    rate = (1 + measured.abandoned) / (prior + measured.exposure).total_seconds()
+    return None if rate * NEVER.total_seconds() < 1 else timedelta(seconds=1 / rate)
+
+
+def no_answer(policy: CallbackPolicy, measured: Measured) -> tuple[float, timedelta] | None:
+    """A callback's chance of not answering (one pseudo-answer as prior) and the retry's delay."""
+    if not measured.attempts or policy.max_attempts < 2 or not policy.backoff:
+        return None
+    chance = measured.unanswered / (measured.attempts + 1)
+    return (chance, policy.ring_timeout + policy.backoff[0]) if chance else None
 
 
 def forecast(
-    queue: QueueConfig, policy: CallbackPolicy, ahead: int, measured: Measured, now: datetime
+    queue: QueueConfig,
+    policy: CallbackPolicy,
+    ahead: int | Line,
+    measured: Measured,
+    now: datetime,
 ) -> Forecast:
-    """The forecast for the (ahead + 1)-th in line of `queue` at `now`."""
+    """The forecast for the (ahead + 1)-th in line of `queue` at `now`: one for every channel."""
+    line = ahead if isinstance(ahead, Line) else Line(ahead)
     schedule = queue.schedule()
     is_open = schedule.is_open(now)
     next_opening = None if is_open else schedule.next_opening(now)
@@ -85,7 +111,7 @@ def forecast(
     opens = now if is_open else next_opening
     closing = schedule.closes_at(opens) if opens is not None else None
     cutoff = closing - policy.cutoff_before_closing if closing is not None else None
-    estimate = _estimate(queue, policy, ahead, measured, now, cutoff, is_open)
+    estimate = _estimate(queue, policy, line, measured, now, cutoff, is_open)
     offer = estimate is not None and estimate.wait > policy.offer_threshold
     return Forecast(
         open=is_open,
@@ -99,15 +125,15 @@ def forecast(
 def _estimate(
     queue: QueueConfig,
     policy: CallbackPolicy,
-    ahead: int,
+    line: Line,
     measured: Measured,
     now: datetime,
     cutoff: datetime | None,
     is_open: bool,
 ) -> Estimate | None:
     staffing = staffing_ahead(queue.staffing_plan(), now)
-    inputs = EstimateInputs(
-        ahead=ahead,
+    base = EstimateInputs(
+        ahead=line.ahead,
         now=now,
         # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
         agents_now=staffing[0][2] if is_open else 0,
@@ -115,11 +141,19 @@ def _estimate(
         mean_patience=blended_patience(policy, measured),
         staffing=staffing,
         closes_at=cutoff,
+        retry=no_answer(policy, measured) if line.callback else None,
     )
-    try:
-        return estimate_wait(inputs)
-    except NoAgentsError:
-        return None
+    # Closed now: nobody logged in serves before the opening, the plan tells who will.
+    staffed = line.staffed if is_open else None
+
+    def at(ahead: int) -> Estimate | None:
+        held = None if line.on_hold is None else min(line.on_hold, ahead)
+        try:
+            return estimate_for(replace(base, ahead=ahead, abandoning=held), staffed)
+        except NoAgentsError:
+            return None
+
+    return counting_returns(at, line.ahead, line.returning, now)
 
 
 def staffing_ahead(plan: StaffingPlan, now: datetime) -> tuple[Segment, ...]:

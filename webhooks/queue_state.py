@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from callback.config import SupervisorConfig
 from callback.estimate import Estimate
 from callback.forecast import Forecast, forecast
+from callback.inputs import Line
 from callback.store.events import EventStore
 from callback.store.records import QueueCounts
 from callback.types import QueueName
@@ -24,6 +25,7 @@ from webhooks.api.auth import refused, supervisor_only
 from webhooks.api.errors import ApiProblem
 from webhooks.api.view import estimate_out
 from webhooks.line import line_length
+from webhooks.measured import staffed
 from webhooks.services import Services, services
 
 PROMISE_WINDOW = timedelta(hours=24)
@@ -90,7 +92,9 @@ def _queue(
     line = line_length(svc, name, counts)
     counts = counts or QueueCounts()
     measured = svc.measured.get(name, now)
-    outlook = forecast(config.queues[name], config.callback_policy(name), line, measured, now)
+    agents = svc.staffed.get(name, now, lambda: staffed(svc.presence, config, name, now))
+    newcomer = Line(line, on_hold=line - counts.due, staffed=agents)
+    outlook = forecast(config.queues[name], config.callback_policy(name), newcomer, measured, now)
     return {
         "display_name": config.queues[name].display_name or name,
         "line": line,

@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
+from callback.inputs import Staffed
 from callback.service.settle import Settler
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
@@ -18,7 +19,7 @@ from callback.store.voicemails import VoicemailStore
 from callback.types import QueueName
 from scheduler.dispatcher import Dispatcher
 from settings import Settings
-from webhooks.measured import MeasuredCache
+from webhooks.measured import PRESENCE_TTL, MeasuredCache
 from webhooks.recent import Recent
 from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.greetings import Greetings
@@ -30,6 +31,10 @@ Clock = Callable[[], datetime]
 BOOKABLE_TTL = timedelta(seconds=5)
 """How long "this queue has a callback time free" is reused for the menus that offer one;
 the step that lists the times looks again, so a slot filled meanwhile is never offered."""
+
+
+def _staffed() -> Recent[QueueName, Staffed | None]:
+    return Recent(PRESENCE_TTL)
 
 
 def _bookable() -> Recent[QueueName, bool]:
@@ -60,6 +65,7 @@ class Services:
     arrivals: Arrivals
     settler: Settler
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
+    staffed: Recent[QueueName, Staffed | None] = field(default_factory=_staffed)
     greetings: Greetings = field(default_factory=Greetings)
 
 

@@ -57,7 +57,8 @@ def status_out(turn: Turn, request: CallbackRequest) -> StatusOut:
     position = turn.svc.store.position(request.id, turn.now)
     estimate = None
     if position is not None:
-        estimate = live_forecast(turn, request.queue, position.ahead).estimate
+        ahead = position.ahead
+        estimate = live_forecast(turn, request.queue, ahead, on_hold=0, callback=True).estimate
     return status_of(turn, request, position, estimate)
 
 

@@ -45,7 +45,8 @@ def waiting(turn: Turn) -> str:
         turn.svc.calls.set_hold(turn.call_sid, since, turn.now)
     position = _queue_position(turn)
     ahead = None if position is None else position.ahead
-    estimate = live_forecast(turn, QueueName(call.queue), ahead).estimate
+    # Twilio's QueuePosition counts callers on hold only: all of them may abandon.
+    estimate = live_forecast(turn, QueueName(call.queue), ahead, on_hold=ahead).estimate
     return hold_wait(call, position=position, estimate=estimate)
 
 

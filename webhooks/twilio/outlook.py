@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from callback.estimate import Estimate
 from callback.forecast import Forecast, forecast
+from callback.inputs import Line
 from callback.ordering import Position
 from callback.request import CallbackRequest, Slot
 from callback.types import QueueName
@@ -17,6 +18,7 @@ from ivr.confirm import promise_for
 from ivr.inbound import Standing
 from ivr.schedule import MAX_SLOTS
 from webhooks.line import line_length as shared_line_length
+from webhooks.measured import staffed
 from webhooks.twilio.turn import Turn
 
 SLOT_HORIZON = timedelta(days=7)
@@ -24,14 +26,27 @@ MAX_SLOTS_SCANNED = 64
 """Slots looked at for free capacity before giving up on offering any."""
 
 
-def live_forecast(turn: Turn, queue: QueueName, ahead: int | None = None) -> Forecast:
-    """The forecast for a newcomer (or for someone with `ahead` callers before them)."""
+def live_forecast(
+    turn: Turn,
+    queue: QueueName,
+    ahead: int | None = None,
+    *,
+    on_hold: int | None = None,
+    callback: bool = False,
+) -> Forecast:
+    """The forecast for a newcomer (or for someone with `ahead` before them, `on_hold` of
+    whom are callers on hold); `callback` adds the person's own no-answer risk."""
     if ahead is None:
         ahead = line_length(turn, queue)
-    measured = turn.svc.measured.get(queue, turn.now)
-    config = turn.config
+        on_hold = turn.svc.calls.on_hold(queue)
+    svc, config = turn.svc, turn.config
+    measured = svc.measured.get(queue, turn.now)
+    agents = svc.staffed.get(
+        queue, turn.now, lambda: staffed(svc.presence, config, queue, turn.now)
+    )
+    line = Line(ahead, on_hold=on_hold, staffed=agents, callback=callback)
     policy = config.callback_policy(queue)
-    return forecast(config.queues[queue], policy, ahead, measured, turn.now)
+    return forecast(config.queues[queue], policy, line, measured, turn.now)
 
 
 def standing(turn: Turn, queue: QueueName) -> Standing | None:
@@ -86,7 +101,8 @@ def record_promise(turn: Turn, request: CallbackRequest) -> Estimate | None:
     position = turn.svc.store.position(request.id, turn.now)
     if position is None:
         return None
-    estimate = live_forecast(turn, request.queue, position.ahead).estimate
+    # Those ahead of a request in the store are callbacks: none of them abandons on hold.
+    estimate = live_forecast(turn, request.queue, position.ahead, on_hold=0, callback=True).estimate
     if estimate is not None:
         made = promise_for(estimate, turn.now)
         turn.svc.store.record_announcement(request.id, position.ahead, made, turn.now)
