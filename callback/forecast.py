@@ -12,7 +12,7 @@ new one) and every call clips it to its own eight days.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from operator import itemgetter
@@ -21,6 +21,7 @@ from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.estimate import Estimate, EstimateInputs, NoAgentsError
 from callback.inputs import Line, counting_returns, estimate_for
+from callback.opening import OpeningCache
 from callback.plan import Segment, StaffingPlan
 
 NEVER = timedelta(days=1)
@@ -103,13 +104,8 @@ def forecast(
 ) -> Forecast:
     """The forecast for the (ahead + 1)-th in line of `queue` at `now`: one for every channel."""
     line = ahead if isinstance(ahead, Line) else Line(ahead)
-    schedule = queue.schedule()
-    is_open = schedule.is_open(now)
-    next_opening = None if is_open else schedule.next_opening(now)
-    # Closed now: the callback can only happen in the next open period, so that period's
-    # closing is the one the promise must beat.
-    opens = now if is_open else next_opening
-    closing = schedule.closes_at(opens) if opens is not None else None
+    hours = OPENING.hours(queue.schedule(), now)
+    is_open, next_opening, closing = hours.open, hours.next_opening, hours.closes_at
     cutoff = closing - policy.cutoff_before_closing if closing is not None else None
     estimate = _estimate(queue, policy, line, measured, now, cutoff, is_open)
     offer = estimate is not None and estimate.wait > policy.offer_threshold
@@ -132,24 +128,20 @@ def _estimate(
     is_open: bool,
 ) -> Estimate | None:
     staffing = staffing_ahead(queue.staffing_plan(), now)
-    base = EstimateInputs(
-        ahead=line.ahead,
-        now=now,
-        # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
-        agents_now=staffing[0][2] if is_open else 0,
-        mean_handle=blended_handle(policy, measured),
-        mean_patience=blended_patience(policy, measured),
-        staffing=staffing,
-        closes_at=cutoff,
-        retry=no_answer(policy, measured) if line.callback else None,
-    )
+    # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
+    planned = staffing[0][2] if is_open else 0
+    handle, patience = blended_handle(policy, measured), blended_patience(policy, measured)
+    retry = no_answer(policy, measured) if line.callback else None
     # Closed now: nobody logged in serves before the opening, the plan tells who will.
     staffed = line.staffed if is_open else None
 
     def at(ahead: int) -> Estimate | None:
         held = None if line.on_hold is None else min(line.on_hold, ahead)
+        inputs = EstimateInputs(
+            ahead, now, planned, handle, patience, staffing, cutoff, held, retry
+        )
         try:
-            return estimate_for(replace(base, ahead=ahead, abandoning=held), staffed)
+            return estimate_for(inputs, staffed)
         except NoAgentsError:
             return None
 
@@ -179,5 +171,7 @@ def day_segments(plan: StaffingPlan, day: date) -> tuple[Segment, ...]:
     return tuple(plan.segments(first, first + _SPAN))
 
 
+OPENING = OpeningCache()
+"""Open or not, per schedule, until its next boundary (shared like `day_segments`)."""
 _START = itemgetter(0)
 _END = itemgetter(1)

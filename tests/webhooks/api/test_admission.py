@@ -12,6 +12,7 @@ import webhooks.twilio.outlook
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.forecast import Forecast, Measured, forecast
+from callback.inputs import Line
 from callback.store import make_engine
 from callback.store.abuse import AbuseStore, Window
 from callback.types import E164, QueueName
@@ -91,10 +92,10 @@ def test_a_web_request_in_line_costs_one_forecast_and_few_transactions(
     forecasts: list[int] = []  # the `ahead` of each forecast made
 
     def counted(
-        queue: QueueConfig, policy: CallbackPolicy, ahead: int, measured: Measured, now: datetime
+        queue: QueueConfig, policy: CallbackPolicy, line: Line, measured: Measured, now: datetime
     ) -> Forecast:
-        forecasts.append(ahead)
-        return forecast(queue, policy, ahead, measured, now)
+        forecasts.append(line.ahead)
+        return forecast(queue, policy, line, measured, now)
 
     monkeypatch.setattr(webhooks.twilio.outlook, "forecast", counted)
     assert api.web(form("+44 20 7946 0457")).status_code == 201
