@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from callback.config.model import SupervisorConfig
 from callback.forecast import Measured
 from callback.inputs import Staffed, staffed_now
-from callback.store.presence import PresenceStore
+from callback.store.presence import ROSTER_CAUSE, AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
 from callback.types import QueueName
 from webhooks.recent import Recent
@@ -37,9 +37,14 @@ class MeasuredCache:
 def staffed(
     presence: PresenceStore, config: SupervisorConfig, queue: QueueName, now: datetime
 ) -> Staffed | None:
-    """The queue's agents logged in now; None when its roster is empty (the plan decides)."""
+    """The queue's agents logged in now; None (the plan decides) when presence is unused.
+
+    Unused: the queue has no agents on the roster, or none of them has ever signed in
+    (their rows still hold the roster's initial "offline"), as when another system
+    serves the calls.
+    """
     serving = {agent.id for agent in config.agents if queue in agent.queues}
-    if not serving:
+    rows = [p for p in presence.everyone() if p.agent_id in serving]
+    if all(p.status is AgentStatus.OFFLINE and p.cause == ROSTER_CAUSE for p in rows):
         return None
-    statuses = ((p.status.value, p.until) for p in presence.everyone() if p.agent_id in serving)
-    return staffed_now(statuses, now)
+    return staffed_now(((p.status.value, p.until) for p in rows), now)

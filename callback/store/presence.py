@@ -24,6 +24,10 @@ _p = PRESENCE.c
 _a = ATTEMPT.c
 
 
+ROSTER_CAUSE = "roster"
+"""The cause of a roster row nobody has changed yet: the agent never signed in."""
+
+
 class AgentStatus(StrEnum):
     """Where an agent stands."""
 
@@ -153,7 +157,7 @@ class PresenceStore:
                 "agent_id": agent,
                 "status": AgentStatus.OFFLINE.value,
                 "since": now,
-                "cause": "roster",
+                "cause": ROSTER_CAUSE,
                 "unanswered": 0,
             }
             for agent in agents
