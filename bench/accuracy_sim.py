@@ -82,13 +82,19 @@ class _Stats:
     attempts: int = 0
     occupied: float = 0.0
     unanswered: int = 0
+    dials: int = 0
     abandoned: int = 0
     exposure: float = 0.0
 
     def measured(self) -> Measured:
         mean = timedelta(seconds=self.occupied / self.attempts) if self.attempts else None
         return Measured(
-            self.attempts, mean, self.abandoned, timedelta(seconds=self.exposure), self.unanswered
+            self.attempts,
+            mean,
+            self.abandoned,
+            timedelta(seconds=self.exposure),
+            self.unanswered,
+            self.dials,
         )
 
 
@@ -237,6 +243,7 @@ class Sim:
 
     def _serve(self, now: float, ident: int) -> None:
         sc, item = self.scenario, self.items[ident]
+        self.stats.dials += item.callback
         if item.callback and self.rng.random() < sc.no_answer:
             self.stats.unanswered += 1
             self._occupy(now, sc.ring, 0.0)

@@ -20,7 +20,7 @@ from operator import itemgetter
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.estimate import Estimate, EstimateInputs, NoAgentsError
-from callback.inputs import Line, counting_returns, estimate_for
+from callback.inputs import Line, Present, counting_returns, estimate_for
 from callback.opening import OpeningCache
 from callback.plan import Segment, StaffingPlan
 
@@ -48,7 +48,9 @@ class Measured:
     abandoned: int = 0
     exposure: timedelta = timedelta(0)
     unanswered: int = 0
-    """Attempts the customer did not answer (no answer, busy, machine)."""
+    """Callback dials the customer did not answer (no answer, busy, machine)."""
+    dials: int = 0
+    """Callback dials among the attempts: the base of the no-answer chance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +91,9 @@ def blended_patience(policy: CallbackPolicy, measured: Measured) -> timedelta | 
 
 def no_answer(policy: CallbackPolicy, measured: Measured) -> tuple[float, timedelta] | None:
     """A callback's chance of not answering (one pseudo-answer as prior) and the retry's delay."""
-    if not measured.attempts or policy.max_attempts < 2 or not policy.backoff:
+    if not measured.dials or policy.max_attempts < 2:
         return None
-    chance = measured.unanswered / (measured.attempts + 1)
+    chance = measured.unanswered / (measured.dials + 1)
     return (chance, policy.ring_timeout + policy.backoff[0]) if chance else None
 
 
@@ -133,7 +135,9 @@ def _estimate(
     handle, patience = blended_handle(policy, measured), blended_patience(policy, measured)
     retry = no_answer(policy, measured) if line.callback else None
     # Closed now: nobody logged in serves before the opening, the plan tells who will.
-    staffed = line.staffed if is_open else None
+    present = None
+    if is_open and line.staffed is not None:
+        present = Present.of(line.staffed, staffing, now)
 
     def at(ahead: int) -> Estimate | None:
         held = None if line.on_hold is None else min(line.on_hold, ahead)
@@ -141,7 +145,7 @@ def _estimate(
             ahead, now, planned, handle, patience, staffing, cutoff, held, retry
         )
         try:
-            return estimate_for(inputs, staffed)
+            return estimate_for(inputs, present)
         except NoAgentsError:
             return None
 

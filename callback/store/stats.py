@@ -53,6 +53,7 @@ def measured(connection: Connection, queue: QueueName, since: datetime, now: dat
         abandoned=abandoned,
         exposure=timedelta(seconds=abandoned_s + served_s),
         unanswered=unanswered,
+        dials=attempts,  # every attempt stored is a callback dial
     )
 
 

@@ -129,7 +129,7 @@ def test_a_callback_in_backoff_counts_only_if_due_before_the_turn() -> None:
 
 def test_a_callbacks_estimate_includes_its_no_answer_and_retry() -> None:
     policy = build(STAFFED).callback_policy("support")
-    measured = Measured(attempts=99, mean_handle=6 * MINUTE, unanswered=30)
+    measured = Measured(attempts=99, mean_handle=6 * MINUTE, unanswered=30, dials=99)
     chance, delay = no_answer(policy, measured) or (0.0, timedelta(0))
     assert chance == 0.3
     assert delay == policy.ring_timeout + policy.backoff[0]

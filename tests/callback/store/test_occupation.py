@@ -48,6 +48,6 @@ def test_unanswered_attempts_are_counted(store: QueueStore) -> None:
     _serve(store, 2, BOB, claimed=10, ended=11, outcome="machine")
     _serve(store, 3, ANN, claimed=12, ended=16, outcome="connected")
     seen = store.measured(SUPPORT, at(0), at(30))
-    assert (seen.attempts, seen.unanswered) == (3, 2)
+    assert (seen.attempts, seen.dials, seen.unanswered) == (3, 3, 2)
     # No presence changes logged: each attempt counts from claim to end.
     assert seen.mean_handle == timedelta(minutes=2)
