@@ -19,8 +19,8 @@ from operator import itemgetter
 
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
-from callback.estimate import Estimate, EstimateInputs, NoAgentsError
-from callback.inputs import Line, Present, counting_returns, estimate_for
+from callback.estimate import Estimate, EstimateInputs, NoAgentsError, estimate_wait
+from callback.inputs import Line, Present, counting_returns
 from callback.opening import OpeningCache
 from callback.plan import Segment, StaffingPlan
 
@@ -141,11 +141,16 @@ def _estimate(
 
     def at(ahead: int) -> Estimate | None:
         held = None if line.on_hold is None else min(line.on_hold, ahead)
-        inputs = EstimateInputs(
-            ahead, now, planned, handle, patience, staffing, cutoff, held, retry
-        )
+        agents, segments = planned, staffing
+        if present is not None:
+            placed = present.place(ahead, held, now, cutoff)
+            if isinstance(placed, Estimate):
+                return placed
+            ahead, held, agents = placed
+            segments = present.staffing
+        inputs = EstimateInputs(ahead, now, agents, handle, patience, segments, cutoff, held, retry)
         try:
-            return estimate_for(inputs, present)
+            return estimate_wait(inputs)
         except NoAgentsError:
             return None
 

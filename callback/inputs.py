@@ -75,23 +75,33 @@ class Present:
         ends = tuple(end for end in staffed.wrap_ends if end > now)
         return cls(staffed, ends, tuple(_rising(staffing, now, staffed.logged_in, list(ends))))
 
-    def apply(self, inputs: EstimateInputs) -> EstimateInputs | Estimate:
-        """`inputs` (from the plan) for the person `inputs.ahead` from the head."""
-        now, ahead, free, ends = inputs.now, inputs.ahead, self.staffed.available, self.ends
+    def place(
+        self, ahead: int, abandoning: int | None, now: datetime, closes_at: datetime | None
+    ) -> tuple[int, int | None, int] | Estimate:
+        """Those still ahead once free agents and wrap-ups have taken theirs, how many of them
+        can abandon and the agents serving now; or the wait when one of those serves them."""
+        free, ends = self.staffed.available, self.ends
         servers = max(self.staffed.logged_in, 1)
         if ahead < free:
-            return fixed_wait(now, timedelta(0), inputs.closes_at, servers)
+            return fixed_wait(now, timedelta(0), closes_at, servers)
         if ahead < free + len(ends):
-            return fixed_wait(now, ends[ahead - free] - now, inputs.closes_at, servers)
+            return fixed_wait(now, ends[ahead - free] - now, closes_at, servers)
         left = ahead - free - len(ends)
-        abandoning = None
-        if inputs.abandoning is not None and ahead:
-            abandoning = round(inputs.abandoning * left / ahead)
+        if abandoning is not None and ahead:
+            abandoning = round(abandoning * left / ahead)
+        return left, abandoning, self.staffed.logged_in - len(ends)
+
+    def apply(self, inputs: EstimateInputs) -> EstimateInputs | Estimate:
+        """`inputs` (from the plan) for the person `inputs.ahead` from the head."""
+        placed = self.place(inputs.ahead, inputs.abandoning, inputs.now, inputs.closes_at)
+        if isinstance(placed, Estimate):
+            return placed
+        left, abandoning, agents = placed
         # Positional: `dataclasses.replace` costs a fifth of a forecast.
         return EstimateInputs(
             left,
-            now,
-            self.staffed.logged_in - len(ends),
+            inputs.now,
+            agents,
             inputs.mean_handle,
             inputs.mean_patience,
             self.staffing,
