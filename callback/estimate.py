@@ -274,14 +274,25 @@ def _retry_spread(moving: float, var: float, retry: tuple[float, timedelta]) -> 
 
 
 def fixed_wait(
-    now: datetime, wait: timedelta, closes_at: datetime | None, servers: int
+    now: datetime,
+    wait: timedelta,
+    closes_at: datetime | None,
+    servers: int,
+    retry: tuple[float, timedelta] | None = None,
 ) -> Estimate:
-    """A wait known in advance (a free agent now, or one whose wrap-up ends then)."""
-    by = _promise(now.astimezone(UTC), wait)
+    """A wait known in advance (a free agent now, or one whose wrap-up ends then), plus a
+    callback's own retry: the wait with chance 1-p, the wait plus d with chance p."""
+    low = high = mean = wait
+    if retry is not None:
+        p, d = retry
+        mean = wait + d * p
+        low = wait + d if p > 1.0 - _P10 else wait
+        high = wait + d if p > 1.0 - _P90 else wait
+    by = _promise(now.astimezone(UTC), high)
     return Estimate(
-        wait=wait,
-        low=wait,
-        high=wait,
+        wait=mean,
+        low=low,
+        high=high,
         by=by.astimezone(now.tzinfo),
         before_close=closes_at is None or by <= closes_at,
         servers=servers,

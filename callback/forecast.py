@@ -143,7 +143,7 @@ def _estimate(
         held = None if line.on_hold is None else min(line.on_hold, ahead)
         agents, segments = planned, staffing
         if present is not None:
-            placed = present.place(ahead, held, now, cutoff)
+            placed = present.place(ahead, held, now, cutoff, retry)
             if isinstance(placed, Estimate):
                 return placed
             ahead, held, agents = placed

@@ -76,16 +76,21 @@ class Present:
         return cls(staffed, ends, tuple(_rising(staffing, now, staffed.logged_in, list(ends))))
 
     def place(
-        self, ahead: int, abandoning: int | None, now: datetime, closes_at: datetime | None
+        self,
+        ahead: int,
+        abandoning: int | None,
+        now: datetime,
+        closes_at: datetime | None,
+        retry: tuple[float, timedelta] | None = None,
     ) -> tuple[int, int | None, int] | Estimate:
         """Those still ahead once free agents and wrap-ups have taken theirs, how many of them
         can abandon and the agents serving now; or the wait when one of those serves them."""
         free, ends = self.staffed.available, self.ends
         servers = max(self.staffed.logged_in, 1)
         if ahead < free:
-            return fixed_wait(now, timedelta(0), closes_at, servers)
+            return fixed_wait(now, timedelta(0), closes_at, servers, retry)
         if ahead < free + len(ends):
-            return fixed_wait(now, ends[ahead - free] - now, closes_at, servers)
+            return fixed_wait(now, ends[ahead - free] - now, closes_at, servers, retry)
         left = ahead - free - len(ends)
         if abandoning is not None and ahead:
             abandoning = round(abandoning * left / ahead)
@@ -93,7 +98,9 @@ class Present:
 
     def apply(self, inputs: EstimateInputs) -> EstimateInputs | Estimate:
         """`inputs` (from the plan) for the person `inputs.ahead` from the head."""
-        placed = self.place(inputs.ahead, inputs.abandoning, inputs.now, inputs.closes_at)
+        placed = self.place(
+            inputs.ahead, inputs.abandoning, inputs.now, inputs.closes_at, inputs.retry
+        )
         if isinstance(placed, Estimate):
             return placed
         left, abandoning, agents = placed

@@ -19,6 +19,7 @@ MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
+ZERO = timedelta(0)
 
 
 def _inputs(
@@ -136,3 +137,14 @@ def test_a_callbacks_estimate_includes_its_no_answer_and_retry() -> None:
     live = _wait(Line(5, on_hold=0), m=measured)
     callback = _wait(Line(5, on_hold=0, callback=True), m=measured)
     assert abs((callback - live) - delay * chance) < timedelta(seconds=1)
+
+
+def test_a_callback_served_at_once_still_carries_its_retry() -> None:
+    retry = (0.2, 330 * timedelta(seconds=1))
+    staffed = Staffed(logged_in=3, available=1)
+    inputs = EstimateInputs(0, NOW, 4, 6 * MINUTE, None, (), None, None, retry)
+    result = estimate_for(inputs, staffed)
+    # 80% are reached at once, 20% after the retry: the 90th percentile is in the second hump.
+    assert (result.wait, result.low, result.high) == (66 * timedelta(seconds=1), ZERO, retry[1])
+    rare = EstimateInputs(0, NOW, 4, 6 * MINUTE, None, (), None, None, (0.05, retry[1]))
+    assert estimate_for(rare, staffed).high == ZERO
