@@ -44,14 +44,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from math import inf, sqrt
-from statistics import NormalDist
+
+from callback.mixture import P10, P90, retry_spread
 
 _Z90 = 1.2815515655446004
 """The standard normal 90th percentile."""
-_P10, _P90 = 0.1, 0.9
-_NORMAL = NormalDist()
 _GRID = timedelta(minutes=1)
 """The promise is the 90th percentile rounded up to the next minute of the clock: tuned
 with `python -m bench.estimate_accuracy` (kept for 98-99% of people in the stationary
@@ -244,35 +242,6 @@ def _leaving_rate(inputs: EstimateInputs) -> float:
     return share / inputs.mean_patience.total_seconds()
 
 
-@lru_cache(maxsize=256)
-def _z(level: float) -> float:
-    """The standard normal quantile; the levels change only with the measured no-answers."""
-    return _NORMAL.inv_cdf(level)
-
-
-def _quantile(moving: float, var: float, level: float) -> float:
-    """The `level` quantile of a gamma with mean `moving` and variance `var` (Wilson-Hilferty)."""
-    c = var / (9.0 * moving * moving)
-    root = 1.0 - c + _z(min(max(level, 1e-9), 1.0 - 1e-9)) * sqrt(c)
-    return moving * max(0.0, root) ** 3
-
-
-def _retry_spread(moving: float, var: float, retry: tuple[float, timedelta]) -> tuple[float, float]:
-    """10th and 90th percentiles when a missed call (chance p) adds the retry's delay d.
-
-    The wait is the first-try wait W, or W + d: a two-humped law, whose quantile falls in
-    the first hump while the level is below 1 - p and in the second above it.
-    """
-    p, d = retry[0], retry[1].total_seconds()
-
-    def level(q: float) -> float:
-        if q <= 1.0 - p:
-            return _quantile(moving, var, q / (1.0 - p))
-        return d + _quantile(moving, var, (q - (1.0 - p)) / p)
-
-    return level(_P10), level(_P90)
-
-
 def fixed_wait(
     now: datetime,
     wait: timedelta,
@@ -286,8 +255,8 @@ def fixed_wait(
     if retry is not None:
         p, d = retry
         mean = wait + d * p
-        low = wait + d if p > 1.0 - _P10 else wait
-        high = wait + d if p > 1.0 - _P90 else wait
+        low = wait + d if p > 1.0 - P10 else wait
+        high = wait + d if p > 1.0 - P90 else wait
     by = _promise(now.astimezone(UTC), high)
     return Estimate(
         wait=mean,
@@ -312,7 +281,7 @@ def estimate_wait(inputs: EstimateInputs) -> Estimate:
     if inputs.retry is None:
         low, high = _spread(wait - closed, var)
     else:
-        low, high = _retry_spread(wait - closed, var, inputs.retry)
+        low, high = retry_spread(wait - closed, var, inputs.retry)
         wait += inputs.retry[0] * inputs.retry[1].total_seconds()
     high_td = timedelta(0, closed + high)  # positional: measurably faster than seconds=
     by = _promise(now, high_td)  # compared in UTC: one zone's repeated hour compares by wall
