@@ -93,7 +93,8 @@ def _queue(
     counts = counts or QueueCounts()
     measured = svc.measured.get(name, now)
     agents = svc.staffed.get(name, now, lambda: staffed(svc.presence, config, name, now))
-    newcomer = Line(line, on_hold=line - counts.due, staffed=agents)
+    back = svc.returning.get(name, now, lambda: svc.store.returning(name, now))
+    newcomer = Line(line, on_hold=line - counts.due, returning=back, staffed=agents)
     outlook = forecast(config.queues[name], config.callback_policy(name), newcomer, measured, now)
     return {
         "display_name": config.queues[name].display_name or name,

@@ -37,6 +37,10 @@ def _staffed() -> Recent[QueueName, Staffed | None]:
     return Recent(PRESENCE_TTL)
 
 
+def _returning() -> Recent[QueueName, tuple[datetime, ...]]:
+    return Recent(PRESENCE_TTL)
+
+
 def _bookable() -> Recent[QueueName, bool]:
     return Recent(BOOKABLE_TTL)
 
@@ -66,6 +70,7 @@ class Services:
     settler: Settler
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     staffed: Recent[QueueName, Staffed | None] = field(default_factory=_staffed)
+    returning: Recent[QueueName, tuple[datetime, ...]] = field(default_factory=_returning)
     greetings: Greetings = field(default_factory=Greetings)
 
 

@@ -58,7 +58,9 @@ def status_out(turn: Turn, request: CallbackRequest) -> StatusOut:
     estimate = None
     if position is not None:
         ahead = position.ahead
-        estimate = live_forecast(turn, request.queue, ahead, on_hold=0, callback=True).estimate
+        estimate = live_forecast(
+            turn, request.queue, ahead, on_hold=0, callback=request.id
+        ).estimate
     return status_of(turn, request, position, estimate)
 
 

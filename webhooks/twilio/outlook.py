@@ -13,7 +13,7 @@ from callback.forecast import Forecast, forecast
 from callback.inputs import Line
 from callback.ordering import Position
 from callback.request import CallbackRequest, Slot
-from callback.types import QueueName
+from callback.types import QueueName, RequestId
 from ivr.confirm import promise_for
 from ivr.inbound import Standing
 from ivr.schedule import MAX_SLOTS
@@ -32,21 +32,24 @@ def live_forecast(
     ahead: int | None = None,
     *,
     on_hold: int | None = None,
-    callback: bool = False,
+    callback: RequestId | None = None,
 ) -> Forecast:
     """The forecast for a newcomer (or for someone with `ahead` before them, `on_hold` of
-    whom are callers on hold); `callback` adds the person's own no-answer risk."""
+    whom are callers on hold); for the request `callback`, its retries ahead and its own
+    no-answer risk."""
+    svc, config, now = turn.svc, turn.config, turn.now
     if ahead is None:
         ahead = line_length(turn, queue)
-        on_hold = turn.svc.calls.on_hold(queue)
-    svc, config = turn.svc, turn.config
-    measured = svc.measured.get(queue, turn.now)
-    agents = svc.staffed.get(
-        queue, turn.now, lambda: staffed(svc.presence, config, queue, turn.now)
-    )
-    line = Line(ahead, on_hold=on_hold, staffed=agents, callback=callback)
+        on_hold = svc.calls.on_hold(queue)
+    if callback is None:
+        back = svc.returning.get(queue, now, lambda: svc.store.returning(queue, now))
+    else:
+        back = svc.store.returning(queue, now, callback)
+    measured = svc.measured.get(queue, now)
+    agents = svc.staffed.get(queue, now, lambda: staffed(svc.presence, config, queue, now))
+    line = Line(ahead, on_hold, back, agents, callback=callback is not None)
     policy = config.callback_policy(queue)
-    return forecast(config.queues[queue], policy, line, measured, turn.now)
+    return forecast(config.queues[queue], policy, line, measured, now)
 
 
 def standing(turn: Turn, queue: QueueName) -> Standing | None:
@@ -102,7 +105,8 @@ def record_promise(turn: Turn, request: CallbackRequest) -> Estimate | None:
     if position is None:
         return None
     # Those ahead of a request in the store are callbacks: none of them abandons on hold.
-    estimate = live_forecast(turn, request.queue, position.ahead, on_hold=0, callback=True).estimate
+    ahead = position.ahead
+    estimate = live_forecast(turn, request.queue, ahead, on_hold=0, callback=request.id).estimate
     if estimate is not None:
         made = promise_for(estimate, turn.now)
         turn.svc.store.record_announcement(request.id, position.ahead, made, turn.now)
