@@ -17,7 +17,6 @@ from callback.types import QueueName, RequestId
 from ivr.confirm import promise_for
 from ivr.inbound import Standing
 from ivr.schedule import MAX_SLOTS
-from webhooks.line import line_length as shared_line_length
 from webhooks.measured import staffed
 from webhooks.twilio.turn import Turn
 
@@ -39,8 +38,7 @@ def live_forecast(
     no-answer risk."""
     svc, config, now = turn.svc, turn.config, turn.now
     if ahead is None:
-        ahead = line_length(turn, queue)
-        on_hold = svc.calls.on_hold(queue)
+        ahead, on_hold = newcomer(turn, queue)
     if callback is None:
         back = svc.returning.get(queue, now, lambda: svc.store.returning(queue, now))
     else:
@@ -54,16 +52,18 @@ def live_forecast(
 
 def standing(turn: Turn, queue: QueueName) -> Standing | None:
     """Where a newcomer would stand; None when no wait can be estimated."""
-    ahead = line_length(turn, queue)
-    outlook = live_forecast(turn, queue, ahead)
+    ahead, on_hold = newcomer(turn, queue)
+    outlook = live_forecast(turn, queue, ahead, on_hold=on_hold)
     if outlook.estimate is None:
         return None
     return Standing(Position(ahead=ahead), outlook.estimate)
 
 
-def line_length(turn: Turn, queue: QueueName) -> int:
-    """Callbacks due plus callers on hold in `queue`: the line a newcomer joins."""
-    return shared_line_length(turn.svc, queue, turn.svc.store.counts(turn.now).get(queue))
+def newcomer(turn: Turn, queue: QueueName) -> tuple[int, int]:
+    """The line a newcomer joins and how many of it are callers on hold (who may give up)."""
+    counts = turn.svc.store.counts(turn.now).get(queue)
+    on_hold = turn.svc.calls.on_hold(queue)
+    return (counts.due if counts is not None else 0) + on_hold, on_hold
 
 
 def slot_capacity(turn: Turn, queue: QueueName, start: datetime) -> int:
