@@ -1,10 +1,11 @@
-# Two commands: `make run` and `make test`. Each sets up .venv when missing or stale.
+# Two commands: `make run` and `make test`. Each sets up .venv when missing or stale; `make
+# test` also installs the Debian packages its tests drive (devtools/system-packages.sh).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck imports pytest bench chaos chaos-small clean
+.PHONY: run test system lint typecheck imports pytest bench chaos chaos-small clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,10 +14,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The supervisor edits holdless.toml (not tracked); it starts as a copy of the example.
-# Without Twilio credentials the simulated carrier sends a caller a minute (TRAFFIC=0: none).
+# The simulated carrier plays Twilio and sends a caller a minute (TRAFFIC=0: none);
+# HOLDLESS_CARRIER=twilio make run uses the real one with the credentials in the environment.
 TRAFFIC ?= 1
 run: $(STAMP)
 	test -f holdless.toml || cp holdless.example.toml holdless.toml
+	HOLDLESS_CARRIER=$${HOLDLESS_CARRIER:-simulated} \
 	HOLDLESS_SIMULATED_TRAFFIC_PER_MINUTE=$${HOLDLESS_SIMULATED_TRAFFIC_PER_MINUTE:-$(TRAFFIC)} \
 		$(BIN)/holdless serve
 
@@ -32,8 +35,13 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
-	$(BIN)/pytest
+# Chromium, the PostgreSQL server and systemd-analyze, from Debian's packages when missing.
+system:
+	bash devtools/system-packages.sh
+
+# The coverage gate (callback/ and ivr/, floor in pyproject.toml) rides on the one run.
+pytest: $(STAMP) system
+	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

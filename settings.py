@@ -10,9 +10,16 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TWILIO_API_URL = "https://api.twilio.com"
@@ -24,6 +31,13 @@ _PLACEHOLDER = re.compile(
 )
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
 _AUTH_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+Carrier = Literal["twilio", "simulated"]
+CREDENTIALS = {
+    "twilio_account_sid": "HOLDLESS_TWILIO_ACCOUNT_SID",
+    "twilio_auth_token": "HOLDLESS_TWILIO_AUTH_TOKEN",
+}
+"""The settings Twilio needs, by field and by environment variable."""
 
 
 def _refuse_placeholder(value: str, field: str) -> None:
@@ -64,7 +78,18 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     config_file: Path = Path("holdless.toml")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="When set, GET /metrics requires 'Authorization: Bearer <token>'; "
+        "unset, the metrics are open as exporters' are (keep them off the public internet)",
+    )
 
+    carrier: Carrier | None = Field(
+        default=None,
+        description="'twilio', or 'simulated' for development (a built-in stand-in plays "
+        "Twilio); unset: 'twilio' when both Twilio credentials are given, else no carrier",
+    )
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_secondary_auth_token: SecretStr | None = Field(
@@ -160,15 +185,40 @@ class Settings(BaseSettings):
             return tuple(_proxy(str(part)) for part in value)
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _credentials_choose_twilio(cls, data: Any) -> Any:
+        # Deployments from before the setting existed name only their credentials.
+        if not isinstance(data, dict) or data.get("carrier") is not None:
+            return data
+        if all(data.get(field) for field in CREDENTIALS):
+            return {**data, "carrier": "twilio"}
+        return data
+
+    @model_validator(mode="after")
+    def _twilio_has_credentials(self) -> Self:
+        if self.carrier == "twilio" and (missing := self.missing_credentials()):
+            raise ValueError(f"HOLDLESS_CARRIER is 'twilio' but {' and '.join(missing)} unset")
+        return self
+
+    def missing_credentials(self) -> list[str]:
+        """The environment variables of the Twilio credentials that are not set."""
+        return [env for field, env in CREDENTIALS.items() if getattr(self, field) is None]
+
     @property
     def has_twilio_credentials(self) -> bool:
         """True when both the account SID and the auth token are set."""
-        return self.twilio_account_sid is not None and self.twilio_auth_token is not None
+        return not self.missing_credentials()
 
-    @property
-    def carrier(self) -> Literal["twilio", "simulated"]:
-        """Which carrier the service talks to: the real Twilio, or the built-in simulation."""
-        return "twilio" if self.has_twilio_credentials else "simulated"
+    def carrier_refusal(self) -> str | None:
+        """Why no carrier may start (none was chosen), or None when one was."""
+        if self.carrier is not None:
+            return None
+        missing = " and ".join(self.missing_credentials())
+        return (
+            f"no carrier chosen: {missing} unset and HOLDLESS_CARRIER not set. Give the "
+            "Twilio credentials, or set HOLDLESS_CARRIER=simulated to develop without Twilio"
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -190,7 +240,14 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = [
-            f"HOLDLESS_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+            _problem(error["loc"], error["msg"])
             for error in exc.errors(include_input=False, include_url=False)
         ]
         raise SettingsError(problems) from None
+
+
+def _problem(loc: tuple[int | str, ...], message: str) -> str:
+    # A rule over several settings has no location; its message names the variables.
+    if not loc:
+        return message.removeprefix("Value error, ")
+    return f"HOLDLESS_{'_'.join(str(part) for part in loc).upper()}: {message}"

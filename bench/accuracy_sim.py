@@ -18,7 +18,7 @@ from random import Random
 
 from callback.config.model import SupervisorConfig
 from callback.forecast import Measured, forecast
-from callback.inputs import Line, Staffed
+from callback.inputs import LineInputs, Staffed
 
 EPOCH = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 """A Monday at midnight UTC: the simulation's time zero."""
@@ -172,7 +172,7 @@ class Sim:
 
     def _predict(self, now: float, callback: bool) -> Outcome:
         items = self.items
-        line = Line(
+        line = LineInputs(
             ahead=len(self.waiting) - self.ghosts,
             on_hold=sum(1 for _, i in self.waiting if not (items[i].callback or items[i].gone)),
             returning=tuple(EPOCH + timedelta(seconds=due) for due in self.backoff.values()),
@@ -198,7 +198,7 @@ class Sim:
             outcome.floor_mean, outcome.floor_var = self._floor(line)
         return outcome
 
-    def _floor(self, line: Line) -> tuple[float, float]:
+    def _floor(self, line: LineInputs) -> tuple[float, float]:
         """The exact mean and variance of the wait in an M/M/c+M line with `line.ahead` ahead."""
         if self.free:
             return 0.0, 0.0

@@ -47,6 +47,9 @@ per_ip_per_hour = {raised}
 per_prefix_per_hour = {raised}
 per_country_per_hour = {raised}
 
+[abuse.breaker]
+min_requests = {raised}
+
 [[api.keys]]
 id = "{key_id}"
 secret_env = "{secret_env}"
@@ -85,8 +88,9 @@ def write_config(path: Path, hours: str) -> Path:
     """One queue open during `hours` every day, no agents (nothing is dialled), limits raised.
 
     Every request comes from 127.0.0.1 and shares the +44 country and the first digits, so
-    the per-IP, per-prefix and per-country limits are raised to their maximum. The limits per
-    number (1 active, 3 a day) stay as they are: every request has a new number.
+    the per-IP, per-prefix and per-country limits and the surge breaker (which counts every
+    channel) are raised to their maximum. The limits per number (1 active, 3 a day) stay as
+    they are: every request has a new number.
     """
     path.write_text(
         _CONFIG.format(

@@ -136,6 +136,7 @@ def holdless(
     settings = {
         "HOLDLESS_DATABASE_URL": url,
         "HOLDLESS_CONFIG_FILE": str(config),
+        "HOLDLESS_CARRIER": "twilio",
         "HOLDLESS_TWILIO_ACCOUNT_SID": keys.account_sid,
         "HOLDLESS_TWILIO_AUTH_TOKEN": keys.auth_token,
         "HOLDLESS_TWILIO_API_URL": twilio_url,

@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.api_setup import ALWAYS, QUEUE, ZONE, hours_around, write_config
 from callback.config.loader import load_config
 from callback.forecast import Measured, forecast
-from callback.inputs import Line, Staffed
+from callback.inputs import LineInputs, Staffed
 
 MEASURED = Measured(
     attempts=400,
@@ -34,18 +34,18 @@ MEASURED = Measured(
 )
 
 
-def typical(now: datetime) -> Line:
+def typical(now: datetime) -> LineInputs:
     """12 ahead as the adapters see them: 5 on hold, 2 returning, presence reported."""
     returning = (now + timedelta(minutes=2), now + timedelta(minutes=40))
     staffed = Staffed(logged_in=5, available=0, wrap_ends=(now + timedelta(seconds=20),))
-    return Line(12, on_hold=5, returning=returning, staffed=staffed, callback=True)
+    return LineInputs(12, on_hold=5, returning=returning, staffed=staffed, callback=True)
 
 
 def rate(path: Path, now: datetime, calls: int, full: bool) -> float:
     """Forecasts per CPU second for the queue in the config at `path`."""
     config = load_config(path)
     queue, policy = config.queues[QUEUE], config.callback_policy(QUEUE)
-    line: int | Line = typical(now) if full else 12
+    line: int | LineInputs = typical(now) if full else 12
     measured = MEASURED if full else Measured()
     start = time.process_time()
     for n in range(calls):

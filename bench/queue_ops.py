@@ -1,4 +1,7 @@
-"""Queue store latency: enqueue, position, claim and complete, with and without a big history.
+"""Queue store latency: enqueue, position, claim and settle, with and without a big history.
+
+Claim and settle are the dispatcher's path (`bench.queue_dispatch`): the budgeted claim with an
+agent, and the end of a completed call as the status callback writes it.
 
 `python -m bench.queue_ops [--quick]` runs each backend twice on a fresh database holding the
 same waiting requests: once with an empty history, once after bulk-loading a million completed
@@ -26,6 +29,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, insert, text
 
+from bench.queue_dispatch import SPACING, Dialling, bench_config
 from callback.merge import Incoming
 from callback.request import ContextEntry
 from callback.store import QueueStore, make_engine, upgrade
@@ -35,10 +39,9 @@ from callback.store.utc import to_micros
 from callback.types import E164, Channel, QueueName, RequestId, State
 from devtools.postgres import create_database, running_cluster
 
-OPERATIONS = ("enqueue", "position", "claim", "complete")
+OPERATIONS = ("enqueue", "position", "claim", "settle")
 RESULTS = Path(__file__).with_name("results") / "queue_ops.md"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-LEASE = timedelta(seconds=90)
 Latencies = dict[str, list[float]]
 T = TypeVar("T")
 
@@ -179,12 +182,16 @@ def run_operations(stores: Sequence[QueueStore], size: Size) -> list[Latencies]:
         request_id = RequestId(rng.randrange(1, size.waiting + 1))
         for store, times in runs:
             _timed(times["position"], partial(store.position, request_id, now))
+    config = bench_config([_queue(n, size) for n in range(size.queues)])
+    paths = [(Dialling(store, config), times) for store, times in runs]
     for n in range(size.operations):
-        for store, times in runs:
-            claim = _timed(times["claim"], partial(store.claim_next, _queue(n, size), now, LEASE))
+        at = now + n * SPACING
+        for path, times in paths:
+            offer = path.offer(_queue(n, size), path.ready(n, at), at)
+            claim = _timed(times["claim"], partial(path.claim, offer, at))
             assert claim is not None, "the line ran dry"
-            store.transition(claim.request.id, State.CONNECTED, now)
-            _timed(times["complete"], partial(store.complete, claim.request.id, now))
+            sid = path.connect(claim, at)
+            _timed(times["settle"], partial(path.settle, sid, at))
     return timings
 
 

@@ -120,7 +120,9 @@ async def measure(database: Path, rounds: int, per_round: int) -> dict[bool, lis
     """CPU per request for both bodies, one figure per round, the order alternating."""
     url = f"sqlite:///{database}"
     upgrade(url)
-    settings = Settings(database_url=url, config_file=CONFIG, log_level="WARNING")
+    settings = Settings(
+        database_url=url, config_file=CONFIG, log_level="WARNING", carrier="simulated"
+    )
     serial = itertools.count(1)
     results: dict[bool, list[float]] = {False: [], True: []}
     async with LifespanManager(create_app(settings, ticker=False)) as manager:

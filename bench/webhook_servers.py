@@ -58,6 +58,7 @@ def environment(database: Path) -> dict[str, str]:
         "HOLDLESS_DATABASE_URL": f"sqlite:///{database}",
         "HOLDLESS_CONFIG_FILE": str(CONFIG),
         "HOLDLESS_LOG_LEVEL": "WARNING",
+        "HOLDLESS_CARRIER": "simulated",
         "HOLDLESS_SIMULATED_TRAFFIC_PER_MINUTE": "0",
         "HOLDLESS_HOST": HOST,
     }

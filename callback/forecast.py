@@ -20,7 +20,7 @@ from operator import itemgetter
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.estimate import Estimate, EstimateInputs, NoAgentsError, estimate_wait
-from callback.inputs import Line, Present, counting_returns
+from callback.inputs import LineInputs, Present, counting_returns
 from callback.opening import OpeningCache
 from callback.plan import Segment, StaffingPlan
 
@@ -100,12 +100,12 @@ def no_answer(policy: CallbackPolicy, measured: Measured) -> tuple[float, timede
 def forecast(
     queue: QueueConfig,
     policy: CallbackPolicy,
-    ahead: int | Line,
+    ahead: int | LineInputs,
     measured: Measured,
     now: datetime,
 ) -> Forecast:
     """The forecast for the (ahead + 1)-th in line of `queue` at `now`: one for every channel."""
-    line = ahead if isinstance(ahead, Line) else Line(ahead)
+    line = ahead if isinstance(ahead, LineInputs) else LineInputs(ahead)
     hours = OPENING.hours(queue.schedule(), now)
     is_open, next_opening, closing = hours.open, hours.next_opening, hours.closes_at
     cutoff = closing - policy.cutoff_before_closing if closing is not None else None
@@ -123,7 +123,7 @@ def forecast(
 def _estimate(
     queue: QueueConfig,
     policy: CallbackPolicy,
-    line: Line,
+    line: LineInputs,
     measured: Measured,
     now: datetime,
     cutoff: datetime | None,

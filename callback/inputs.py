@@ -30,7 +30,7 @@ class Staffed:
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
+class LineInputs:
     """The person's place: who is ahead, who works now, and what kind of request they are."""
 
     ahead: int

@@ -22,7 +22,7 @@ from enum import StrEnum
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, shortnumberinfo
 
-from callback.types import E164
+from callback.types import E164, is_e164
 
 MAX_INPUT_LENGTH = 64
 """Longer input is refused before any parsing (a form field, not a document)."""
@@ -79,7 +79,6 @@ class Refusal(StrEnum):
     BLOCKED = "blocked"
 
 
-_E164_SHAPE = re.compile(r"\+[1-9]\d{1,14}")
 _PREFIX_SHAPE = re.compile(r"\+\d{1,15}")
 _REGION_SHAPE = re.compile(rf"[A-Z]{{2}}|{NON_GEOGRAPHIC_REGION}")
 
@@ -96,15 +95,22 @@ class NumberPolicy:
 
     def __post_init__(self) -> None:
         _require_shape("allowed_regions", self.allowed_regions or (), _REGION_SHAPE)
-        _require_shape("blocked", self.blocked, _E164_SHAPE)
+        _require_e164("blocked", self.blocked)
         _require_shape("blocked_prefixes", self.blocked_prefixes, _PREFIX_SHAPE)
-        _require_shape("own_numbers", self.own_numbers, _E164_SHAPE)
+        _require_e164("own_numbers", self.own_numbers)
 
 
 def _require_shape(field: str, values: Iterable[str], shape: re.Pattern[str]) -> None:
-    bad = sorted(value for value in values if not shape.fullmatch(value))
+    _require(field, [value for value in values if not shape.fullmatch(value)])
+
+
+def _require_e164(field: str, values: Iterable[str]) -> None:
+    _require(field, [value for value in values if not is_e164(value)])
+
+
+def _require(field: str, bad: list[str]) -> None:
     if bad:
-        raise ValueError(f"{field}: malformed entries {bad!r}")
+        raise ValueError(f"{field}: malformed entries {sorted(bad)!r}")
 
 
 @dataclass(frozen=True, slots=True)

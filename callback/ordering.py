@@ -1,4 +1,4 @@
-"""Queue order and positions with their explanation."""
+"""Positions in line with their explanation (the order itself is SQL: `queries.LINE_ORDER`)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from callback.request import CallbackRequest
-
-OrderKey = tuple[int, datetime, int]
-
-
-def order_key(priority: int, virtual_start: datetime, request_id: int) -> OrderKey:
-    """Sort key of the line: higher priority first, then earliest start, then lowest id."""
-    return (-priority, virtual_start, request_id)
-
-
-def request_key(request: CallbackRequest) -> OrderKey:
-    """`order_key` of a request."""
-    return order_key(request.priority, request.virtual_start, request.id)
-
-
-def is_due(request: CallbackRequest, now: datetime) -> bool:
-    """True when the request is in the line at `now` (ASAP, or its slot has begun)."""
-    return request.due_at() <= now
 
 
 class MoveReason(StrEnum):

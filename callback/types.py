@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import NewType
 
@@ -10,6 +11,14 @@ QueueName = NewType("QueueName", str)
 AgentId = NewType("AgentId", str)
 E164 = NewType("E164", str)
 """A phone number already normalised by `callback.numbers`; nothing else may build one."""
+
+# ASCII digits only: `\d` would also take other scripts' digits, which E.164 never holds.
+_E164_FORM = re.compile(r"\+[1-9][0-9]{1,14}")
+
+
+def is_e164(text: str) -> bool:
+    """True when `text` is written in E.164: "+", no leading 0, at most 15 digits, nothing else."""
+    return _E164_FORM.fullmatch(text) is not None
 
 
 class Channel(StrEnum):

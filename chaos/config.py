@@ -99,6 +99,9 @@ per_ip_per_hour = 1000000
 per_prefix_per_hour = 1000000
 per_country_per_hour = 1000000
 
+[abuse.breaker]
+min_requests = 1000000
+
 [[api.keys]]
 id = "{API_KEY_ID}"
 secret_env = "{API_SECRET_ENV}"

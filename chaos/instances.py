@@ -45,6 +45,7 @@ class Deployment:
             "HOLDLESS_PORT": str(port),
             "HOLDLESS_CONFIG_FILE": str(self.config_file),
             "HOLDLESS_LOG_LEVEL": "INFO",
+            "HOLDLESS_CARRIER": "twilio",
             "HOLDLESS_TWILIO_ACCOUNT_SID": self.credentials.account_sid,
             "HOLDLESS_TWILIO_AUTH_TOKEN": self.credentials.auth_token,
             "HOLDLESS_TWILIO_API_URL": f"{self.standin_url}/i/{name}",

@@ -106,6 +106,17 @@ def way_out(call: QueueCall, refusal: Refusal | None = None) -> str:
     if refusal is not None:
         doc.say(call.speaker.line(refusal_key(refusal)))
     doc.say(call.speaker.line("number_gave_up"))
+    return _hold_or_voicemail(doc, call)
+
+
+def callback_refused(call: QueueCall) -> str:
+    """No callback can be arranged to that number now: hold (the default) or a voicemail."""
+    doc = Document()
+    doc.say(call.speaker.line("callback_unavailable"))
+    return _hold_or_voicemail(doc, call)
+
+
+def _hold_or_voicemail(doc: Document, call: QueueCall) -> str:
     prompt = doc.gather(call.url(Step.WAY_OUT))
     prompt.say(call.speaker.line("hold_instead", digit=HOLD_DIGIT))
     prompt.say(call.speaker.line("voicemail_offer", digit=VOICEMAIL_DIGIT))

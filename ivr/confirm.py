@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from callback.estimate import Estimate
-from callback.request import Promise
 from ivr.call import QueueCall
 from ivr.menu import goodbye
 from ivr.spoken import about_minutes, clock
 from ivr.twiml import Document
-
-
-def promise_for(estimate: Estimate, now: datetime) -> Promise:
-    """The promise made when `estimate` is announced at `now`, to store on the request."""
-    return Promise(
-        announced_at=now, wait=estimate.wait, low=estimate.low, high=estimate.high, by=estimate.by
-    )
 
 
 def callback_confirmed(call: QueueCall, *, estimate: Estimate) -> str:

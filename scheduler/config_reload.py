@@ -23,6 +23,7 @@ def reload_job(
                 old_hash=outcome.old_hash,
                 new_hash=outcome.new_hash,
                 sections=outcome.sections,
+                text=outcome.text,
             )
         return outcome
 

@@ -22,6 +22,17 @@ settings.register_profile("explore", max_examples=500)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "gate"))
 
 TEMPLATE_DATABASE = "holdless_template"
+SETTINGS_PREFIX = "HOLDLESS_"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Drop the developer's own HOLDLESS_* variables: each test sets what it relies on."""
+    # A HOLDLESS_CARRIER or HOLDLESS_DATABASE_URL exported in the shell would otherwise
+    # steer every Settings() and every server a test starts, and hide or fake failures.
+    for name in [name for name in os.environ if name.startswith(SETTINGS_PREFIX)]:
+        del os.environ[name]
+
+
 BACKENDS = ("sqlite", pytest.param("postgres", marks=pytest.mark.postgres))
 
 

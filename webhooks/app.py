@@ -8,16 +8,24 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from callback.carrier import Telephony
-from callback.config import load_config
+from callback.config import builtin_catalogue, load_config
 from callback.config.reload import ConfigHolder
+from callback.service.admission import KEEP_COUNTS
+from callback.service.booking import Bookings
+from callback.service.line import Line
+from callback.service.ports import Notifier
 from callback.service.settle import Settler
+from callback.store.abuse import AbuseStore
+from callback.store.booking import BookingStore
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
 from callback.store.engine import make_engine
 from callback.store.events import EventStore
+from callback.store.figures import FiguresStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
 from callback.store.settling import SettleStore
@@ -34,18 +42,26 @@ from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
 from settings import Settings
 from telephony import TwilioTelephony, build_client
-from webhooks.api.limits import KEEP_COUNTS
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
 from webhooks.console.routes import console_routes
+from webhooks.devsite import dev_routes, dev_site_extension
 from webhooks.health import healthz
 from webhooks.hosted import hosted_routes
-from webhooks.measured import MeasuredCache
+from webhooks.measured import MeasuredCache, PresenceCache, ReturnsCache
+from webhooks.metrics import (
+    CountedReload,
+    LineCollector,
+    Metrics,
+    RouteTimer,
+    counted_sweep,
+    metrics_endpoint,
+)
 from webhooks.services import Clock, Services, system_clock
 from webhooks.simulation import Simulation, offline_telephony, start_simulation
 from webhooks.sms_sender import TelephonySms
 from webhooks.twilio.arrivals import Arrivals
-from webhooks.twilio.notify import LogNotifier, Notifier
+from webhooks.twilio.notify import LogNotifier
 from webhooks.twilio.routes import twilio_routes
 from webhooks.twilio.signature import checker_for
 from webhooks.widget.routes import widget_routes
@@ -65,10 +81,11 @@ def build_services(
     clock: Clock,
     notifier: Notifier | None = None,
     telephony: Telephony | None = None,
+    metrics: Metrics | None = None,
 ) -> Services:
-    """Database, stores, the live config, the signature checker and telephony."""
+    """Database, stores, the live config, the signature checker, telephony and metrics."""
     engine = make_engine(settings.database_url)
-    holder = ConfigHolder(settings.config_file, clock())
+    holder = ConfigHolder(settings.config_file, clock(), extend=dev_site_extension(settings))
     telephony = telephony or real_telephony(settings)
     notifier = notifier or _sms(settings, holder, telephony)
     store, calls, presence = QueueStore(engine), CallStore(engine), PresenceStore(engine)
@@ -85,6 +102,8 @@ def build_services(
         settler=settler,
         http_timeout=timedelta(seconds=settings.twilio_http_timeout),
     )
+    measured, abuse = MeasuredCache(store), AbuseStore(engine)
+    staffed = PresenceCache(presence)  # one cache: the line and the bookings agree
     svc = Services(
         settings=settings,
         store=store,
@@ -96,10 +115,14 @@ def build_services(
         telephony=telephony,
         presence=presence,
         dispatcher=dispatcher,
-        measured=MeasuredCache(store),
+        measured=measured,
         voicemails=VoicemailStore(engine),
         arrivals=Arrivals(calls, inline=settings.is_sqlite),
         settler=settler,
+        abuse=abuse,
+        line=Line(store, calls, measured, staffed, ReturnsCache(store)),
+        bookings=Bookings(BookingStore(abuse), measured, notifier, staffed),
+        metrics=metrics or Metrics(),
     )
     return svc
 
@@ -127,7 +150,11 @@ def _sms(settings: Settings, holder: ConfigHolder, telephony: Telephony) -> Noti
 
 def _jobs(svc: Services) -> list[Job]:
     return [
-        Job("config-reload", reload_job(svc.config, svc.store, svc.clock), CONFIG_POLL_SECONDS),
+        Job(
+            "config-reload",
+            CountedReload(reload_job(svc.config, svc.store, svc.clock), svc.metrics),
+            CONFIG_POLL_SECONDS,
+        ),
         # Folding SQLite's log in the background keeps that disk work off request latency.
         Job("db-checkpoint", svc.store.checkpoint, CHECKPOINT_SECONDS),
         Job(
@@ -136,7 +163,11 @@ def _jobs(svc: Services) -> list[Job]:
             svc.config.current.retention.purge_interval.total_seconds(),
         ),
         Job("dispatch", svc.dispatcher.run, DISPATCH_SECONDS),
-        Job("lease-sweep", lambda: svc.dispatcher.sweep(svc.clock()), LEASE_SWEEP_SECONDS),
+        Job(
+            "lease-sweep",
+            counted_sweep(svc.dispatcher.sweep, svc.clock, svc.metrics),
+            LEASE_SWEEP_SECONDS,
+        ),
         *_event_jobs(svc),
     ]
 
@@ -195,10 +226,11 @@ def create_app(
 ) -> Starlette:
     """A fresh application for `settings`; tests pass a fixed clock and may skip the ticker.
 
-    With no Twilio credentials the simulated carrier plays Twilio (`simulate`, on by default
+    With `carrier = "simulated"` the simulated carrier plays Twilio (`simulate`, on by default
     when the ticker runs); tests may pass their own `telephony` and `notifier` instead.
     """
     simulating = settings.carrier == "simulated" and (ticker if simulate is None else simulate)
+    metrics = Metrics()  # this app's own registry: two apps in one process share no counter
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
@@ -208,7 +240,9 @@ def create_app(
         phone = telephony or (
             TwilioTelephony(simulation.twilio_client()) if simulation else _offline(settings)
         )
-        svc = build_services(settings, clock, notifier, phone)
+        svc = build_services(settings, clock, notifier, phone, metrics)
+        figures = _figures(svc)
+        metrics.registry.register(figures)
         if simulation is not None:
             _agents_on_duty(svc)
         api = build_api_state(svc)
@@ -226,6 +260,7 @@ def create_app(
                 await simulation.stop()
             if isinstance(svc.notifier, TelephonySms):
                 svc.notifier.close()
+            metrics.registry.unregister(figures)
             svc.store.close()
             if lock is not None:
                 lock.release()
@@ -234,12 +269,25 @@ def create_app(
         # First: routes are tried in order, and Twilio's webhooks are the busiest by far.
         *twilio_routes(),
         Route("/healthz", healthz, methods=["GET"]),
-        *widget_routes(),
+        Route(
+            "/metrics", metrics_endpoint(metrics.registry, settings.metrics_token), methods=["GET"]
+        ),
+        *widget_routes(builtin_catalogue()),
         *console_routes(settings),
         *hosted_routes(),
+        *dev_routes(settings),  # simulated carrier only
         *api_routes(),  # last: its mount takes every /api/v1 path
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    timer = Middleware(RouteTimer, metrics=metrics, routes=routes)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[timer])
+
+
+def _figures(svc: Services) -> LineCollector:
+    # Counters read from the database count from now, as a process's own counters would.
+    config = svc.config
+    return LineCollector(
+        FiguresStore(svc.store.engine), lambda: list(config.current.queues), svc.clock, svc.clock()
+    )
 
 
 def _simulation(settings: Settings) -> Simulation:
@@ -247,9 +295,10 @@ def _simulation(settings: Settings) -> Simulation:
 
 
 def _offline(settings: Settings) -> Telephony:
-    if settings.carrier == "twilio":
-        return real_telephony(settings)
-    return offline_telephony(settings)
+    # Only a chosen simulation gets the stand-in; anything else needs real credentials.
+    if settings.carrier == "simulated":
+        return offline_telephony(settings)
+    return real_telephony(settings)
 
 
 def _db_kind(settings: Settings) -> str:

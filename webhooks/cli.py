@@ -7,15 +7,17 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pydantic import AnyHttpUrl
 
-from callback.config import ConfigError, check_file, load_config
+from callback.config import ConfigError, SupervisorConfig, check_file, load_config
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
 from webhooks.cli_users import add_user_commands
+from webhooks.devsite import dev_links
 from webhooks.logs import configure_logging, known_secrets
 
 Command = Callable[[argparse.Namespace], int]
@@ -39,6 +41,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = _with_local_url(_settings_or_exit().model_copy(update=overrides))
+    if (no_carrier := settings.carrier_refusal()) is not None:
+        print(f"settings: {no_carrier}", file=sys.stderr)
+        return 2
     try:
         config = load_config(settings.config_file)
     except ConfigError as exc:
@@ -49,7 +54,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(refusal, file=sys.stderr)
         return 1
     upgrade(settings.database_url)
-    _announce(settings)
+    _announce(settings, config)
     app = create_app(settings)
     # Everything imported and built so far lives as long as the process: moved out of the
     # collector's reach, full collections no longer walk it (they were the latency spikes).
@@ -83,30 +88,42 @@ def _with_local_url(settings: Settings) -> Settings:
     return settings.model_copy(update={"public_base_url": local})
 
 
-def _announce(settings: Settings) -> None:
+def _announce(settings: Settings, config: SupervisorConfig) -> None:
     base = f"http://{settings.host}:{settings.port}"
-    print(
-        f"Holdless is starting on {base}\n"
-        f"  health:       {base}/healthz\n"
-        f"  queue state:  {base}/api/v1/queues\n"
-        f"  config file:  {settings.config_file} (edits apply live)\n"
-        f"  database:     {settings.database_url.split('@')[-1]}\n"
-        f"  carrier:      {settings.carrier}"
-        + (
-            f" ({settings.simulated_traffic_per_minute:g} simulated callers a minute)"
-            if settings.carrier == "simulated"
-            else ""
-        ),
-        flush=True,
-    )
+    carrier = str(settings.carrier)
+    if settings.carrier == "simulated":
+        carrier += f" ({settings.simulated_traffic_per_minute:g} simulated callers a minute)"
+    lines = [
+        ("health", f"{base}/healthz"),
+        ("queue state", f"{base}/api/v1/queues"),
+        ("config file", f"{settings.config_file} (edits apply live)"),
+        ("database", settings.database_url.split("@")[-1]),
+        ("carrier", carrier),
+        *dev_links(settings, config),
+    ]
+    shown = "\n".join(f"  {name + ':':<14}{value}" for name, value in lines)
+    print(f"Holdless is starting on {base}\n{shown}", flush=True)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    """Bring the database schema to the newest migration."""
+    """Bring the database schema to the newest migration and say what was applied."""
     settings = _settings_or_exit()
-    upgrade(settings.database_url)
-    print("database is up to date")
+    applied = upgrade(settings.database_url)
+    if not applied:
+        print("database schema already current: no migration to apply")
+        return 0
+    print(f"applied {len(applied)} migration{'s' if len(applied) > 1 else ''}:")
+    for migration in applied:
+        print(f"  {migration}")
     return 0
+
+
+def package_version() -> str:
+    """The installed Holdless version."""
+    try:
+        return version("holdless")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
@@ -119,6 +136,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The command tree; new subcommands hang off `commands`."""
     parser = argparse.ArgumentParser(prog="holdless", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"holdless {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="migrate the database and run the service")
     serve.add_argument("--host", help="interface to bind (default from HOLDLESS_HOST)")

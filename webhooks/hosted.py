@@ -4,6 +4,7 @@ The page loads the same `/widget.js` in page mode. Its link carries the public k
 that lists the service's own origin (the public base URL), e.g.
 `https://calls.example.com/c/support?key=pk_...&lang=fa`, so the API's origin check holds.
 The site's `widget` branding (colour, texts) is written into the script tag's attributes.
+The languages offered and the page's own texts are the prompt catalogue's (`[web]`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from starlette.routing import Route
 
 from callback.config import SupervisorConfig
 from callback.config.api import SiteConfig
+from callback.config.catalogue import REFERENCE
 from webhooks.api.errors import ApiProblem
 from webhooks.api.widget_style import site_of
 from webhooks.services import services
 
-LANGUAGES = ("en", "ru", "fa", "is")
 CSP = (
     "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
     "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -34,25 +35,6 @@ HEADERS = MappingProxyType(
         "Referrer-Policy": "no-referrer",
         "Cache-Control": "no-store",
     }
-)
-NO_LINK = MappingProxyType(
-    {
-        "en": "This link is not valid. Please ask the business for a new one.",
-        "ru": "Эта ссылка недействительна. Попросите у компании новую.",
-        "fa": "این پیوند معتبر نیست. لطفاً از کسب‌وکار پیوند تازه‌ای بخواهید.",
-        "is": "Þessi hlekkur er ekki gildur. Biddu fyrirtækið um nýjan.",
-    }
-)
-NO_SCRIPT = MappingProxyType(
-    {
-        "en": "Please turn on JavaScript to ask for a callback.",
-        "ru": "Включите JavaScript, чтобы заказать обратный звонок.",
-        "fa": "برای درخواست تماس، جاوااسکریپت را فعال کنید.",
-        "is": "Kveiktu á JavaScript til að biðja um símtal.",
-    }
-)
-HELP = MappingProxyType(
-    {"en": "Help pages", "ru": "Справка", "fa": "صفحه‌های راهنما", "is": "Hjálparsíður"}
 )
 
 
@@ -67,19 +49,25 @@ async def hosted_page(request: Request) -> Response:
     svc = services(request)
     config = svc.config.current
     queue = request.path_params["queue"]
-    lang = _language(config, queue, request.query_params.get("lang", ""))
+    lang = page_language(config, queue, request.query_params.get("lang", ""))
     key = request.query_params.get("key", "")
     site = _site(config, key, str(svc.settings.public_base_url))
     if queue not in config.queues or site is None:
-        return _page(config, lang, NO_LINK[lang], "", status=404)
-    return _page(config, lang, _title(config, queue), _widget(queue, key, lang, site))
+        return page(config, lang, _text(config, lang, "noLink"), "", status=404)
+    return page(config, lang, _title(config, queue), _widget(queue, key, lang, site))
 
 
-def _language(config: SupervisorConfig, queue: str, wanted: str) -> str:
-    if wanted in LANGUAGES:
+def page_language(config: SupervisorConfig, queue: str, wanted: str) -> str:
+    """`wanted` if the catalogue has its web texts, else the queue's first such language."""
+    offered = config.catalogue.web_languages
+    if wanted in offered:
         return wanted
     spoken = config.queues[queue].languages if queue in config.queues else ()
-    return next((code for code in spoken if code in LANGUAGES), "en")
+    return next((code for code in spoken if code in offered), REFERENCE)
+
+
+def _text(config: SupervisorConfig, lang: str, key: str) -> str:
+    return config.catalogue.language(lang).web[key]
 
 
 def _site(config: SupervisorConfig, key: str, base_url: str) -> SiteConfig | None:
@@ -104,7 +92,7 @@ def _widget(queue: str, key: str, lang: str, site: SiteConfig) -> str:
 
 def _branding(site: SiteConfig, lang: str) -> dict[str, str]:
     style = site.widget
-    texts = style.texts.by_language().get(lang)
+    texts = style.texts.get(lang)
     given = {
         "color": style.color,
         "title": texts.title if texts is not None else None,
@@ -113,21 +101,22 @@ def _branding(site: SiteConfig, lang: str) -> dict[str, str]:
     return {name: value for name, value in given.items() if value is not None}
 
 
-def _page(
+def page(
     config: SupervisorConfig, lang: str, heading: str, widget: str, status: int = 200
 ) -> Response:
-    direction = (
-        config.catalogue.language(lang).direction if lang in config.catalogue.languages else "ltr"
-    )
+    """The hosted page in `lang`: its direction and own texts from the catalogue."""
+    direction = config.catalogue.language(lang).direction
     help_url = config.service.support_url
-    help_link = f'<p><a href="{escape(str(help_url))}">{HELP[lang]}</a></p>' if help_url else ""
+    help_text = escape(_text(config, lang, "help"))
+    no_script = escape(_text(config, lang, "noScript"))
+    help_link = f'<p><a href="{escape(str(help_url))}">{help_text}</a></p>' if help_url else ""
     body = (
         "<!doctype html>\n"
         f'<html lang="{lang}" dir="{direction}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(heading)}</title>\n{widget}\n</head>\n<body>\n"
         f"<main data-holdless-target>\n<h1>{escape(heading)}</h1>\n"
-        f"<noscript><p>{NO_SCRIPT[lang]}</p></noscript>\n</main>\n{help_link}\n</body>\n</html>\n"
+        f"<noscript><p>{no_script}</p></noscript>\n</main>\n{help_link}\n</body>\n</html>\n"
     )
     return HTMLResponse(body, status_code=status, headers=dict(HEADERS))
 

@@ -48,3 +48,27 @@ def staffed(
     if all(p.status is AgentStatus.OFFLINE and p.cause == ROSTER_CAUSE for p in rows):
         return None
     return staffed_now(((p.status.value, p.until) for p in rows), now)
+
+
+class PresenceCache:
+    """`staffed` per queue, reused for `PRESENCE_TTL` (thread-safe)."""
+
+    def __init__(self, presence: PresenceStore, ttl: timedelta = PRESENCE_TTL) -> None:
+        self._presence = presence
+        self._recent: Recent[QueueName, Staffed | None] = Recent(ttl)
+
+    def get(self, config: SupervisorConfig, queue: QueueName, now: datetime) -> Staffed | None:
+        """The queue's agents logged in as of at most `PRESENCE_TTL` before `now`."""
+        return self._recent.get(queue, now, lambda: staffed(self._presence, config, queue, now))
+
+
+class ReturnsCache:
+    """`QueueStore.returning` of newcomers per queue, reused for `PRESENCE_TTL`."""
+
+    def __init__(self, store: QueueStore, ttl: timedelta = PRESENCE_TTL) -> None:
+        self._store = store
+        self._recent: Recent[QueueName, tuple[datetime, ...]] = Recent(ttl)
+
+    def get(self, queue: QueueName, now: datetime) -> tuple[datetime, ...]:
+        """When the queue's retries are due back, as of at most `PRESENCE_TTL` before `now`."""
+        return self._recent.get(queue, now, lambda: self._store.returning(queue, now))

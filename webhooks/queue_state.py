@@ -15,8 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from callback.config import SupervisorConfig
 from callback.estimate import Estimate
-from callback.forecast import Forecast, forecast
-from callback.inputs import Line
+from callback.forecast import Forecast
 from callback.store.events import EventStore
 from callback.store.records import QueueCounts
 from callback.types import QueueName
@@ -25,7 +24,6 @@ from webhooks.api.auth import refused, supervisor_only
 from webhooks.api.errors import ApiProblem
 from webhooks.api.view import estimate_out
 from webhooks.line import line_length
-from webhooks.measured import staffed
 from webhooks.services import Services, services
 
 PROMISE_WINDOW = timedelta(hours=24)
@@ -56,7 +54,7 @@ def _public(svc: Services, config: SupervisorConfig, now: datetime) -> dict[str,
     counts = svc.store.counts(now)
     queues = {}
     for name in config.queues:
-        queue = _queue(svc, config, QueueName(name), counts.get(QueueName(name)), now)
+        queue = queue_view(svc, config, QueueName(name), counts.get(QueueName(name)), now)
         queues[name] = {key: value for key, value in queue.items() if key in PUBLIC_FIELDS}
     return {"at": now.isoformat(), "queues": queues}
 
@@ -67,7 +65,7 @@ def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[st
     voicemails = svc.voicemails.unhandled_counts()
     queues = {
         name: {
-            **_queue(svc, config, QueueName(name), counts.get(QueueName(name)), now),
+            **queue_view(svc, config, QueueName(name), counts.get(QueueName(name)), now),
             "voicemails_unhandled": voicemails.get(QueueName(name), 0),
         }
         for name in config.queues
@@ -82,7 +80,7 @@ def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[st
     }
 
 
-def _queue(
+def queue_view(
     svc: Services,
     config: SupervisorConfig,
     name: QueueName,
@@ -91,11 +89,7 @@ def _queue(
 ) -> dict[str, object]:
     line = line_length(svc, name, counts)
     counts = counts or QueueCounts()
-    measured = svc.measured.get(name, now)
-    agents = svc.staffed.get(name, now, lambda: staffed(svc.presence, config, name, now))
-    back = svc.returning.get(name, now, lambda: svc.store.returning(name, now))
-    newcomer = Line(line, on_hold=line - counts.due, returning=back, staffed=agents)
-    outlook = forecast(config.queues[name], config.callback_policy(name), newcomer, measured, now)
+    outlook = svc.line.forecast(config, name, now, line, on_hold=line - counts.due)
     return {
         "display_name": config.queues[name].display_name or name,
         "line": line,

@@ -10,8 +10,11 @@ from starlette.requests import Request
 
 from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
-from callback.inputs import Staffed
+from callback.service.booking import Bookings
+from callback.service.line import Line
+from callback.service.ports import Notifier
 from callback.service.settle import Settler
+from callback.store.abuse import AbuseStore
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
@@ -19,11 +22,11 @@ from callback.store.voicemails import VoicemailStore
 from callback.types import QueueName
 from scheduler.dispatcher import Dispatcher
 from settings import Settings
-from webhooks.measured import PRESENCE_TTL, MeasuredCache
+from webhooks.measured import MeasuredCache
+from webhooks.metrics.series import Metrics
 from webhooks.recent import Recent
 from webhooks.twilio.arrivals import Arrivals
 from webhooks.twilio.greetings import Greetings
-from webhooks.twilio.notify import Notifier
 from webhooks.twilio.signature import SignatureChecker
 
 Clock = Callable[[], datetime]
@@ -31,14 +34,6 @@ Clock = Callable[[], datetime]
 BOOKABLE_TTL = timedelta(seconds=5)
 """How long "this queue has a callback time free" is reused for the menus that offer one;
 the step that lists the times looks again, so a slot filled meanwhile is never offered."""
-
-
-def _staffed() -> Recent[QueueName, Staffed | None]:
-    return Recent(PRESENCE_TTL)
-
-
-def _returning() -> Recent[QueueName, tuple[datetime, ...]]:
-    return Recent(PRESENCE_TTL)
 
 
 def _bookable() -> Recent[QueueName, bool]:
@@ -68,10 +63,12 @@ class Services:
     voicemails: VoicemailStore
     arrivals: Arrivals
     settler: Settler
+    abuse: AbuseStore
+    line: Line
+    bookings: Bookings
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
-    staffed: Recent[QueueName, Staffed | None] = field(default_factory=_staffed)
-    returning: Recent[QueueName, tuple[datetime, ...]] = field(default_factory=_returning)
     greetings: Greetings = field(default_factory=Greetings)
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 def services(request: Request) -> Services:

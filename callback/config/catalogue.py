@@ -1,4 +1,9 @@
-"""The prompt catalogue: what the IVR says and the SMS texts, per language, with checks."""
+"""The prompt catalogue: the one list of languages, with what each says and shows.
+
+Each `prompts/<code>.toml` is one language: the IVR's and SMS texts (`[prompts]`) and the web
+widget's and hosted page's (`[web]`). Adding a file adds the language everywhere: the IVR, the
+config's checks, the widget and the hosted page.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ import string
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Literal
 
@@ -16,8 +23,6 @@ from callback.config.sections import PromptPack
 Direction = Literal["ltr", "rtl"]
 REFERENCE = "en"
 """The language every other one is checked against."""
-
-SHIPPED = ("en", "fa", "is", "ru")
 
 
 def placeholders(text: str) -> frozenset[str]:
@@ -45,9 +50,12 @@ class Language:
     say_language: str
     direction: Direction
     prompts: Mapping[str, str] = field(hash=False)
+    web: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """The widget's and hosted page's texts; none for a language added by a config pack."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prompts", MappingProxyType(dict(self.prompts)))
+        object.__setattr__(self, "web", MappingProxyType(dict(self.web)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,13 @@ class Catalogue:
     def keys(self) -> frozenset[str]:
         """The prompt keys every language must have."""
         return frozenset(self.languages[REFERENCE].prompts)
+
+    @property
+    def web_languages(self) -> tuple[str, ...]:
+        """The languages with every web text, the reference first: what browsers are offered."""
+        wanted = set(self.languages[REFERENCE].web)
+        found = [code for code, language in self.languages.items() if set(language.web) == wanted]
+        return tuple(sorted(found, key=lambda code: (code != REFERENCE, code)))
 
     def language(self, code: str) -> Language:
         """The language `code`; KeyError when the catalogue has none."""
@@ -97,22 +112,43 @@ def _apply(base: Language | None, code: str, pack: PromptPack) -> Language:
 
 
 def _read_language(code: str, data: Mapping[str, object]) -> Language:
-    meta = data["meta"]
-    prompts = data["prompts"]
-    if not isinstance(meta, dict) or not isinstance(prompts, dict):
-        raise TypeError(f"prompts/{code}.toml needs [meta] and [prompts] tables")
+    meta, prompts, web = data.get("meta"), data.get("prompts"), data.get("web")
+    if not isinstance(meta, dict) or not isinstance(prompts, dict) or not isinstance(web, dict):
+        raise TypeError(f"prompts/{code}.toml needs [meta], [prompts] and [web] tables")
     direction: Direction = "rtl" if meta["direction"] == "rtl" else "ltr"
-    return Language(code, str(meta["name"]), str(meta["say_language"]), direction, prompts)
+    return Language(code, str(meta["name"]), str(meta["say_language"]), direction, prompts, web)
 
 
-def builtin_catalogue() -> Catalogue:
-    """The shipped languages, read from the package's `prompts/*.toml`."""
-    folder = resources.files("callback.config.prompts")
+def load_catalogue(folder: Traversable) -> Catalogue:
+    """Every `<code>.toml` in `folder`, one language each, by code."""
+    files = sorted(
+        (item for item in folder.iterdir() if item.name.endswith(".toml")),
+        key=lambda item: item.name,
+    )
     languages = {}
-    for code in SHIPPED:
-        data = tomllib.loads(folder.joinpath(f"{code}.toml").read_text(encoding="utf-8"))
-        languages[code] = _read_language(code, data)
+    for item in files:
+        code = item.name.removesuffix(".toml")
+        languages[code] = _read_language(code, tomllib.loads(item.read_text(encoding="utf-8")))
+    if REFERENCE not in languages:
+        raise ValueError(f"a prompt catalogue needs the reference language, {REFERENCE}")
     return Catalogue(languages)
+
+
+@cache
+def builtin_catalogue() -> Catalogue:
+    """The shipped languages, read once from the package's `prompts/*.toml` (immutable)."""
+    return load_catalogue(resources.files("callback.config.prompts"))
+
+
+def from_context(context: object) -> Catalogue:
+    """The catalogue a config is validated against: the validation context's, else the shipped."""
+    given = context.get("catalogue") if isinstance(context, Mapping) else None
+    return given if isinstance(given, Catalogue) else builtin_catalogue()
+
+
+def shipped() -> tuple[str, ...]:
+    """The codes of the shipped languages, sorted."""
+    return tuple(sorted(builtin_catalogue().languages))
 
 
 def text_issues(

@@ -90,7 +90,8 @@ def from_validation_error(error: ValidationError) -> list[ConfigIssue]:
     """pydantic's errors as issues, their `loc` tuples turned into key paths."""
     details = error.errors()
     return [
-        ConfigIssue(key_path(detail["loc"]), _rule(detail))
+        # A table's key that breaks a rule is named by itself (pydantic appends "[key]").
+        ConfigIssue(key_path(part for part in detail["loc"] if part != "[key]"), _rule(detail))
         for detail in details
         if not _echo(detail, details)
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from callback.config.catalogue import Catalogue
 from callback.config.issues import (
     ConfigError,
     ConfigIssue,
@@ -15,10 +16,14 @@ from callback.config.issues import (
     from_validation_error,
 )
 from callback.config.model import SupervisorConfig
+from callback.config.partial import rules_beyond
 
 
-def parse_config(data: bytes, source: str) -> SupervisorConfig:
-    """Validate the bytes of a config file; `source` names it in a `ConfigError`."""
+def parse_config(data: bytes, source: str, catalogue: Catalogue | None = None) -> SupervisorConfig:
+    """Validate the bytes of a config file; `source` names it in a `ConfigError`.
+
+    The languages are those of `catalogue`, by default the shipped prompt catalogue.
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -27,15 +32,19 @@ def parse_config(data: bytes, source: str) -> SupervisorConfig:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(source, [from_toml_error(error)]) from None
-    return validate_document(document, source)
+    return validate_document(document, source, catalogue)
 
 
-def validate_document(document: Mapping[str, object], source: str) -> SupervisorConfig:
+def validate_document(
+    document: Mapping[str, object], source: str, catalogue: Catalogue | None = None
+) -> SupervisorConfig:
     """Validate an already parsed TOML document; `source` names it in a `ConfigError`."""
+    context = {"catalogue": catalogue} if catalogue is not None else None
     try:
-        return SupervisorConfig.model_validate(document)
+        return SupervisorConfig.model_validate(document, context=context)
     except ValidationError as error:
-        raise ConfigError(source, from_validation_error(error)) from None
+        beyond = rules_beyond(dict(document), error)
+        raise ConfigError(source, [*from_validation_error(error), *beyond]) from None
     except ConfigError as error:
         raise ConfigError(source, error.issues) from None
 

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Self
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
 from callback.calling_window import CallingWindow
 from callback.config.abuse import AbuseConfig
 from callback.config.api import ApiConfig, api_issues
-from callback.config.catalogue import Catalogue, builtin_catalogue
+from callback.config.catalogue import Catalogue, from_context
 from callback.config.events import EventsConfig, PromisesConfig
 from callback.config.fields import EndpointKind, FrozenModel, ReadOnlyMap
 from callback.config.issues import ConfigError
@@ -52,10 +52,10 @@ class SupervisorConfig(FrozenModel):
     _catalogue: Catalogue = PrivateAttr()
 
     @model_validator(mode="after")
-    def _check_rules(self) -> Self:
+    def _check_rules(self, info: ValidationInfo) -> Self:
         # Raised as ConfigError, not ValueError, so pydantic lets it through with the
         # precise key path of every issue instead of folding them into one root error.
-        self._catalogue = builtin_catalogue().with_packs(self.prompts)
+        self._catalogue = from_context(info.context).with_packs(self.prompts)
         issues = [*config_issues(self, self._catalogue), *api_issues(self.api, self.queues)]
         if issues:
             raise ConfigError(UNNAMED, issues)

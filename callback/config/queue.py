@@ -78,6 +78,8 @@ class QueueConfig(FrozenModel):
     region: Region
     priority: Annotated[int, Field(ge=-100, le=100)] = 0
     wrap_up: Duration = timedelta(seconds=30)
+    service_level_target: Duration = timedelta(seconds=60)
+    """How soon a person should be reached: the wallboard's service level counts within it."""
     survey: bool = False
     reasons: ReadOnlyMap[str, ReasonConfig] = Field(default_factory=dict)
     hours: Week[OpeningRange]

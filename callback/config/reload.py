@@ -32,6 +32,8 @@ class ConfigChange:
     old_hash: str
     new_hash: str
     sections: tuple[str, ...]
+    text: str = ""
+    """The applied file's text, kept so that a later reader can see what changed."""
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -79,12 +81,15 @@ class ConfigHolder:
         now: datetime,
         on_change: Callable[[ConfigChange], None] | None = None,
         history: int = 20,
+        extend: Callable[[SupervisorConfig], SupervisorConfig] | None = None,
     ) -> None:
         self._path = path
         self._on_change = on_change
+        # What the process adds to every version of the file (the simulated mode's dev site).
+        self._extend = extend or (lambda config: config)
         self._stamp = self._stat()
         data = read_config_bytes(path)
-        self._config = parse_config(data, str(path))
+        self._config = self._extend(parse_config(data, str(path)))
         self._digest = digest_of(data)
         self._loaded_at = now
         self._refusal: _Refusal | None = None
@@ -119,7 +124,7 @@ class ConfigHolder:
             config = parse_config(data, str(self._path))
         except ConfigError as error:
             return self._refuse(digest, error, now)
-        return self._apply(config, digest, now)
+        return self._apply(self._extend(config), digest, data.decode("utf-8", "replace"), now)
 
     def status(self) -> dict[str, object]:
         """JSON-ready state: file, version in force, last refusal, recent changes."""
@@ -151,13 +156,16 @@ class ConfigHolder:
         logger.warning("config edit refused, the previous config stays:\n%s", error.text())
         return error
 
-    def _apply(self, config: SupervisorConfig, digest: str, now: datetime) -> ConfigChange:
+    def _apply(
+        self, config: SupervisorConfig, digest: str, text: str, now: datetime
+    ) -> ConfigChange:
         change = ConfigChange(
             at=now,
             path=str(self._path),
             old_hash=self._digest,
             new_hash=digest,
             sections=changed_sections(self._config, config),
+            text=text,
         )
         self._config, self._digest, self._loaded_at = config, digest, now
         self._refusal = None

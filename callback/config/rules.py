@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from callback.config.catalogue import REFERENCE, SHIPPED, Catalogue, missing_keys, text_issues
+from callback.config.catalogue import REFERENCE, Catalogue, missing_keys, shipped, text_issues
 from callback.config.fields import LANGUAGE_CODE, EndpointKind
 from callback.config.issues import ConfigIssue, key_path
 from callback.config.policy import CallbackPolicy
@@ -117,11 +117,11 @@ def pack_issues(code: str, pack: PromptPack, catalogue: Catalogue) -> Iterator[C
         return
     reference = catalogue.language(REFERENCE).prompts
     yield from text_issues(reference, pack.text, where)
-    if code in SHIPPED:
+    if code in shipped():
         return
     for key in ("name", "say_language"):
         if getattr(pack, key) is None:
-            rule = f"required for a language that is not shipped ({', '.join(SHIPPED)})"
+            rule = f"required for a language that is not shipped ({', '.join(shipped())})"
             yield ConfigIssue(key_path((*where, key)), rule)
     missing = missing_keys(reference, pack.text)
     if missing:

@@ -9,12 +9,11 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo
 
-from callback.config.fields import Duration, FrozenModel, at_least, matching
+from callback.config.catalogue import from_context
+from callback.config.fields import Duration, FrozenModel, ReadOnlyMap, at_least, matching
 
-WIDGET_LANGUAGES = ("en", "ru", "fa", "is")
-"""The languages the widget's own texts come in."""
 BUTTON_MAX = 40
 TITLE_MAX = 80
 PROACTIVE_MAX = timedelta(hours=1)
@@ -67,18 +66,15 @@ class WidgetTexts(FrozenModel):
     title: TitleText | None = None
 
 
-class WidgetLanguages(FrozenModel):
-    """`texts`: own texts by widget language; a language left out keeps the built-in ones."""
+def _web_language(code: str, info: ValidationInfo) -> str:
+    offered = from_context(info.context).web_languages
+    if code not in offered:
+        raise ValueError(f"the widget speaks {', '.join(offered)}; {code!r} is not one of them")
+    return code
 
-    en: WidgetTexts | None = None
-    ru: WidgetTexts | None = None
-    fa: WidgetTexts | None = None
-    is_: WidgetTexts | None = Field(default=None, alias="is")
 
-    def by_language(self) -> dict[str, WidgetTexts]:
-        """The languages given, by their code."""
-        given = {"en": self.en, "ru": self.ru, "fa": self.fa, "is": self.is_}
-        return {code: texts for code, texts in given.items() if texts is not None}
+WebLanguage = Annotated[str, AfterValidator(_web_language)]
+"""A language of the prompt catalogue that has the widget's texts."""
 
 
 class WidgetStyle(FrozenModel):
@@ -89,4 +85,5 @@ class WidgetStyle(FrozenModel):
     position: WidgetPosition = WidgetPosition.BOTTOM_RIGHT
     proactive_after: ProactiveDelay | None = None
     """Offer a callback after this long on the page; unset: never."""
-    texts: WidgetLanguages = Field(default_factory=WidgetLanguages)
+    texts: ReadOnlyMap[WebLanguage, WidgetTexts] = Field(default_factory=dict)
+    """Own texts by language; a language left out keeps the catalogue's."""

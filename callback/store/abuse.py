@@ -139,6 +139,11 @@ class Admission:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
+    @property
+    def connection(self) -> Connection:
+        """The admission's transaction, for a use case that writes what it admits in it too."""
+        return self._connection
+
     def count(self, kind: str, key: str, since: datetime, until: datetime) -> int:
         """Requests counted under `kind`/`key` in `[since, until)`."""
         return _count(self._connection, kind, key, since, until)

@@ -265,7 +265,8 @@ class CallStore:
 
     def set_hold(self, call_sid: str, since: datetime | None, now: datetime) -> None:
         """Mark the caller on hold since `since`, or off hold with None."""
-        self._update(call_sid, {"hold_since": since, "updated_at": now}, None, now)
+        with write_transaction(self._engine) as connection:
+            set_hold_in(connection, call_sid, since, now)
 
     def move(self, call_sid: str, queue: QueueName, now: datetime) -> None:
         """The caller now waits in `queue` (a config edit removed the one they were in)."""
@@ -281,8 +282,7 @@ class CallStore:
     def on_hold(self, queue: QueueName) -> int:
         """Callers of `queue` on hold now (their call has not ended)."""
         with read_transaction(self._engine) as connection:
-            count: int = connection.execute(_ON_HOLD, {"queue": queue}).scalar_one()
-        return count
+            return on_hold_in(connection, queue)
 
     def attach(self, attempt_id: int, fence: int, call_sid: str) -> bool:
         """Give an open dial attempt its CallSid; False if it has one, ended or was taken over."""
@@ -313,7 +313,7 @@ class CallStore:
     def is_suppressed(self, number: E164) -> bool:
         """True when `number` asked for no more SMS."""
         with read_transaction(self._engine) as connection:
-            return connection.execute(_SUPPRESSED, {"n": number}).first() is not None
+            return is_suppressed_in(connection, number)
 
     def _update(
         self, call_sid: str, values: dict[str, Any], kind: str | None, now: datetime
@@ -323,6 +323,26 @@ class CallStore:
             connection.execute(_UPDATE_CALL, values | {"row_sid": call_sid})
             if kind is not None:
                 _event(connection, call_sid, kind, str(values.get("answered_by")), False, now)
+
+
+def set_hold_in(
+    connection: Connection, call_sid: str, since: datetime | None, now: datetime
+) -> None:
+    """`CallStore.set_hold` inside the caller's write transaction."""
+    _ensure_call(connection, call_sid, INBOUND, None, now)
+    values = {"hold_since": since, "updated_at": now, "row_sid": call_sid}
+    connection.execute(_UPDATE_CALL, values)
+
+
+def on_hold_in(connection: Connection, queue: QueueName) -> int:
+    """`CallStore.on_hold` inside the caller's transaction."""
+    count: int = connection.execute(_ON_HOLD, {"queue": queue}).scalar_one()
+    return count
+
+
+def is_suppressed_in(connection: Connection, number: E164) -> bool:
+    """`CallStore.is_suppressed` inside the caller's transaction."""
+    return connection.execute(_SUPPRESSED, {"n": number}).first() is not None
 
 
 def booked(connection: Connection, queue: QueueName, start: datetime) -> int:

@@ -104,7 +104,7 @@ def claim(
         "lease_until": lease_until,
     }
     attempt_id = connection.execute(_INSERT_ATTEMPT, attempt).scalar_one()
-    return Claim(to_request(moved), attempt_id, fence=moved["fence"], lease_until=lease_until)
+    return Claim(to_request(moved), attempt_id, moved["fence"], lease_until, agent_id=agent)
 
 
 def move(

@@ -233,25 +233,6 @@ class DispatchStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def claim(
-        self, queue: QueueName, agent: AgentId, now: datetime, lease: timedelta, check: Check
-    ) -> Claim | None:
-        """Claim the first eligible due request of `queue` for `agent`, or None.
-
-        None also when the agent stopped being available meanwhile: then nothing changed.
-        """
-        for attempt in range(_RETRIES):
-            try:
-                with write_transaction(self._engine) as connection:
-                    return claim_eligible(connection, queue, agent, now, lease, check)
-            except _AgentTaken:
-                return None
-            except IntegrityError as error:
-                # Another instance dialled the same number first: look again, past it.
-                if not is_unique_violation(error) or attempt == _RETRIES - 1:
-                    raise
-        return None
-
     def offer(self, offer: Offer, now: datetime) -> Offered:
         """Claim the first eligible due request of the queue for the agent, within the budget.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -26,8 +27,19 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the database at `database_url` to `revision` in one transaction."""
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One applied migration: its revision id and the first line of its docstring."""
+
+    revision: str
+    summary: str
+
+    def __str__(self) -> str:
+        return f"{self.revision} {self.summary}"
+
+
+def upgrade(database_url: str, revision: str = "head") -> list[Migration]:
+    """Bring the database at `database_url` to `revision` in one transaction; what was applied."""
     engine = make_engine(database_url, poolclass=NullPool)
     try:
         with write_transaction(engine) as connection:
@@ -35,9 +47,22 @@ def upgrade(database_url: str, revision: str = "head") -> None:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}
                 )
+            # Read under the lock: an instance upgrading at the same time has finished.
+            pending = _pending(connection, revision)
             command.upgrade(alembic_config(connection), revision)
+        return pending
     finally:
         engine.dispose()
+
+
+def _pending(connection: Connection, target: str) -> list[Migration]:
+    current = MigrationContext.configure(connection).get_current_revision()
+    scripts = ScriptDirectory.from_config(alembic_config())
+    newest_first = scripts.iterate_revisions(target, current)
+    return [
+        Migration(script.revision, next(iter((script.doc or "").strip().splitlines()), ""))
+        for script in reversed(list(newest_first))
+    ]
 
 
 def current_revision(database_url: str) -> str | None:

@@ -24,7 +24,7 @@ NEWCOMERS_LIMIT = 20
 _r = REQUEST.c
 _a = ATTEMPT.c
 LINE_ORDER = (_r.priority.desc(), _r.virtual_start, _r.id)
-"""The queue order (see `callback.ordering.order_key`), as SQL."""
+"""The queue order: higher priority first, then earliest virtual start, then lowest id."""
 
 
 def _in_line() -> ColumnElement[bool]:
@@ -197,6 +197,7 @@ def config_changes(connection: Connection, limit: int) -> list[ConfigChange]:
             old_hash=row["old_hash"],
             new_hash=row["new_hash"],
             sections=tuple(row["sections"]),
+            text=row["text"],
         )
         for row in rows
     ]

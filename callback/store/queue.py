@@ -32,14 +32,14 @@ from callback.store.records import (
     StateConflict,
     UnknownRequest,
 )
-from callback.types import E164, PENDING_STATES, AgentId, QueueName, RequestId, State
+from callback.types import E164, PENDING_STATES, QueueName, RequestId, State
 
 T = TypeVar("T")
 _RETRIES = 3
 
 
 class QueueStore:
-    """Callback requests in SQLite or PostgreSQL: enqueue, position, claim, transitions."""
+    """Callback requests in SQLite or PostgreSQL: enqueue, position, transitions, dial ends."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -53,7 +53,7 @@ class QueueStore:
         self, queue: QueueName, number: E164, incoming: Incoming, now: datetime
     ) -> Enqueued:
         """Add a request, or merge it into the unfinished one for the same number and queue."""
-        return self._write(lambda connection: _enqueue(connection, queue, number, incoming, now))
+        return self._write(lambda connection: enqueue_in(connection, queue, number, incoming, now))
 
     def get(self, request_id: RequestId) -> CallbackRequest | None:
         """The request with this id, or None."""
@@ -74,10 +74,7 @@ class QueueStore:
         or finished.
         """
         with read_transaction(self._engine) as connection:
-            row = _existing(connection, request_id)
-            if State(row["state"]) not in PENDING_STATES or row["due_at"] > now:
-                return None
-            return _position(connection, row, now)
+            return position_in(connection, request_id, now)
 
     def record_announcement(
         self, request_id: RequestId, ahead: int, promise: Promise | None, now: datetime
@@ -86,16 +83,6 @@ class QueueStore:
         with write_transaction(self._engine) as connection:
             if not commands.announce(connection, request_id, ahead, promise, now):
                 raise UnknownRequest(request_id)
-
-    def claim_next(
-        self,
-        queue: QueueName,
-        now: datetime,
-        lease: timedelta,
-        agent_id: AgentId | None = None,
-    ) -> Claim | None:
-        """Claim the first due request of `queue` for dialling, or None if nobody is due."""
-        return self._write(lambda connection: _claim(connection, queue, now, lease, agent_id))
 
     def transition(
         self,
@@ -111,7 +98,9 @@ class QueueStore:
         Back in line (a retry), `due_at` says when it may be dialled again (default: now).
         """
         if target is State.DIALING:
-            raise ValueError("only claim_next moves a request to dialing: the dial needs a fence")
+            raise ValueError(
+                "only the dispatcher's claim moves a request to dialing: the dial needs a fence"
+            )
         if due_at is not None and target not in PENDING_STATES:
             raise ValueError(
                 f"due_at only applies when a request returns to the line, not to {target}"
@@ -123,10 +112,6 @@ class QueueStore:
                 raise StateConflict(request_id, expected, current)
             check_transition(current, target)
             return to_request(commands.move(connection, row, target, now, due_at))
-
-    def complete(self, request_id: RequestId, now: datetime) -> CallbackRequest:
-        """A connected callback ended well."""
-        return self.transition(request_id, State.COMPLETED, now)
 
     def finish_attempt(
         self, attempt_id: int, fence: int, outcome: str, now: datetime, call_sid: str | None = None
@@ -154,10 +139,16 @@ class QueueStore:
             return queries.queue_counts(connection, now)
 
     def record_config_change(
-        self, at: datetime, path: str, old_hash: str | None, new_hash: str, sections: Sequence[str]
+        self,
+        at: datetime,
+        path: str,
+        old_hash: str | None,
+        new_hash: str,
+        sections: Sequence[str],
+        text: str | None = None,
     ) -> None:
-        """Log an applied change of the supervisor configuration."""
-        change = {"at": at, "path": path, "old_hash": old_hash, "new_hash": new_hash}
+        """Log an applied change of the supervisor configuration (with the applied text)."""
+        change = {"at": at, "path": path, "old_hash": old_hash, "new_hash": new_hash, "text": text}
         with write_transaction(self._engine) as connection:
             commands.record_config_change(connection, change | {"sections": list(sections)})
 
@@ -240,9 +231,10 @@ def _existing(connection: Connection, request_id: RequestId, *, lock: bool = Fal
     return row
 
 
-def _enqueue(
+def enqueue_in(
     connection: Connection, queue: QueueName, number: E164, incoming: Incoming, now: datetime
 ) -> Enqueued:
+    """`QueueStore.enqueue` inside the caller's write transaction."""
     row = queries.active_row(connection, queue, number, lock=True)
     if row is None:
         inserted = commands.insert_request(
@@ -254,6 +246,14 @@ def _enqueue(
     return Enqueued(stored, merged=dataclasses.replace(merged, request=stored))
 
 
+def position_in(connection: Connection, request_id: RequestId, now: datetime) -> Position | None:
+    """`QueueStore.position` inside the caller's transaction."""
+    row = _existing(connection, request_id)
+    if State(row["state"]) not in PENDING_STATES or row["due_at"] > now:
+        return None
+    return _position(connection, row, now)
+
+
 def _position(connection: Connection, row: Row, now: datetime) -> Position:
     ahead = queries.count_ahead(connection, row, now)
     previous: int | None = row["announced_ahead"]
@@ -263,20 +263,3 @@ def _position(connection: Connection, row: Row, now: datetime) -> Position:
         came_ahead = queries.newcomers(connection, row, now, since)
     mine = to_request(row)
     return explain(mine, ahead, previous, since, [to_request(other) for other in came_ahead])
-
-
-def _claim(
-    connection: Connection,
-    queue: QueueName,
-    now: datetime,
-    lease: timedelta,
-    agent: AgentId | None,
-) -> Claim | None:
-    for _ in range(_RETRIES):
-        row = queries.first_due(connection, queue, now)
-        if row is None:
-            return None
-        claimed = commands.claim(connection, row, now, lease, agent)
-        if claimed is not None:
-            return claimed
-    return None

@@ -71,6 +71,8 @@ class ConfigChange:
     old_hash: str | None
     new_hash: str
     sections: tuple[str, ...]
+    text: str | None = None
+    """The applied file's text (None for changes recorded before it was kept)."""
 
 
 @dataclass(frozen=True, slots=True)

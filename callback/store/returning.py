@@ -1,4 +1,4 @@
-"""Callbacks waiting out a backoff: when each is due back (the estimate's `Line.returning`).
+"""Callbacks waiting out a backoff: when each is due back (the estimate's `LineInputs.returning`).
 
 They are not in line now, but they come back at their old place: the estimate counts one
 ahead of a person only if it is due back before that person's expected turn.

@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     and_,
 )
 from sqlalchemy import literal_column as sql_literal
@@ -126,6 +127,7 @@ class ConfigChangeRow(StoreModel, table=True):
     old_hash: str | None = Field(sa_type=String)
     new_hash: str = Field(sa_type=String)
     sections: list[str] = Field(sa_type=JSON)
+    text: str | None = Field(sa_type=Text)
 
 
 REQUEST: Table = metadata.tables["callback_request"]
@@ -206,6 +208,10 @@ Index(
     postgresql_where=_unpurged,
 )
 Index("ix_callback_request_finished", _r.finished_at)
+# The console: today's offered per queue, and the request list newest first by date.
+Index("ix_callback_request_queue_created", _r.queue, _r.created_at)
+Index("ix_callback_request_created", _r.created_at, _r.id)
+Index("ix_callback_request_state_created", _r.state, _r.created_at, _r.id)
 
 
 class PhoneCallRow(StoreModel, table=True):

@@ -166,6 +166,7 @@ def make_stack(sqlite_url: str, tmp_path: Path) -> Iterator[StackMaker]:
                 database_url=sqlite_url,
                 config_file=config,
                 public_base_url=app_origin,
+                carrier="simulated",
             )
             built = create_app(settings, clock=clock or Clock(), ticker=False, notifier=texts)
             app = Served(built, app_sock).start()

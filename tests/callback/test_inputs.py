@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from callback.config.policy import CallbackPolicy
 from callback.estimate import Estimate, EstimateInputs, estimate_wait
 from callback.forecast import Measured, blended_patience, forecast, no_answer
-from callback.inputs import Line, Staffed, counting_returns, estimate_for, staffed_now
+from callback.inputs import LineInputs, Staffed, counting_returns, estimate_for, staffed_now
 from tests.callback.config.snippets import build
 
 STAFFED = """
@@ -37,7 +37,7 @@ def _inputs(
 
 
 def _wait(
-    queue_line: Line, policy: CallbackPolicy | None = None, m: Measured | None = None
+    queue_line: LineInputs, policy: CallbackPolicy | None = None, m: Measured | None = None
 ) -> timedelta:
     config = build(STAFFED)
     chosen = policy or config.callback_policy("support")
@@ -61,11 +61,11 @@ def test_presence_counts_available_busy_and_wrapping_up_only() -> None:
 
 
 def test_agents_now_come_from_presence_not_the_plan() -> None:
-    plan = _wait(Line(10))
-    many = _wait(Line(10, staffed=Staffed(logged_in=12)))
+    plan = _wait(LineInputs(10))
+    many = _wait(LineInputs(10, staffed=Staffed(logged_in=12)))
     assert many < plan / 2
     # Nobody logged in: the 4 planned now do not serve; the wait reaches the 8 of noon.
-    nobody = _wait(Line(10, staffed=Staffed(logged_in=0)))
+    nobody = _wait(LineInputs(10, staffed=Staffed(logged_in=0)))
     assert nobody > 2 * HOUR
 
 
@@ -108,7 +108,7 @@ def test_a_supervisor_may_switch_abandonment_off() -> None:
     assert not policy.abandonment
     assert blended_patience(policy, Measured(abandoned=30, exposure=HOUR)) is None
     on = build(STAFFED).callback_policy("support")
-    assert _wait(Line(20), policy) > _wait(Line(20), on)
+    assert _wait(LineInputs(20), policy) > _wait(LineInputs(20), on)
 
 
 def test_a_callback_in_backoff_counts_only_if_due_before_the_turn() -> None:
@@ -134,8 +134,8 @@ def test_a_callbacks_estimate_includes_its_no_answer_and_retry() -> None:
     chance, delay = no_answer(policy, measured) or (0.0, timedelta(0))
     assert chance == 0.3
     assert delay == policy.ring_timeout + policy.backoff[0]
-    live = _wait(Line(5, on_hold=0), m=measured)
-    callback = _wait(Line(5, on_hold=0, callback=True), m=measured)
+    live = _wait(LineInputs(5, on_hold=0), m=measured)
+    callback = _wait(LineInputs(5, on_hold=0, callback=True), m=measured)
     assert abs((callback - live) - delay * chance) < timedelta(seconds=1)
 
 

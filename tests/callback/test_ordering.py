@@ -1,21 +1,5 @@
-from callback.ordering import MoveReason, explain, is_due, request_key
+from callback.ordering import MoveReason, explain
 from tests.callback.factories import at, request
-
-
-def test_order_is_priority_then_start_then_id() -> None:
-    reqs = [
-        request(4, start=1),
-        request(3, start=0),
-        request(2, start=5, priority=1),
-        request(1, start=1),
-    ]
-    assert [r.id for r in sorted(reqs, key=request_key)] == [2, 3, 1, 4]
-
-
-def test_scheduled_requests_join_the_line_when_their_slot_begins() -> None:
-    req = request(slot=(30, 45))
-    assert not is_due(req, at(29))
-    assert is_due(req, at(30))
 
 
 def test_a_position_that_did_not_get_worse_needs_no_reason() -> None:

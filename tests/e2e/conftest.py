@@ -83,6 +83,7 @@ def settings(sqlite_url: str, config_file: Path) -> Settings:
         database_url=sqlite_url,
         config_file=config_file,
         public_base_url=PUBLIC,
+        carrier="simulated",
     )
 
 

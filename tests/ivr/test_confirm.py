@@ -2,8 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 from callback.estimate import Estimate
 from callback.request import Promise
+from callback.service.line import promise_for
 from ivr.call import QueueCall
-from ivr.confirm import callback_confirmed, farewell, promise_for
+from ivr.confirm import callback_confirmed, farewell
 from tests.ivr.conftest import NOW
 from tests.ivr.golden import HANGUP, response, say
 

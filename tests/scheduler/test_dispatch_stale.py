@@ -25,6 +25,7 @@ from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, State
 from devtools.carrier.book import CallControl
 from scheduler.dispatch_dial import HTTP_TIMEOUT, NOT_DIALLED, Dial, Dialler
+from tests.callback.store.support import claim_next
 from tests.telephony.test_telephony import Rig
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "holdless.example.toml"
@@ -91,7 +92,7 @@ class Rigged:
         return Dialler(settler, self.calls, self.phone, self.claims, clock=clock)
 
     def claim(self, now: datetime = NOW) -> Claim:
-        claim = self.store.claim_next(QUEUE, now, LEASE, AgentId("alice"))
+        claim = claim_next(self.store, QUEUE, now, LEASE, AgentId("alice"))
         assert claim is not None
         return claim
 

@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from callback.carrier import CallRecord, CallStatus, TelephonyError
 from callback.config import ConfigHolder
-from callback.dispatch import Eligible, Limit
+from callback.dispatch import Budget, Eligible, Limit, Snapshot
 from callback.merge import Incoming
 from callback.request import ContextEntry
 from callback.service.settle import Settler
 from callback.store import QueueStore, make_engine
 from callback.store.calls import CallStore
-from callback.store.dispatching import DispatchStore
+from callback.store.dispatching import DispatchStore, Offer
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.settling import SettleStore
 from callback.store.tables import ATTEMPT
@@ -242,13 +242,14 @@ def test_a_claim_holds_the_agent_in_the_same_transaction_on_both_databases(
     incoming = Incoming(ContextEntry(Channel.WEB, MONDAY_10, {}), virtual_start=MONDAY_10)
     store.enqueue(SUPPORT, CUSTOMER, incoming, MONDAY_10)
     presence.sync_roster([AgentId("alice")], MONDAY_10)
-    lease = timedelta(minutes=2)
-    # Offline: the claim is rolled back whole, the request stays in line.
-    assert claims.claim(SUPPORT, AgentId("alice"), MONDAY_10, lease, _always) is None
+    alice_only = (AgentId("alice"),)
+    offer = Offer(SUPPORT, AgentId("alice"), alice_only, timedelta(minutes=2), _always, _one)
+    # Offline: nothing is claimed, the request stays in line.
+    assert claims.offer(offer, MONDAY_10).claim is None
     assert store.counts(MONDAY_10)[SUPPORT].waiting == 1
     off, on = AgentStatus.OFFLINE, AgentStatus.AVAILABLE
     assert presence.set_status(AgentId("alice"), off, on, MONDAY_10, "test")
-    claim = claims.claim(SUPPORT, AgentId("alice"), MONDAY_10, lease, _always)
+    claim = claims.offer(offer, MONDAY_10).claim
     assert claim is not None
     alice = presence.get(AgentId("alice"))
     assert alice is not None
@@ -258,6 +259,10 @@ def test_a_claim_holds_the_agent_in_the_same_transaction_on_both_databases(
 
 def _always(request: object, due: datetime) -> Eligible:
     return Eligible()
+
+
+def _one(snapshot: Snapshot) -> Budget:
+    return Budget(allowed=1, limited_by=Limit.NONE)
 
 
 def test_presence_follows_the_call_through_wrap_up_in_the_history(world: World) -> None:

@@ -29,8 +29,10 @@ def config_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(sqlite_url: str, config_file: Path) -> Settings:
-    """Settings of a test instance: its own database and config, no Twilio credentials."""
-    return Settings(_env_file=None, database_url=sqlite_url, config_file=config_file)
+    """Settings of a test instance: its own database and config, the simulated carrier."""
+    return Settings(
+        _env_file=None, database_url=sqlite_url, config_file=config_file, carrier="simulated"
+    )
 
 
 @pytest.fixture

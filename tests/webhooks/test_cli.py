@@ -3,6 +3,7 @@ import socket
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from callback.store.migrate import current_revision, head_revision
 from tests.webhooks.conftest import EXAMPLE
 from webhooks.cli import main
+from webhooks.devsite import DEV_SITE_KEY, SAMPLE_PATH
 
 HOLDLESS = [sys.executable, "-m", "webhooks.cli"]
 
@@ -43,7 +45,13 @@ def test_db_upgrade_migrates_to_head(
     monkeypatch.setenv("HOLDLESS_DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 0
     assert current_revision(url) == head_revision()
-    assert "up to date" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # Each migration is named with its revision and what it adds, oldest first.
+    assert out.splitlines()[0] == f"applied {int(head_revision())} migrations:"
+    assert out.splitlines()[1].startswith("  0001 The callback queue")
+    assert out.splitlines()[-1].startswith(f"  {head_revision()} ")
+    assert main(["db", "upgrade"]) == 0
+    assert capsys.readouterr().out == "database schema already current: no migration to apply\n"
 
 
 def test_placeholder_secrets_are_refused_without_echoing_them(tmp_path: Path) -> None:
@@ -76,6 +84,7 @@ def test_serve_migrates_starts_and_answers(tmp_path: Path) -> None:
         "HOLDLESS_DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
         "HOLDLESS_CONFIG_FILE": str(EXAMPLE),
         "HOLDLESS_PORT": str(port),
+        "HOLDLESS_CARRIER": "simulated",
     }
     server = subprocess.Popen(
         [*HOLDLESS, "serve"],
@@ -90,11 +99,18 @@ def test_serve_migrates_starts_and_answers(tmp_path: Path) -> None:
         assert health.json()["status"] == "ok"
         queues = httpx.get(f"http://127.0.0.1:{port}/api/v1/queues").json()
         assert set(queues["queues"]) == {"support", "sales"}
+        # The newcomer's surfaces, at the addresses the banner prints.
+        hosted = httpx.get(f"http://127.0.0.1:{port}/c/support?key={DEV_SITE_KEY}")
+        assert hosted.status_code == 200 and 'data-mode="page"' in hosted.text
+        demo = httpx.get(f"http://127.0.0.1:{port}{SAMPLE_PATH}")
+        assert demo.status_code == 200 and f'data-key="{DEV_SITE_KEY}"' in demo.text
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/healthz" in output
     assert "carrier:      simulated" in output
+    assert f"hosted page:  http://127.0.0.1:{port}/c/support?key={DEV_SITE_KEY}" in output
+    assert f"widget demo:  http://127.0.0.1:{port}{SAMPLE_PATH}" in output
 
 
 def wait_until_up(url: str, server: subprocess.Popen[str]) -> httpx.Response:
@@ -117,7 +133,12 @@ def test_a_second_instance_on_one_sqlite_file_is_refused(tmp_path: Path) -> None
     first = InstanceLock(path)
     first.acquire()
     try:
-        env = {**os.environ, "HOLDLESS_DATABASE_URL": url, "HOLDLESS_CONFIG_FILE": str(EXAMPLE)}
+        env = {
+            **os.environ,
+            "HOLDLESS_DATABASE_URL": url,
+            "HOLDLESS_CONFIG_FILE": str(EXAMPLE),
+            "HOLDLESS_CARRIER": "simulated",
+        }
         done = subprocess.run(
             [*HOLDLESS, "serve", "--port", str(free_port())],
             env=env,
@@ -132,3 +153,38 @@ def test_a_second_instance_on_one_sqlite_file_is_refused(tmp_path: Path) -> None
     assert done.returncode == 1
     assert "another Holdless instance is already running" in done.stderr
     assert "PostgreSQL" in done.stderr
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"holdless {version('holdless')}\n"
+
+
+def test_serve_without_a_carrier_refuses_naming_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    database = tmp_path / "never.db"
+    monkeypatch.setenv("HOLDLESS_DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("HOLDLESS_CONFIG_FILE", str(EXAMPLE))
+    assert main(["serve", "--port", str(free_port())]) == 2
+    err = capsys.readouterr().err
+    assert "HOLDLESS_TWILIO_ACCOUNT_SID and HOLDLESS_TWILIO_AUTH_TOKEN unset" in err
+    assert "HOLDLESS_CARRIER=simulated" in err
+    assert not database.exists()  # refused before migrating anything
+
+
+def test_serve_with_twilio_chosen_refuses_naming_the_missing_credential(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOLDLESS_CARRIER", "twilio")
+    monkeypatch.setenv("HOLDLESS_TWILIO_ACCOUNT_SID", "AC" + "3f9a" * 8)
+    with pytest.raises(SystemExit) as done:
+        main(["serve", "--port", str(free_port())])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "HOLDLESS_CARRIER is 'twilio' but HOLDLESS_TWILIO_AUTH_TOKEN unset" in err
+    assert "HOLDLESS_TWILIO_ACCOUNT_SID" not in err

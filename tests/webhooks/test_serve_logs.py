@@ -23,6 +23,7 @@ def serve_once(tmp_path: Path, token: str, **env: str) -> str:
         "HOLDLESS_DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
         "HOLDLESS_CONFIG_FILE": str(EXAMPLE),
         "HOLDLESS_PORT": str(port),
+        "HOLDLESS_CARRIER": "simulated",
         "HOLDLESS_SIMULATED_TRAFFIC_PER_MINUTE": "0",
         **env,
     }

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from callback.config import SupervisorConfig
 from callback.request import CallbackRequest
+from callback.store.queue import QueueStore
 from callback.store.records import StateConflict
 from callback.types import PENDING_STATES, State
 from webhooks.api.auth import sha256_hex
 from webhooks.api.body import callback_in, capped_body, json_object
-from webhooks.api.booking import admit_and_book, ask_for, authenticated, client_ip, created
+from webhooks.api.booking import (
+    Desk,
+    admit_and_book,
+    ask_for,
+    authenticated,
+    client_ip,
+    created,
+    desk,
+)
 from webhooks.api.captcha import verifier_for
 from webhooks.api.cors import answer, with_cors
 from webhooks.api.errors import ApiProblem, Code
@@ -21,38 +32,35 @@ from webhooks.api.schemas import CallbackIn
 from webhooks.api.state import ApiState, api_state
 from webhooks.api.verify import hold
 from webhooks.api.view import status_out
-from webhooks.services import Services, services
-from webhooks.twilio.turn import Turn
+from webhooks.services import services
 
 
 async def create_callback(request: Request) -> Response:
     """Store a request (201), merge it into the number's pending one (200), or hold it (202)."""
-    svc, api = services(request), api_state(request)
-    now = svc.clock()
+    here, api = desk(request), api_state(request)
     try:
-        return with_cors(
-            request, await _create(request, api, Turn(svc, svc.config.current, now, {}))
-        )
+        return with_cors(request, await _create(request, api, here))
     except ApiProblem as problem:
-        await run_in_threadpool(tally, api.abuse, problem, now)
+        await run_in_threadpool(tally, api.abuse, problem, here.now)
         return answer(request, problem)
 
 
-async def _create(request: Request, api: ApiState, turn: Turn) -> Response:
+async def _create(request: Request, api: ApiState, here: Desk) -> Response:
     raw = await capped_body(request)
-    client = await authenticated(request, turn, api, raw)
+    config = here.config
+    client = await authenticated(request, config, api, raw, here.now)
     data = json_object(raw)
-    abuse = turn.config.abuse
+    abuse = config.abuse
     honeypot = data.pop(abuse.honeypot_field, None) if client.is_web else None
     body = callback_in(data)
     ip = client_ip(request)
     if client.is_web:
         bot_check(abuse, body, honeypot)
-        await _captcha(turn.config, api, body, ip)
-    ask = ask_for(turn, client, body, ip)
+        await _captcha(config, api, body, ip)
+    ask = ask_for(config, client, body, ip)
     if abuse.verifies(client.channel):
-        return await hold(turn, api, ask)
-    return created(request, await run_in_threadpool(admit_and_book, turn, api, ask))
+        return await hold(here, api, ask)
+    return created(request, await run_in_threadpool(admit_and_book, here, ask))
 
 
 async def _captcha(config: SupervisorConfig, api: ApiState, body: CallbackIn, ip: str) -> None:
@@ -76,35 +84,33 @@ async def cancel_callback(request: Request) -> Response:
 
 async def _by_token(request: Request, *, cancel: bool) -> Response:
     svc, api = services(request), api_state(request)
-    turn = Turn(svc, svc.config.current, svc.clock(), {})
+    config, now = svc.config.current, svc.clock()
     try:
-        found = await run_in_threadpool(_owned, svc, api, request.path_params["token"])
+        found = await run_in_threadpool(_owned, svc.store, api, request.path_params["token"])
         if cancel:
-            found = await run_in_threadpool(_cancel, turn, found)
-        status = await run_in_threadpool(status_out, turn, found)
+            found = await run_in_threadpool(_cancel, svc.store, found, now)
+        status = await run_in_threadpool(status_out, svc.line, config, found, now)
     except ApiProblem as problem:
         return answer(request, problem)
     return with_cors(request, JSONResponse(status.model_dump(mode="json")))
 
 
-def _owned(svc: Services, api: ApiState, token: str) -> CallbackRequest:
+def _owned(store: QueueStore, api: ApiState, token: str) -> CallbackRequest:
     request_id = api.tokens.request_for(sha256_hex(token.encode()))
-    found = svc.store.get(request_id) if request_id is not None else None
+    found = store.get(request_id) if request_id is not None else None
     if found is None:
         raise ApiProblem(404, Code.NOT_FOUND, "token", "no callback request has this link")
     return found
 
 
-def _cancel(turn: Turn, request: CallbackRequest) -> CallbackRequest:
+def _cancel(store: QueueStore, request: CallbackRequest, now: datetime) -> CallbackRequest:
     if request.state is State.CANCELLED:
         return request
     if request.state not in PENDING_STATES:
         message = f"a {request.state.value} request can no longer be cancelled"
         raise ApiProblem(409, Code.NOT_CANCELLABLE, None, message)
     try:
-        return turn.svc.store.transition(
-            request.id, State.CANCELLED, turn.now, expected=request.state
-        )
+        return store.transition(request.id, State.CANCELLED, now, expected=request.state)
     except StateConflict as conflict:
         message = f"the request became {conflict.actual.value} meanwhile"
         raise ApiProblem(409, Code.NOT_CANCELLABLE, None, message) from None

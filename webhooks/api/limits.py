@@ -1,76 +1,48 @@
-"""The abuse limits of one public request: the counting windows, the breaker, the bot checks."""
+"""The abuse checks of a public request that only the API has (bot checks, the tally), and
+the API's answer when the one admission of every channel (`callback.service.admission`)
+refuses a booking."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from callback.config.abuse import AbuseConfig
-from callback.numbers import AcceptedNumber
-from callback.store.abuse import AbuseStore, Exceeded, Window
-from webhooks.api.auth import Client
+from callback.service.admission import Refusal, Refused
+from callback.store.abuse import AbuseStore
 from webhooks.api.errors import ApiProblem, Code
 from webhooks.api.schemas import CallbackIn
 
 log = logging.getLogger("holdless.api")
 
-HOUR = timedelta(hours=1)
-DAY = timedelta(days=1)
-BREAKER_BASELINE = timedelta(days=1)
-"""How far back "normal" volume is read for the breaker."""
-KEEP_COUNTS = BREAKER_BASELINE + timedelta(days=1)
-"""Counted requests older than this are read by no window."""
-WEB, ALL = "web", "all"
+
+def refusal(config: AbuseConfig, refused: Refused) -> ApiProblem:
+    """The answer to a refused booking: 409, 422, 429 or 503, naming the field and the rule."""
+    match refused.refusal:
+        case Refusal.NUMBER_ACTIVE:
+            message = "this number already has a callback waiting"
+            return ApiProblem(409, Code.ALREADY_REQUESTED, "phone", message, reason="number_active")
+        case Refusal.SURGE:
+            return paused(config)
+        case Refusal.SUPPRESSED:
+            message = (
+                "this number asked us to send it no more text messages, so it cannot be verified"
+            )
+            return ApiProblem(422, Code.INVALID_NUMBER, "phone", message, reason="sms_opted_out")
+        case Refusal.LIMIT:
+            return _limited(refused)
 
 
-def windows(config: AbuseConfig, client: Client, number: AcceptedNumber, ip: str) -> list[Window]:
-    """Every window this request is counted in; the client IP only for apps and widgets."""
-    digits = number.e164.removeprefix("+")
-    found = [
-        Window("number", number.e164, DAY, config.per_number_per_day),
-        Window("prefix", digits[: config.prefix_digits], HOUR, config.per_prefix_per_hour),
-        Window("country", number.region, HOUR, config.per_country_per_hour),
-    ]
-    # A server speaks for many customers from one address; its key is its identity.
-    if client.channel != "api":
-        found.insert(0, Window("ip", ip, HOUR, config.per_ip_per_hour))
-    if client.is_web:
-        # Counted for the breaker's baseline, never refused by this window itself.
-        found.append(Window(WEB, ALL, HOUR, 1_000_000_000))
-    return found
-
-
-def refused(exceeded: Exceeded) -> ApiProblem:
+def _limited(refused: Refused) -> ApiProblem:
     """The 429 answer for a full window."""
-    kind = exceeded.window.kind
+    kind = refused.window or "number"
     field = {"ip": None, "number": "phone", "prefix": "phone", "country": "phone"}.get(kind)
     message = f"too many requests for this {kind}; try again later"
     return ApiProblem(
-        429, Code.RATE_LIMITED, field, message, reason=kind, retry_after=exceeded.retry_after
+        429, Code.RATE_LIMITED, field, message, reason=kind, retry_after=refused.retry_after
     )
-
-
-class Counts(Protocol):
-    """Where the breaker reads counted requests: the store, or an admission in progress."""
-
-    def count(self, kind: str, key: str, since: datetime, until: datetime) -> int:
-        """Requests counted under `kind`/`key` in `[since, until)`."""
-        ...
-
-
-def breaker_open(config: AbuseConfig, store: Counts, now: datetime) -> bool:
-    """True when web volume over the breaker window is far above its usual level."""
-    breaker = config.breaker
-    # Requests stamped after `now` count too: they read a later clock but took their turn first.
-    recent = store.count(WEB, ALL, now - breaker.window, now + breaker.window)
-    if recent < breaker.min_requests:
-        return False
-    before = store.count(WEB, ALL, now - breaker.window - BREAKER_BASELINE, now - breaker.window)
-    usual = before * (breaker.window / BREAKER_BASELINE)
-    return recent > breaker.factor * usual
 
 
 def paused(config: AbuseConfig) -> ApiProblem:

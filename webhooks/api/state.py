@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from callback.store.abuse import AbuseStore
 from callback.store.tokens import TokenStore
+from callback.store.verification import VerificationStore
 from webhooks.api.captcha import CaptchaVerifier
 from webhooks.services import Services
 
@@ -19,10 +20,11 @@ CAPTCHA_TIMEOUT_S = 5.0
 
 @dataclass(frozen=True, slots=True)
 class ApiState:
-    """Abuse counters, status tokens, secrets by name and the captcha's HTTP client."""
+    """Abuse counters, status tokens, held verifications, secrets by name, the captcha's client."""
 
     abuse: AbuseStore
     tokens: TokenStore
+    verifications: VerificationStore
     environ: Mapping[str, str]
     http: httpx.AsyncClient
     captcha: CaptchaVerifier | None = None
@@ -33,7 +35,7 @@ def build_api_state(svc: Services) -> ApiState:
     """The API state on the services' database; secrets are read from the environment."""
     engine = svc.store.engine
     http = httpx.AsyncClient(timeout=CAPTCHA_TIMEOUT_S)
-    return ApiState(AbuseStore(engine), TokenStore(engine), os.environ, http)
+    return ApiState(svc.abuse, TokenStore(engine), VerificationStore(engine), os.environ, http)
 
 
 def api_state(request: Request) -> ApiState:

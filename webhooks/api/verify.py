@@ -22,28 +22,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from callback.privacy import mask_number
-from callback.store.verification import Checked, Guess, Pending, Verdict, VerificationStore
+from callback.store.verification import Checked, Guess, Pending, Verdict
 from webhooks.api.auth import Client, sha256_hex
 from webhooks.api.body import capped_body, json_object
 from webhooks.api.booking import (
     Ask,
+    Desk,
     Outcome,
-    admit,
+    applicant,
     ask_for,
     authenticated,
-    available,
     book,
     client_ip,
     created,
-    outcome,
+    desk,
+    slot_for,
 )
 from webhooks.api.cors import answer, with_cors
 from webhooks.api.errors import ApiProblem, Code
-from webhooks.api.limits import tally
+from webhooks.api.limits import refusal, tally
 from webhooks.api.schemas import CODE_LENGTH, CallbackIn, VerificationOut, VerifyIn
 from webhooks.api.state import ApiState, api_state
-from webhooks.services import services
-from webhooks.twilio.turn import Turn
 
 log = logging.getLogger("holdless.api")
 SMS_PROMPT = "sms_verification_code"
@@ -61,21 +60,19 @@ def code_mac(verification_id: str, code: str) -> str:
     return hmac.new(verification_id.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def verifications(turn: Turn) -> VerificationStore:
-    """The pending verifications on the app's database."""
-    return VerificationStore(turn.svc.store.engine)
-
-
-async def hold(turn: Turn, api: ApiState, ask: Ask) -> Response:
+async def hold(here: Desk, api: ApiState, ask: Ask) -> Response:
     """Admit `ask` (limits counted), keep it and text the code to its number: 202."""
-    out = await run_in_threadpool(_hold, turn, api, ask)
+    out = await run_in_threadpool(_hold, here, api, ask)
     return JSONResponse(out.model_dump(mode="json"), status_code=202)
 
 
-def _hold(turn: Turn, api: ApiState, ask: Ask) -> VerificationOut:
-    admit(turn, api, ask)
+def _hold(here: Desk, api: ApiState, ask: Ask) -> VerificationOut:
+    config, now = here.config, here.now
+    refused = here.bookings.admit(config, applicant(ask), now)
+    if refused is not None:
+        raise refusal(config.abuse, refused)
     verification_id, code = secrets.token_urlsafe(32), new_code()
-    ttl = turn.config.abuse.verification_ttl
+    ttl = config.abuse.verification_ttl
     pending = Pending(
         id_sha256=sha256_hex(verification_id.encode()),
         number=ask.number.e164,
@@ -83,18 +80,18 @@ def _hold(turn: Turn, api: ApiState, ask: Ask) -> VerificationOut:
         client_id=ask.client.id,
         # The captcha token is spent and large; nothing else is dropped.
         submission=ask.body.model_dump_json(exclude={"captcha_token"}),
-        created_at=turn.now,
-        expires_at=turn.now + ttl,
+        created_at=now,
+        expires_at=now + ttl,
     )
-    verifications(turn).replace(pending)
-    text = turn.config.catalogue.render(
+    api.verifications.replace(pending)
+    text = config.catalogue.render(
         ask.language,
         SMS_PROMPT,
-        company=turn.config.service.company,
+        company=config.service.company,
         code=code,
         minutes=math.ceil(ttl.total_seconds() / 60),
     )
-    turn.svc.notifier.send(ask.number.e164, text)
+    here.bookings.notifier.send(ask.number.e164, text)
     log.info("verification code for %s via %s", mask_number(ask.number.e164), ask.client.id)
     return VerificationOut(
         status="verification_required",
@@ -106,36 +103,34 @@ def _hold(turn: Turn, api: ApiState, ask: Ask) -> VerificationOut:
 
 async def verify_callback(request: Request) -> Response:
     """Book a held request once its code comes back: answers as `POST /callbacks` would."""
-    svc, api = services(request), api_state(request)
-    now = svc.clock()
-    turn = Turn(svc, svc.config.current, now, {})
+    here, api = desk(request), api_state(request)
     try:
-        return with_cors(request, await _verify(request, turn, api))
+        return with_cors(request, await _verify(request, here, api))
     except ApiProblem as problem:
-        await run_in_threadpool(tally, api.abuse, problem, now)
+        await run_in_threadpool(tally, api.abuse, problem, here.now)
         return answer(request, problem)
 
 
-async def _verify(request: Request, turn: Turn, api: ApiState) -> Response:
+async def _verify(request: Request, here: Desk, api: ApiState) -> Response:
     raw = await capped_body(request)
-    client = await authenticated(request, turn, api, raw)
+    client = await authenticated(request, here.config, api, raw, here.now)
     sent = verify_in(json_object(raw))
     guess = Guess(
         id_sha256=sha256_hex(sent.verification_id.encode()),
         code_mac=code_mac(sent.verification_id, sent.code),
         client_id=client.id,
-        max_attempts=turn.config.abuse.verification_attempts,
+        max_attempts=here.config.abuse.verification_attempts,
     )
-    checked = await run_in_threadpool(verifications(turn).check, guess, turn.now)
+    checked = await run_in_threadpool(api.verifications.check, guess, here.now)
     held = confirmed(checked)
-    done = await run_in_threadpool(_book, turn, api, client, held, client_ip(request))
+    done = await run_in_threadpool(_book, here, client, held, client_ip(request))
     return created(request, done)
 
 
-def _book(turn: Turn, api: ApiState, client: Client, held: Pending, ip: str) -> Outcome:
+def _book(here: Desk, client: Client, held: Pending, ip: str) -> Outcome:
     # Checked again against the config and the queue of now; the limits counted it already.
-    ask = ask_for(turn, client, CallbackIn.model_validate_json(held.submission), ip)
-    return outcome(turn, api, book(turn, ask, available(turn, api, ask)))
+    ask = ask_for(here.config, client, CallbackIn.model_validate_json(held.submission), ip)
+    return book(here, ask, slot_for(here, ask), counted=True)
 
 
 def confirmed(checked: Checked) -> Pending:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from callback.config import SupervisorConfig
 from callback.estimate import Estimate
 from callback.ordering import Position
 from callback.request import CallbackRequest, Promise, Slot
+from callback.service.line import Line
+from callback.service.slots import SlotCounts, free_slots, room
 from callback.types import QueueName
 from webhooks.api.schemas import EstimateOut, PromiseOut, SlotOut, StatusOut
-from webhooks.twilio.outlook import free_slots, live_forecast, slot_capacity
-from webhooks.twilio.turn import Turn
 
 NEXT_SLOTS = 4
 
@@ -38,34 +41,33 @@ def promise_out(promise: Promise | None) -> PromiseOut | None:
     )
 
 
-def slot_out(turn: Turn, queue: QueueName, slot: Slot, *, room: bool = True) -> SlotOut:
-    """A slot, with the callbacks it can still take when `room` is asked for."""
-    remaining = None
-    if room:
-        capacity = slot_capacity(turn, queue, slot.start)
-        remaining = max(0, capacity - turn.svc.store.booked(queue, slot.start))
+def slot_out(
+    config: SupervisorConfig, counts: SlotCounts | None, queue: QueueName, slot: Slot
+) -> SlotOut:
+    """A slot, with the callbacks it can still take when `counts` are given."""
+    remaining = None if counts is None else room(config, counts, queue, slot.start)
     return SlotOut(start=slot.start, end=slot.end, remaining=remaining)
 
 
-def next_slots(turn: Turn, queue: QueueName) -> list[SlotOut]:
+def next_slots(
+    config: SupervisorConfig, counts: SlotCounts, queue: QueueName, now: datetime
+) -> list[SlotOut]:
     """The next slots with room, to offer when the asked-for time cannot be had."""
-    return [slot_out(turn, queue, slot) for slot in free_slots(turn, queue, NEXT_SLOTS)]
+    free = free_slots(config, counts, queue, now, limit=NEXT_SLOTS)
+    return [slot_out(config, counts, queue, slot) for slot in free]
 
 
-def status_out(turn: Turn, request: CallbackRequest) -> StatusOut:
+def status_out(
+    line: Line, config: SupervisorConfig, request: CallbackRequest, now: datetime
+) -> StatusOut:
     """Where the request stands now: state, place in line, current estimate, promise, slot."""
-    position = turn.svc.store.position(request.id, turn.now)
-    estimate = None
-    if position is not None:
-        ahead = position.ahead
-        estimate = live_forecast(
-            turn, request.queue, ahead, on_hold=0, callback=request.id
-        ).estimate
-    return status_of(turn, request, position, estimate)
+    position = line.position(request.id, now)
+    estimate = line.estimate(config, request.queue, position, now, request.id)
+    return status_of(request, position, estimate)
 
 
 def status_of(
-    turn: Turn, request: CallbackRequest, position: Position | None, estimate: Estimate | None
+    request: CallbackRequest, position: Position | None, estimate: Estimate | None
 ) -> StatusOut:
     """The status body of `request` at `position` (None: not in line) with `estimate`."""
     slot = request.slot
@@ -76,5 +78,5 @@ def status_of(
         position=position.number if position is not None else None,
         estimate=estimate_out(estimate),
         promise=promise_out(request.promise),
-        slot=slot_out(turn, request.queue, slot, room=False) if slot is not None else None,
+        slot=SlotOut(start=slot.start, end=slot.end) if slot is not None else None,
     )

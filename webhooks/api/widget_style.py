@@ -42,7 +42,7 @@ def style_out(style: WidgetStyle) -> WidgetStyleOut:
         color=style.color,
         position=style.position.value,
         proactive_seconds=round(delay.total_seconds()) if delay is not None else None,
-        texts={code: _texts_out(texts) for code, texts in style.texts.by_language().items()},
+        texts={code: _texts_out(texts) for code, texts in style.texts.items()},
     )
 
 

@@ -13,6 +13,7 @@ from webhooks.agents import ApiError, Chosen, set_presence
 from webhooks.console.guard import requires
 from webhooks.console.pages import render
 from webhooks.console.state import audit
+from webhooks.console.wallboard import wallboard_page
 from webhooks.services import services
 
 MY_STATE = "/console/"
@@ -23,7 +24,7 @@ async def home(request: Request, user: User) -> Response:
     """Each role's first screen."""
     if user.role is Role.AGENT:
         return _my_state(request, user)
-    return render(request, "wallboard.html", user)
+    return await wallboard_page(request, user)
 
 
 def _my_state(request: Request, user: User, status: int = 200, **notice: str) -> Response:

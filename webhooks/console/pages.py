@@ -18,8 +18,19 @@ TEMPLATES = Path(__file__).with_name("templates")
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 # Where each role may go: (path, catalogue key). The next screens add their entries here.
 NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
-    Role.SUPERVISOR: (("/console/", "wallboard"),),
-    Role.VIEWER: (("/console/", "wallboard"),),
+    Role.SUPERVISOR: (
+        ("/console/", "wallboard"),
+        ("/console/requests", "requests"),
+        ("/console/agents", "agents"),
+        ("/console/voicemail", "voicemail"),
+        ("/console/config", "config"),
+    ),
+    Role.VIEWER: (
+        ("/console/", "wallboard"),
+        ("/console/requests", "requests"),
+        ("/console/agents", "agents"),
+        ("/console/config", "config"),
+    ),
     Role.AGENT: (("/console/", "my_state"),),
 }
 

@@ -14,10 +14,21 @@ from starlette.types import Receive, Scope, Send
 
 from callback.passwords import Passwords
 from settings import Settings
+from webhooks.console.agents import agents_page, set_agent_state
+from webhooks.console.config_page import config_page
 from webhooks.console.home import home, not_found, set_my_state
+from webhooks.console.requests import (
+    cancel_request,
+    move_up_request,
+    request_list,
+    reschedule_request,
+)
 from webhooks.console.security import ConsoleMiddleware
 from webhooks.console.signin import sign_in, sign_in_page, sign_out
 from webhooks.console.state import console_state
+from webhooks.console.timeline import request_timeline, reveal_number
+from webhooks.console.voicemail import mark_handled, voicemail_page
+from webhooks.console.wallboard import wallboard_stream
 
 STATIC = Path(__file__).with_name("static")
 SESSION_COOKIE = "holdless_console"
@@ -57,6 +68,18 @@ def console_routes(settings: Settings, passwords: Passwords | None = None) -> li
         Route("/sign-in", sign_in_page, methods=["GET"]),
         Route("/sign-in", sign_in, methods=["POST"]),
         Route("/sign-out", sign_out, methods=["POST"]),
+        Route("/agents", agents_page, methods=["GET"]),
+        Route("/agents/{agent_id}/state", set_agent_state, methods=["POST"]),
+        Route("/voicemail", voicemail_page, methods=["GET"]),
+        Route("/voicemail/{voicemail_id}/handled", mark_handled, methods=["POST"]),
+        Route("/config", config_page, methods=["GET"]),
+        Route("/wallboard/stream", wallboard_stream, methods=["GET"]),
+        Route("/requests", request_list, methods=["GET"]),
+        Route("/requests/{request_id:int}", request_timeline, methods=["GET"]),
+        Route("/requests/{request_id:int}/reveal", reveal_number, methods=["POST"]),
+        Route("/requests/{request_id:int}/cancel", cancel_request, methods=["POST"]),
+        Route("/requests/{request_id:int}/move-up", move_up_request, methods=["POST"]),
+        Route("/requests/{request_id:int}/reschedule", reschedule_request, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         # Last: the console's own 404 page, so that it too carries the console's headers.
         Route("/{rest:path}", not_found),

@@ -11,8 +11,9 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+RECORDINGS = "https://api.twilio.com"
+"""Where Twilio serves voicemail recordings, which the inbox plays in the page."""
 HEADERS = (
-    ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "same-origin"),
@@ -37,8 +38,14 @@ class ConsoleMiddleware:
         async def stamped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = csp(self.console.public_origin)
                 for name, value in HEADERS:
                     headers[name] = value
             await send(message)
 
         await self.app(scope, receive, stamped)
+
+
+def csp(public_origin: str) -> str:
+    """The policy; media (voicemail recordings) also from Twilio and the public base URL."""
+    return f"{CSP}; media-src 'self' {RECORDINGS} {public_origin}".rstrip()

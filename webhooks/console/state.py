@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
@@ -12,6 +13,7 @@ from callback.store.abuse import AbuseStore, Window
 from callback.store.audit import AuditStore
 from callback.store.users import UserStore
 from settings import Settings
+from webhooks.console.board import Board
 from webhooks.services import services
 
 SCOPE_KEY = "holdless.console"
@@ -28,6 +30,10 @@ class ConsoleState:
     login_window: timedelta
     per_account: int
     per_ip: int
+    public_origin: str = ""
+    """The public base URL's origin (media may come from it)."""
+    board: Board = field(default_factory=Board)
+    """The wallboard's shared snapshot (one per process)."""
 
     def login_windows(self, name: str, ip: str) -> list[Window]:
         """The sign-in limits a try for `name` from `ip` counts against."""
@@ -46,7 +52,14 @@ def console_state(settings: Settings, passwords: Passwords | None = None) -> Con
         login_window=timedelta(minutes=settings.login_window_minutes),
         per_account=settings.login_attempts_per_account,
         per_ip=settings.login_attempts_per_ip,
+        public_origin=_origin(str(settings.public_base_url)),
     )
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL, for a CSP source."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def state_of(request: Request) -> ConsoleState:

@@ -1,23 +1,25 @@
-"""Turning a call into a callback request: its original place, its promise, its SMS."""
+"""The phone's side of a booking: the call's details in, the one booking of every channel
+(`callback.service.booking`), and what the caller hears and is texted."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
-from callback.estimate import Estimate
 from callback.merge import Incoming
-from callback.privacy import mask_number
-from callback.request import CallbackRequest, ContextEntry, Slot
-from callback.types import E164, Channel, QueueName
+from callback.numbers import AcceptedNumber
+from callback.request import ContextEntry, Slot
+from callback.service import booking
+from callback.service.admission import Applicant, Refused
+from callback.service.booking import Booked
+from callback.types import Channel, QueueName
 from ivr.call import QueueCall
+from ivr.capture import callback_refused
 from ivr.confirm import callback_confirmed, farewell
 from ivr.links import Link
 from ivr.menu import MENU_ATTEMPTS
 from ivr.schedule import slot_confirmed
 from ivr.spoken import clock
-from webhooks.twilio.outlook import record_promise
 from webhooks.twilio.turn import Turn
 
 log = logging.getLogger("holdless.twilio")
@@ -29,61 +31,47 @@ def next_try(link: Link, digits: str) -> int | None:
     return attempt if attempt < MENU_ATTEMPTS else None
 
 
-@dataclass(frozen=True, slots=True)
-class Booked:
-    """A stored request and the estimate promised with it, if any."""
-
-    request: CallbackRequest
-    estimate: Estimate | None
-
-
 REASON_NOTE = "reason"
 """The call event kind under which the reason chosen in the menu is kept."""
+CANCEL_WORD = "CANCEL"
+"""The reply that cancels, as the confirmation texts name it."""
 
 
 def book(
     turn: Turn,
     call: QueueCall,
-    number: E164,
+    number: AcceptedNumber,
     slot: Slot | None,
     data: dict[str, Any],
     *,
     voicemail: bool = False,
-) -> Booked:
-    """Store (or merge) the caller's request, keeping the moment the call first arrived.
+) -> Booked | Refused:
+    """Book the caller's callback on `number`, keeping the moment the call first arrived.
 
     A request from a voicemail is promised no time: the message may need listening to first.
     """
-    svc, now = turn.svc, turn.now
-    record = svc.calls.get(turn.call_sid) if turn.call_sid else None
-    reason = svc.calls.last_note(turn.call_sid, REASON_NOTE) if turn.call_sid else None
+    sid, now = turn.call_sid, turn.now
+    record = turn.svc.calls.get(sid) if sid else None
+    reason = turn.svc.calls.last_note(sid, REASON_NOTE) if sid else None
     data = {"reason": reason, **data} if reason is not None else data
     incoming = Incoming(
-        context=ContextEntry(Channel.IVR, now, {"call_sid": turn.call_sid[:64], **data}),
+        context=ContextEntry(Channel.IVR, now, {"call_sid": sid[:64], **data}),
         virtual_start=record.arrived_at if record is not None else now,
         language=call.language,
         priority=call.settings.priority,
         slot=slot,
     )
-    request = svc.store.enqueue(QueueName(call.queue), number, incoming, now).request
-    if turn.call_sid:
-        svc.calls.set_hold(turn.call_sid, None, now)
-    estimate = record_promise(turn, request) if not voicemail and slot is None else None
-    booked = Booked(request, estimate)
-    text = confirmation_text(turn, call, booked, voicemail=voicemail)
-    if text is not None and not svc.calls.is_suppressed(number):
-        svc.notifier.send(number, text)  # the notifier sends off the webhook's path
-    log.info("callback request %s booked for %s", request.id, mask_number(number))
-    return booked
+    applicant = Applicant(QueueName(call.queue), number)
+    ask = booking.Ask(applicant, incoming, promise=not voicemail, call_sid=sid or None)
+    done = turn.svc.bookings.book(
+        turn.config, ask, now, lambda booked: confirmation_text(turn, call, booked, voicemail)
+    )
+    if isinstance(done, Refused):
+        turn.svc.abuse.refused(done.tally, now)
+    return done
 
 
-CANCEL_WORD = "CANCEL"
-"""The reply that cancels, as the confirmation texts name it."""
-
-
-def confirmation_text(
-    turn: Turn, call: QueueCall, booked: Booked, *, voicemail: bool
-) -> str | None:
+def confirmation_text(turn: Turn, call: QueueCall, booked: Booked, voicemail: bool) -> str | None:
     """The confirmation SMS in the caller's language: the slot, the promise, or the message."""
     request, estimate = booked.request, booked.estimate
     texts = call.speaker
@@ -91,7 +79,7 @@ def confirmation_text(
         window = texts.window(request.slot.start, request.slot.end, turn.now, call.zone)
         return texts.text("sms_scheduled", company=call.company, cancel=CANCEL_WORD, **window)
     if estimate is not None:
-        position = turn.svc.store.position(request.id, turn.now)
+        position = booked.position
         return texts.text(
             "sms_confirmation",
             company=call.company,
@@ -104,11 +92,13 @@ def confirmation_text(
     return None
 
 
-def confirmation(turn: Turn, call: QueueCall, booked: Booked) -> str:
-    """What the caller hears once booked: the slot, the promise, or a plain goodbye."""
-    slot = booked.request.slot
+def confirmation(turn: Turn, call: QueueCall, done: Booked | Refused) -> str:
+    """What the caller hears: the slot, the promise or a goodbye; or what is still possible."""
+    if isinstance(done, Refused):
+        return callback_refused(call)
+    slot = done.request.slot
     if slot is not None:
         return slot_confirmed(call, now=turn.now, slot=slot)
-    if booked.estimate is not None:
-        return callback_confirmed(call, estimate=booked.estimate)
+    if done.estimate is not None:
+        return callback_confirmed(call, estimate=done.estimate)
     return farewell(call)

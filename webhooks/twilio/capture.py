@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from callback.numbers import AcceptedNumber, Refusal, RefusedNumber, check_number
-from callback.types import E164
 from ivr import capture, voicemail
 from ivr.call import QueueCall
 from ivr.hold import hold
@@ -17,7 +16,7 @@ YES, NO = "1", "2"
 _KEYED = re.compile(r"[0-9]{1,20}")
 
 
-def _book(turn: Turn, call: QueueCall, number: E164) -> str:
+def _book(turn: Turn, call: QueueCall, number: AcceptedNumber) -> str:
     record = turn.svc.calls.get(turn.call_sid) if turn.call_sid else None
     slot = record.slot if record is not None else None
     booked = book(turn, call, number, slot, {"source": "phone"})
@@ -27,15 +26,16 @@ def _book(turn: Turn, call: QueueCall, number: E164) -> str:
 def caller_id(turn: Turn) -> str:
     """`Step.CALLER_ID`: 1 books on the caller ID, 2 keys another number."""
     call = turn.call()
-    caller = turn.caller(call.queue)
+    caller = turn.caller_number(call.queue)
     if caller is None or turn.digits == NO:
         return capture.ask_number(call)
     if turn.digits == YES:
+        # Limited exactly as a keyed number would be: anyone can present any caller ID.
         return _book(turn, call, caller)
     attempt = next_try(turn.step, turn.digits)
     if attempt is None:
         return capture.ask_number(call)
-    return capture.confirm_caller_id(call, caller, attempt=attempt)
+    return capture.confirm_caller_id(call, caller.e164, attempt=attempt)
 
 
 def _judge(turn: Turn, call: QueueCall, keyed: str) -> AcceptedNumber | RefusedNumber:
@@ -63,7 +63,7 @@ def number(turn: Turn) -> str:
     return capture.read_back(call, keyed, after=after)
 
 
-def _confirmed(turn: Turn, call: QueueCall, keyed: str, number: E164) -> str:
+def _confirmed(turn: Turn, call: QueueCall, keyed: str, number: AcceptedNumber) -> str:
     if turn.step.after is Step.VOICEMAIL:
         return voicemail.record_message(call, number=keyed)
     return _book(turn, call, number)
@@ -77,7 +77,7 @@ def number_confirm(turn: Turn) -> str:
     if turn.digits == YES:
         judged = _judge(turn, call, keyed)
         if isinstance(judged, AcceptedNumber):
-            return _confirmed(turn, call, keyed, judged.e164)
+            return _confirmed(turn, call, keyed, judged)
         return _refused(call, judged, 1, after)
     attempt = next_try(turn.step, turn.digits)
     if turn.digits == NO or attempt is None:

@@ -1,22 +1,15 @@
-"""The seam for outgoing SMS: the REST adapter plugs in here; tests use `MemoryNotifier`."""
+"""Notifiers that send nothing: the default without an SMS adapter, and `MemoryNotifier` for
+tests and the simulated carrier (the port is `callback.service.ports.Notifier`)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from callback.privacy import mask_number
 from callback.types import E164
 
 log = logging.getLogger("holdless.sms")
-
-
-class Notifier(Protocol):
-    """Sends one text message; must not block for long (it runs in a worker thread)."""
-
-    def send(self, to: E164, body: str) -> None:
-        """Send `body` to `to`."""
 
 
 class LogNotifier:

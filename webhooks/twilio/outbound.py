@@ -104,11 +104,19 @@ def _connect(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:
         return apology(call.queue, call.speaker)
     try:
         turn.svc.store.transition(request.id, State.CONNECTED, turn.now, expected=State.DIALING)
+        _reached(turn, request)
     except StateConflict as conflict:
         if conflict.actual is not State.CONNECTED:
             return farewell(call)
     caller_id = _caller_id(turn, request)
     return outbound.bridge(call, request=request.id, agent=agent, caller_id=caller_id)
+
+
+def _reached(turn: Turn, request: CallbackRequest) -> None:
+    """The person is on the line: how far the wait they were promised was from the real one."""
+    promise = request.promise
+    if promise is not None:
+        turn.svc.metrics.reached(request.queue, promise.wait, turn.now - promise.announced_at)
 
 
 def _reschedule(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:
@@ -169,8 +177,10 @@ def bridged(turn: Turn) -> str:
     joined = dial_status in outbound.BRIDGED_STATUSES
     agent_first = turn.config.callback_policy(request.queue).dial_mode is DialMode.AGENT_FIRST
     attempt = _attempt(turn)
+    turn.svc.metrics.bridge(request.queue, dial_status)
     if joined and agent_first and request.state is State.DIALING:
         turn.svc.store.transition(request.id, State.CONNECTED, turn.now, expected=State.DIALING)
+        _reached(turn, request)
     elif not joined and attempt is not None and not attempt.ended and not request.is_final:
         missed = DialOutcome.AGENT_UNAVAILABLE
         if agent_first:

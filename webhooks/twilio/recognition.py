@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from callback.store.records import StateConflict
-from callback.types import E164, RequestId, State
+from callback.types import E164, RequestId, State, is_e164
 from ivr import recognise
 from ivr.hold import hold
 from webhooks.twilio.booking import next_try
 from webhooks.twilio.turn import Turn
-
-_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def caller_key(turn: Turn) -> E164 | None:
@@ -21,7 +17,7 @@ def caller_key(turn: Turn) -> E164 | None:
     suffices; the number policy (far costlier) runs only when a number is taken.
     """
     raw = turn.field("From")
-    return E164(raw) if _E164.fullmatch(raw) else None
+    return E164(raw) if is_e164(raw) else None
 
 
 def recognised(turn: Turn) -> str:

@@ -7,7 +7,7 @@ from ivr import capture
 from ivr.confirm import farewell
 from ivr.schedule import chosen_slot, offer_slots
 from webhooks.twilio.booking import book, confirmation, next_try
-from webhooks.twilio.outlook import free_slots, slot_capacity
+from webhooks.twilio.outlook import free_slots, has_room
 from webhooks.twilio.turn import Turn
 
 
@@ -28,15 +28,15 @@ def slot(turn: Turn) -> str:
             return farewell(call)
         free = free_slots(turn, queue)
         return offer_slots(call, now=turn.now, slots=free, attempt=attempt)
-    room = slot_capacity(turn, queue, chosen.start) > turn.svc.store.booked(queue, chosen.start)
-    if not room or chosen.start <= turn.now:
+    if not has_room(turn, queue, chosen.start) or chosen.start <= turn.now:
         return offer_slots(call, now=turn.now, slots=free_slots(turn, queue))
     attempt_of_call = turn.svc.calls.attempt_for(turn.call_sid) if turn.call_sid else None
     if attempt_of_call is not None:  # a callback customer choosing another time
         found = turn.svc.store.get(attempt_of_call.request_id)
-        if found is not None:
-            booked = book(turn, call, found.number, chosen, {"source": "reschedule"})
-            return confirmation(turn, call, booked)
+        number = None if found is None else turn.accepted(found.number, found.queue)
+        if number is not None:
+            done = book(turn, call, number, chosen, {"source": "reschedule"})
+            return confirmation(turn, call, done)
     if turn.call_sid:
         turn.svc.calls.set_slot(turn.call_sid, chosen, turn.now)
     return capture.start_capture(call, turn.caller(call.queue))

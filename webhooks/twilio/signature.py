@@ -23,7 +23,7 @@ SIGNATURE_HEADER = "X-Twilio-Signature"
 SETTINGS_HEADER = SIGNATURE_SETTINGS_HEADER
 """Names the HMAC algorithm (and shared key) of a signature; absent: HMAC-SHA1."""
 SIMULATED_AUTH_TOKEN = "5f1e2d3c4b5a69788796a5b4c3d2e1f0"  # noqa: S105 - public by design
-"""The auth token the simulated carrier signs with when no Twilio credentials are set.
+"""The auth token the simulated carrier signs with (`HOLDLESS_CARRIER=simulated` only).
 
 Public on purpose (it is in the README): it protects nothing, it only keeps the signature
 code path the same as in production.
@@ -88,8 +88,11 @@ def _hashes_body(query: str) -> bool:
 
 
 def _tokens(settings: Settings) -> tuple[str, ...]:
-    if settings.twilio_auth_token is None:
+    # The public token only where the simulated carrier was chosen; no token: nothing passes.
+    if settings.carrier == "simulated":
         return (SIMULATED_AUTH_TOKEN,)
+    if settings.twilio_auth_token is None:
+        return ()
     tokens = [settings.twilio_auth_token.get_secret_value()]
     if settings.twilio_secondary_auth_token is not None:
         tokens.append(settings.twilio_secondary_auth_token.get_secret_value())

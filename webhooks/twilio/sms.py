@@ -6,18 +6,19 @@ because the carrier's own opt-out notice is the last message such a number recei
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from twilio.twiml.messaging_response import MessagingResponse
 
 from callback.merge import Incoming
 from callback.request import ContextEntry
+from callback.service import booking
+from callback.service.admission import Applicant, Refused
 from callback.store.rebook import latest_failed
-from callback.types import E164, PENDING_STATES, Channel, QueueName, State
+from callback.types import E164, PENDING_STATES, Channel, QueueName, State, is_e164
 from ivr.spoken import clock
+from webhooks.twilio.booking import CANCEL_WORD
 from webhooks.twilio.guard import Reply
-from webhooks.twilio.outlook import record_promise
 from webhooks.twilio.status import SID
 from webhooks.twilio.turn import BadInput, Turn
 
@@ -29,7 +30,6 @@ STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT"})
 MESSAGE_STATUSES = frozenset(
     {"accepted", "queued", "sending", "sent", "delivered", "undelivered", "failed", "read"}
 )
-_E164 = re.compile(r"\+[1-9][0-9]{5,14}")
 
 
 def _reply(text: str | None) -> str:
@@ -41,7 +41,7 @@ def _reply(text: str | None) -> str:
 
 def _sender(turn: Turn) -> E164:
     sender = turn.required("From")
-    if not _E164.fullmatch(sender):
+    if not is_e164(sender):
         raise BadInput("From is not an E.164 number")
     return E164(sender)
 
@@ -76,9 +76,16 @@ def incoming_sms(turn: Turn) -> Reply:
 
 
 def _rebook(turn: Turn, number: E164) -> str | None:
-    """A new request in the queue of the number's last failed one; the confirmation text."""
+    """A new request in the queue of the number's last failed one; the confirmation text.
+
+    Booked like any other channel's request: the same limits, counted together. Refused,
+    nothing is answered: the sender of an SMS can be forged as easily as a caller ID.
+    """
     failed = latest_failed(turn.svc.store.engine, number, turn.now - REBOOK_WINDOW)
     if failed is None or failed.queue not in turn.config.queues:
+        return None
+    accepted = turn.accepted(number, failed.queue)
+    if accepted is None:
         return None
     incoming = Incoming(
         context=ContextEntry(Channel.SMS, turn.now, {"rebooked_from": failed.id}),
@@ -87,18 +94,20 @@ def _rebook(turn: Turn, number: E164) -> str | None:
         language=failed.language,
         priority=failed.priority,
     )
-    request = turn.svc.store.enqueue(failed.queue, number, incoming, turn.now).request
-    estimate = record_promise(turn, request)
-    position = turn.svc.store.position(request.id, turn.now)
-    if estimate is None or turn.svc.calls.is_suppressed(number):
+    ask = booking.Ask(Applicant(failed.queue, accepted), incoming)
+    done = turn.svc.bookings.book(turn.config, ask, turn.now)
+    if isinstance(done, Refused):
+        turn.svc.abuse.refused(done.tally, turn.now)
+        return None
+    if done.estimate is None or not done.may_text:
         return None
     call = turn.call(failed.queue, failed.language)
     return call.speaker.text(
         "sms_confirmation",
         company=call.company,
-        position=position.number if position is not None else 1,
-        time=clock(estimate.by, call.zone),
-        cancel="CANCEL",
+        position=done.position.number if done.position is not None else 1,
+        time=clock(done.estimate.by, call.zone),
+        cancel=CANCEL_WORD,
     )
 
 

@@ -86,9 +86,17 @@ class Turn:
 
     def caller(self, queue: str | None = None) -> E164 | None:
         """The caller ID as E.164 when the number policy would call it back, else None."""
-        raw = self.field("From")
+        accepted = self.caller_number(queue)
+        return accepted.e164 if accepted is not None else None
+
+    def caller_number(self, queue: str | None = None) -> AcceptedNumber | None:
+        """The caller ID when the number policy would call it back, else None."""
+        return self.accepted(self.field("From"), queue)
+
+    def accepted(self, raw: str, queue: str | None = None) -> AcceptedNumber | None:
+        """`raw` as the number policy takes it for `queue` (default: the link's), else None."""
         if not raw:
             return None
         region = self.config.queues[queue or self.queue].region
         checked = check_number(raw, region, self.config.number_policy())
-        return checked.e164 if isinstance(checked, AcceptedNumber) else None
+        return checked if isinstance(checked, AcceptedNumber) else None

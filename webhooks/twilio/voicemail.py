@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import re
 
-from callback.numbers import AcceptedNumber, check_number
-from callback.request import ContextEntry
+from callback.numbers import AcceptedNumber
+from callback.request import CallbackRequest, ContextEntry
+from callback.service.admission import Refused
 from callback.store.voicemails import Recording
-from callback.types import E164, Channel, QueueName
+from callback.types import Channel, QueueName
 from ivr import voicemail
 from ivr.call import QueueCall
 from webhooks.twilio.booking import book
@@ -37,14 +38,12 @@ def record(turn: Turn) -> str:
     return voicemail.record_message(call)
 
 
-def callback_number(turn: Turn) -> E164 | None:
+def callback_number(turn: Turn) -> AcceptedNumber | None:
     """The number a voicemail is called back on: the keyed one in the link, else the caller ID."""
     keyed = turn.step.digits
     if keyed is None:
-        return turn.caller()
-    region = turn.config.queues[turn.queue].region
-    checked = check_number(keyed, region, turn.config.number_policy())
-    return checked.e164 if isinstance(checked, AcceptedNumber) else None
+        return turn.caller_number()
+    return turn.accepted(keyed)
 
 
 def recorded(turn: Turn) -> str:
@@ -60,7 +59,9 @@ def recorded(turn: Turn) -> str:
         _keep_without_number(turn, call, url, seconds)
         return voicemail.voicemail_saved(call)
     data = {"source": "voicemail", "recording_url": url, "recording_seconds": seconds}
-    book(turn, call, number, None, data, voicemail=True)
+    if isinstance(book(turn, call, number, None, data, voicemail=True), Refused):
+        # The limits say no callback to that number: the message still reaches a supervisor.
+        _keep_without_number(turn, call, url, seconds)
     return voicemail.voicemail_saved(call)
 
 
@@ -93,10 +94,15 @@ def transcription(turn: Turn) -> Reply:
     if not text:
         return None
     number = callback_number(turn)
-    request = None if number is None else turn.svc.store.active_for(turn.queue, number)
-    if request is not None:
+    request = None if number is None else turn.svc.store.active_for(turn.queue, number.e164)
+    # Only the request this call booked: a refused voicemail was kept without a number.
+    if request is not None and _booked_by(request, turn.call_sid[:64]):
         entry = ContextEntry(Channel.IVR, turn.now, {"transcription": text})
         turn.svc.store.add_context(request.id, entry, turn.now)
     elif turn.call_sid:
         turn.svc.voicemails.add_transcription(turn.call_sid[:64], text)
     return None
+
+
+def _booked_by(request: CallbackRequest, call_sid: str) -> bool:
+    return bool(call_sid) and any(e.data.get("call_sid") == call_sid for e in request.contexts)

@@ -1,9 +1,14 @@
-"""`GET /widget.js`: the widget script, read once per app and served gzipped when accepted."""
+"""`GET /widget.js`: the widget script, built once per app and served gzipped when accepted.
+
+Its texts are not written in the script: they are the prompt catalogue's `[web]` tables,
+filled in when the app starts, so a language file added to the catalogue reaches the widget.
+"""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -11,8 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from callback.config.catalogue import Catalogue
+
 MEDIA_TYPE = "text/javascript; charset=utf-8"
 MAX_AGE_S = 300
+TEXTS_SLOT = b"/*HOLDLESS:TEXTS*/{}"
+RTL_SLOT = b"/*HOLDLESS:RTL*/[]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +33,10 @@ class Script:
     etag: str
 
     @classmethod
-    def load(cls) -> Script:
-        """The packaged `widget.js`."""
-        plain = files("webhooks.widget").joinpath("widget.js").read_bytes()
+    def load(cls, catalogue: Catalogue) -> Script:
+        """The packaged `widget.js` speaking the catalogue's web languages."""
+        source = files("webhooks.widget").joinpath("widget.js").read_bytes()
+        plain = fill(source, catalogue)
         etag = '"' + hashlib.sha256(plain).hexdigest()[:32] + '"'
         return cls(plain, gzip.compress(plain, compresslevel=9, mtime=0), etag)
 
@@ -48,9 +58,24 @@ class Script:
         return Response(self.plain, media_type=MEDIA_TYPE, headers=headers)
 
 
-def widget_routes() -> list[BaseRoute]:
-    """The route serving the widget script."""
-    script = Script.load()
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def fill(source: bytes, catalogue: Catalogue) -> bytes:
+    """The script with the catalogue's web texts and right-to-left languages in their slots."""
+    codes = catalogue.web_languages
+    texts = {code: dict(catalogue.language(code).web) for code in codes}
+    rtl = [code for code in codes if catalogue.language(code).direction == "rtl"]
+    for slot in (TEXTS_SLOT, RTL_SLOT):
+        if source.count(slot) != 1:
+            raise ValueError(f"widget.js must hold {slot.decode()} exactly once")
+    return source.replace(TEXTS_SLOT, _json(texts)).replace(RTL_SLOT, _json(rtl))
+
+
+def widget_routes(catalogue: Catalogue) -> list[BaseRoute]:
+    """The route serving the widget script, in the languages of `catalogue`."""
+    script = Script.load(catalogue)
 
     async def widget_js(request: Request) -> Response:
         return script.answer(request)

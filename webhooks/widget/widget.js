@@ -6,94 +6,10 @@
    data-proactive-seconds. Also data-poll-seconds, data-honeypot, data-mode (float|page). */
 (() => {
   "use strict";
-  const TEXTS = {
-    en: {
-      button: "Call me back", title: "We will call you back", close: "Close",
-      phone: "Phone number", name: "Your name (optional)", submit: "Call me back",
-      checking: "Checking the wait…", sending: "Sending…",
-      open: "We are open. Expected wait: about {m} min ({lo}–{hi} min).",
-      openNoWait: "We are open.", closed: "We are closed now.", opens: "We open again {t}.",
-      position: "You are number {n} in line.", promise: "We will call you in about {m} min, by {t}.",
-      slot: "We will call you between {s} and {e}.", dialing: "We are calling you now.",
-      connected: "You are connected.", completed: "Thank you, your callback is done.",
-      cancelled: "Your callback is cancelled.", failed: "We could not reach you this time.",
-      cancel: "Cancel my callback", proactive: "Rather not wait? We can call you back.",
-      error: "Something went wrong. Please try again.", offline: "No connection. Please try again.",
-      required: "Please enter your phone number.", min: "min",
-      when: "When should we call you?", asap: "As soon as possible",
-      pickSlot: "Choose a time and we will call you then.", code: "Verification code",
-      codeSent: "We have sent you a code by text message. Enter it to confirm your number.",
-      verify: "Confirm", back: "Change the number", codeRequired: "Please enter the code from the text message.",
-      codeWrong: "That code is not right. Please check it and try again.",
-      codeExpired: "The code has expired. Please send the form again.",
-      codeLocked: "Too many wrong codes. Please try again later.",
-    },
-    ru: {
-      button: "Перезвоните мне", title: "Мы вам перезвоним", close: "Закрыть",
-      phone: "Номер телефона", name: "Ваше имя (необязательно)", submit: "Перезвоните мне",
-      checking: "Узнаём время ожидания…", sending: "Отправляем…",
-      open: "Мы работаем. Ожидание: около {m} мин ({lo}–{hi} мин).",
-      openNoWait: "Мы работаем.", closed: "Сейчас мы закрыты.", opens: "Откроемся {t}.",
-      position: "Вы {n}-й в очереди.", promise: "Мы позвоним примерно через {m} мин, до {t}.",
-      slot: "Мы позвоним между {s} и {e}.", dialing: "Мы вам звоним.",
-      connected: "Вы на связи.", completed: "Спасибо, звонок состоялся.",
-      cancelled: "Обратный звонок отменён.", failed: "Нам не удалось до вас дозвониться.",
-      cancel: "Отменить звонок", proactive: "Не хотите ждать? Мы можем вам перезвонить.",
-      error: "Что-то пошло не так. Попробуйте ещё раз.", offline: "Нет связи. Попробуйте ещё раз.",
-      required: "Введите номер телефона.", min: "мин",
-      when: "Когда вам позвонить?", asap: "Как можно скорее",
-      pickSlot: "Выберите время, и мы позвоним вам в это время.", code: "Код подтверждения",
-      codeSent: "Мы отправили вам код в SMS. Введите его, чтобы подтвердить номер.",
-      verify: "Подтвердить", back: "Изменить номер", codeRequired: "Введите код из SMS.",
-      codeWrong: "Код неверный. Проверьте его и попробуйте ещё раз.",
-      codeExpired: "Срок действия кода истёк. Отправьте форму ещё раз.",
-      codeLocked: "Слишком много неверных кодов. Попробуйте позже.",
-    },
-    fa: {
-      button: "با من تماس بگیرید", title: "ما با شما تماس می‌گیریم", close: "بستن",
-      phone: "شماره تلفن", name: "نام شما (اختیاری)", submit: "با من تماس بگیرید",
-      checking: "در حال بررسی زمان انتظار…", sending: "در حال ارسال…",
-      open: "ما باز هستیم. زمان انتظار: حدود {m} دقیقه ({lo} تا {hi} دقیقه).",
-      openNoWait: "ما باز هستیم.", closed: "اکنون بسته هستیم.", opens: "دوباره {t} باز می‌کنیم.",
-      position: "شما نفر {n} در صف هستید.",
-      promise: "حدود {m} دقیقه دیگر، تا {t}، با شما تماس می‌گیریم.",
-      slot: "بین {s} و {e} با شما تماس می‌گیریم.", dialing: "در حال تماس با شما هستیم.",
-      connected: "تماس برقرار است.", completed: "سپاس، تماس انجام شد.",
-      cancelled: "درخواست تماس لغو شد.", failed: "این بار نتوانستیم با شما تماس بگیریم.",
-      cancel: "لغو درخواست تماس", proactive: "نمی‌خواهید منتظر بمانید؟ ما با شما تماس می‌گیریم.",
-      error: "مشکلی پیش آمد. لطفاً دوباره تلاش کنید.", offline: "اتصال برقرار نیست. دوباره تلاش کنید.",
-      required: "لطفاً شماره تلفن خود را وارد کنید.", min: "دقیقه",
-      when: "چه زمانی با شما تماس بگیریم؟", asap: "در اولین فرصت",
-      pickSlot: "زمانی را انتخاب کنید تا در همان زمان با شما تماس بگیریم.", code: "کد تأیید",
-      codeSent: "کدی با پیامک برایتان فرستادیم. برای تأیید شماره، آن را وارد کنید.",
-      verify: "تأیید", back: "تغییر شماره", codeRequired: "لطفاً کد پیامک را وارد کنید.",
-      codeWrong: "این کد درست نیست. لطفاً آن را بررسی کنید و دوباره تلاش کنید.",
-      codeExpired: "مهلت این کد تمام شده است. لطفاً فرم را دوباره بفرستید.",
-      codeLocked: "کدهای نادرست زیادی وارد شد. لطفاً بعداً دوباره تلاش کنید.",
-    },
-    is: {
-      button: "Hringið í mig", title: "Við hringjum í þig", close: "Loka",
-      phone: "Símanúmer", name: "Nafn (valfrjálst)", submit: "Hringið í mig",
-      checking: "Athuga biðtíma…", sending: "Sendi…",
-      open: "Opið. Áætluð bið: um {m} mín ({lo}–{hi} mín).",
-      openNoWait: "Opið.", closed: "Lokað núna.", opens: "Við opnum aftur {t}.",
-      position: "Þú ert númer {n} í röðinni.", promise: "Við hringjum eftir um {m} mín, fyrir {t}.",
-      slot: "Við hringjum milli {s} og {e}.", dialing: "Við hringjum í þig núna.",
-      connected: "Símtalið er hafið.", completed: "Takk, símtalinu er lokið.",
-      cancelled: "Hætt var við símtalið.", failed: "Okkur tókst ekki að ná í þig.",
-      cancel: "Hætta við símtalið", proactive: "Viltu ekki bíða? Við getum hringt í þig.",
-      error: "Eitthvað fór úrskeiðis. Reyndu aftur.", offline: "Engin tenging. Reyndu aftur.",
-      required: "Sláðu inn símanúmer.", min: "mín",
-      when: "Hvenær eigum við að hringja?", asap: "Eins fljótt og hægt er",
-      pickSlot: "Veldu tíma og við hringjum þá.", code: "Staðfestingarkóði",
-      codeSent: "Við sendum þér kóða í SMS. Sláðu hann inn til að staðfesta númerið.",
-      verify: "Staðfesta", back: "Breyta númeri", codeRequired: "Sláðu inn kóðann úr SMS-skilaboðunum.",
-      codeWrong: "Þessi kóði er ekki réttur. Athugaðu hann og reyndu aftur.",
-      codeExpired: "Kóðinn er útrunninn. Sendu formið aftur.",
-      codeLocked: "Of margir rangir kóðar. Reyndu aftur síðar.",
-    },
-  };
-  const RTL = ["fa"];
+  // Filled in by the server from the prompt catalogue (callback/config/prompts/*.toml, [web]):
+  // the texts by language, the reference language first, and the right-to-left ones.
+  const TEXTS = /*HOLDLESS:TEXTS*/{};
+  const RTL = /*HOLDLESS:RTL*/[];
   const DONE = ["completed", "failed", "cancelled", "expired"];
   const POSITIONS = { right: "bottom-right", left: "bottom-left", "bottom-right": "bottom-right", "bottom-left": "bottom-left", inline: "inline" };
   const CODE_ERRORS = { verification_code_wrong: "codeWrong", verification_expired: "codeExpired", verification_locked: "codeLocked" };
@@ -141,7 +57,7 @@ input,select{font:inherit;box-sizing:border-box;width:100%;padding:8px;margin-bl
 
   function pickLanguage(tag) {
     const code = String(tag).toLowerCase().split("-")[0];
-    return Object.prototype.hasOwnProperty.call(TEXTS, code) ? code : "en";
+    return Object.prototype.hasOwnProperty.call(TEXTS, code) ? code : Object.keys(TEXTS)[0];
   }
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, (_, k) => (k in values ? String(values[k]) : ""));

@@ -77,6 +77,7 @@ def test_a_valid_edit_is_applied_with_the_sections_it_touched(
         old_hash=sha(MINIMAL),
         new_hash=sha(edited),
         sections=("queues.support",),
+        text=edited,
     )
     assert holder.current.queues["support"].languages == ("en", "ru")
     assert changes == [change]

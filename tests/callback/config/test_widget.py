@@ -31,7 +31,7 @@ def test_a_site_without_a_widget_table_keeps_the_built_in_look() -> None:
         WidgetPosition.BOTTOM_RIGHT,
         None,
     )
-    assert style.texts.by_language() == {}
+    assert style.texts == {}
 
 
 def test_every_key_is_read() -> None:
@@ -49,7 +49,7 @@ def test_every_key_is_read() -> None:
     assert style.color == "#0a7d33"  # one spelling, whatever case the file used
     assert style.position is WidgetPosition.INLINE
     assert style.proactive_after == timedelta(seconds=45)
-    assert style.texts.by_language() == {
+    assert style.texts == {
         "fa": WidgetTexts(button="با من تماس بگیرید"),
         "is": WidgetTexts(button="Hringið í mig", title="Við hringjum"),
     }
@@ -98,7 +98,11 @@ def test_position_is_a_corner_or_inline() -> None:
             "texts.en.button",
             "a button text is one line of plain text, without control characters",
         ),
-        ('texts.de.button = "Rückruf"', "texts.de", "unknown key"),
+        (
+            'texts.de.button = "Rückruf"',
+            "texts.de",
+            "the widget speaks en, fa, is, ru; 'de' is not one of them",
+        ),
         ('texts.en.label = "Call"', "texts.en.label", "unknown key"),
     ],
 )
@@ -112,7 +116,7 @@ def test_limits_hold_exactly_at_their_edges() -> None:
         .api.sites[0]
         .widget
     )
-    assert style.texts.en == WidgetTexts(button="b" * 40, title="t" * 80)
+    assert style.texts["en"] == WidgetTexts(button="b" * 40, title="t" * 80)
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from callback.store.engine import (
     write_transaction,
 )
 from callback.store.tables import ATTEMPT, REQUEST
-from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SUPPORT, at, claim_next, incoming, number
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_a_failed_write_transaction_is_rolled_back(store: QueueStore) -> None:
 
 def test_unique_violations_are_told_apart_from_other_integrity_errors(store: QueueStore) -> None:
     request = store.enqueue(SUPPORT, number(1), incoming(), at(0)).request
-    assert store.claim_next(SUPPORT, at(1), LEASE) is not None
+    assert claim_next(store, SUPPORT, at(1), LEASE) is not None
     attempt = {
         "request_id": request.id,
         "fence": 2,

@@ -7,16 +7,16 @@ from sqlalchemy import Engine
 from callback.store import QueueStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import AgentId
-from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SUPPORT, at, claim_next, incoming, number
 
-ANN, BOB = AgentId("ann"), AgentId("bob")
+ANN, BOB, CAT = AgentId("ann"), AgentId("bob"), AgentId("cat")
 
 
 def _serve(
     store: QueueStore, n: int, agent: AgentId, claimed: float, ended: float, outcome: str
 ) -> None:
     store.enqueue(SUPPORT, number(n), incoming(0), at(0))
-    claim = store.claim_next(SUPPORT, at(claimed), LEASE, agent_id=agent)
+    claim = claim_next(store, SUPPORT, at(claimed), LEASE, agent)
     assert claim is not None
     assert store.finish_attempt(claim.attempt_id, claim.fence, outcome, at(ended))
 
@@ -25,8 +25,8 @@ def test_wrap_up_counts_until_the_agent_is_free_again(engine: Engine, store: Que
     presence = PresenceStore(engine)
     presence.sync_roster([ANN], at(0))
     assert presence.set_status(ANN, AgentStatus.OFFLINE, AgentStatus.AVAILABLE, at(1), "in")
-    _serve(store, 1, ANN, claimed=10, ended=14, outcome="connected")
-    assert presence.set_status(ANN, AgentStatus.AVAILABLE, AgentStatus.WRAP_UP, at(14), "wrap")
+    _serve(store, 1, ANN, claimed=10, ended=14, outcome="connected")  # the claim holds her busy
+    assert presence.set_status(ANN, AgentStatus.BUSY, AgentStatus.WRAP_UP, at(14), "wrap")
     assert presence.set_status(ANN, AgentStatus.WRAP_UP, AgentStatus.AVAILABLE, at(16), "ready")
     seen = store.measured(SUPPORT, at(0), at(30))
     # Claimed at 10, free again at 16: the wrap-up's two minutes are occupation too.
@@ -46,8 +46,8 @@ def test_a_wrap_up_still_running_counts_to_the_call_end(engine: Engine, store: Q
 def test_unanswered_attempts_are_counted(store: QueueStore) -> None:
     _serve(store, 1, ANN, claimed=10, ended=11, outcome="no_answer")
     _serve(store, 2, BOB, claimed=10, ended=11, outcome="machine")
-    _serve(store, 3, ANN, claimed=12, ended=16, outcome="connected")
+    _serve(store, 3, CAT, claimed=12, ended=16, outcome="connected")
     seen = store.measured(SUPPORT, at(0), at(30))
     assert (seen.attempts, seen.dials, seen.unanswered) == (3, 3, 2)
-    # No presence changes logged: each attempt counts from claim to end.
+    # No agent's presence changes after its attempt: each counts from claim to end.
     assert seen.mean_handle == timedelta(minutes=2)

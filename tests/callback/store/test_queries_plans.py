@@ -1,4 +1,5 @@
-"""Query plans: the line, position, claim and count queries read partial indexes only.
+"""Query plans: the line, position, claim (with its budget counts) and count queries read
+partial indexes only.
 
 Completed requests are history: the hot queries must never scan them. SQLite is asked with
 EXPLAIN QUERY PLAN; PostgreSQL with EXPLAIN and sequential scans disabled (its tables are tiny
@@ -19,7 +20,7 @@ from callback.store import QueueStore
 from callback.store.engine import write_transaction
 from callback.store.tables import REQUEST
 from callback.types import RequestId
-from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SUPPORT, at, claim_next, incoming, number
 
 Statement = tuple[str, Any]
 LINE = "ix_callback_request_line"
@@ -130,7 +131,7 @@ Action = Callable[[QueueStore], object]
 @pytest.mark.parametrize(
     ("action", "expected"),
     [
-        pytest.param(lambda s: s.claim_next(SUPPORT, at(10), LEASE), {LINE}, id="claim"),
+        pytest.param(lambda s: claim_next(s, SUPPORT, at(10), LEASE), {LINE, ON_CALL}, id="claim"),
         pytest.param(lambda s: s.counts(at(10)), {LINE, DUE, ON_CALL}, id="counts"),
         pytest.param(
             lambda s: s.enqueue(SUPPORT, number(2), incoming(9), at(9)), {ACTIVE}, id="enqueue"

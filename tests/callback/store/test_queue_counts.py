@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from callback.store import ConfigChange, QueueCounts, QueueStore
 from callback.types import State
-from tests.callback.store.support import LEASE, SALES, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
 
 def test_counts_per_queue_and_state(store: QueueStore) -> None:
@@ -16,9 +16,9 @@ def test_counts_per_queue_and_state(store: QueueStore) -> None:
     store.enqueue(SALES, number(6), incoming(-9), at(5))
     cancelled = store.enqueue(SALES, number(7), incoming(6), at(6)).request
     store.transition(cancelled.id, State.CANCELLED, at(7))
-    dialled = store.claim_next(SUPPORT, at(8), LEASE)
+    dialled = claim_next(store, SUPPORT, at(8), LEASE)
     assert dialled is not None
-    connected = store.claim_next(SUPPORT, at(8), LEASE)
+    connected = claim_next(store, SUPPORT, at(8), LEASE)
     assert connected is not None
     store.transition(connected.request.id, State.CONNECTED, at(9))
     assert store.counts(at(10)) == {

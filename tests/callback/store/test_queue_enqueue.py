@@ -16,7 +16,7 @@ from callback.store import queries as store_queries
 from callback.store.engine import write_transaction
 from callback.store.tables import REQUEST
 from callback.types import Channel, State
-from tests.callback.store.support import LEASE, SALES, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
 
 def _rows(store: QueueStore) -> int:
@@ -95,7 +95,7 @@ def test_the_same_number_in_another_queue_is_another_request(store: QueueStore) 
 
 def test_a_request_being_dialled_absorbs_a_new_one(store: QueueStore) -> None:
     store.enqueue(SUPPORT, number(1), incoming(0), at(0))
-    claim = store.claim_next(SUPPORT, at(1), LEASE)
+    claim = claim_next(store, SUPPORT, at(1), LEASE)
     assert claim is not None
     again = store.enqueue(SUPPORT, number(1), incoming(2, channel=Channel.APP), at(2))
     assert again.request.id == claim.request.id

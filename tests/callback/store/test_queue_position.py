@@ -10,7 +10,7 @@ from callback.ordering import MoveReason, Position
 from callback.request import Promise
 from callback.store import QueueStore, UnknownRequest
 from callback.types import Channel, RequestId, State
-from tests.callback.store.support import LEASE, SALES, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
 
 def test_the_line_orders_by_priority_then_start_then_id(store: QueueStore) -> None:
@@ -36,7 +36,7 @@ def test_a_request_out_of_line_has_no_position(store: QueueStore) -> None:
     scheduled = store.enqueue(SUPPORT, number(1), incoming(0, slot=(30, 60)), at(0)).request
     dialled = store.enqueue(SUPPORT, number(2), incoming(0), at(0)).request
     cancelled = store.enqueue(SUPPORT, number(3), incoming(0), at(0)).request
-    assert store.claim_next(SUPPORT, at(1), LEASE) is not None
+    assert claim_next(store, SUPPORT, at(1), LEASE) is not None
     store.transition(cancelled.id, State.CANCELLED, at(2))
     assert store.position(scheduled.id, at(29)) is None
     assert store.position(scheduled.id, at(30)) == Position(ahead=0)
@@ -71,7 +71,7 @@ def test_a_slot_that_falls_due_explains_a_worse_position(store: QueueStore) -> N
 def test_a_retry_and_an_earlier_caller_explain_a_worse_position(store: QueueStore) -> None:
     retried = store.enqueue(SUPPORT, number(1), incoming(-5), at(-5)).request
     mine = store.enqueue(SUPPORT, number(2), incoming(0), at(0)).request
-    assert store.claim_next(SUPPORT, at(1), LEASE) is not None
+    assert claim_next(store, SUPPORT, at(1), LEASE) is not None
     store.record_announcement(mine.id, 0, None, at(2))
     store.transition(retried.id, State.WAITING, at(3), due_at=at(4))
     store.enqueue(SUPPORT, number(3), incoming(-1, channel=Channel.IVR), at(5))
@@ -86,7 +86,7 @@ def test_a_better_position_needs_no_explanation(store: QueueStore) -> None:
     store.enqueue(SUPPORT, number(1), incoming(0), at(0))
     mine = store.enqueue(SUPPORT, number(2), incoming(1), at(1)).request
     store.record_announcement(mine.id, 1, None, at(2))
-    assert store.claim_next(SUPPORT, at(3), LEASE) is not None
+    assert claim_next(store, SUPPORT, at(3), LEASE) is not None
     assert store.position(mine.id, at(4)) == Position(ahead=0, previous_ahead=1)
 
 

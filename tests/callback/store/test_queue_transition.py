@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from callback.request import CallbackRequest, IllegalTransition
 from callback.store import Claim, QueueStore, StateConflict, UnknownRequest
+from callback.store.settling import Ending, SettleStore
 from callback.store.tables import ATTEMPT, REQUEST
 from callback.types import FINAL_STATES, RequestId, State
-from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SUPPORT, at, claim_next, incoming, number
 
 
 def _waiting(store: QueueStore, n: int = 1) -> CallbackRequest:
@@ -19,7 +20,7 @@ def _waiting(store: QueueStore, n: int = 1) -> CallbackRequest:
 
 
 def _claimed(store: QueueStore, minute: float = 1) -> Claim:
-    claim = store.claim_next(SUPPORT, at(minute), LEASE)
+    claim = claim_next(store, SUPPORT, at(minute), LEASE)
     assert claim is not None
     return claim
 
@@ -68,13 +69,13 @@ def test_final_states_absorb(store: QueueStore, final: State) -> None:
             with pytest.raises(IllegalTransition):
                 store.transition(request.id, target, at(4))
     assert store.get(request.id) == finished
-    assert store.claim_next(SUPPORT, at(5), LEASE) is None
+    assert claim_next(store, SUPPORT, at(5), LEASE) is None
     assert _finished_at(store, request.id) == at(3)
 
 
 def test_only_a_claim_moves_a_request_to_dialing(store: QueueStore) -> None:
     request = _waiting(store)
-    with pytest.raises(ValueError, match="claim_next"):
+    with pytest.raises(ValueError, match="claim"):
         store.transition(request.id, State.DIALING, at(1))
     assert store.get(request.id) == request
 
@@ -88,8 +89,6 @@ def test_a_due_time_only_applies_when_returning_to_the_line(store: QueueStore) -
 def test_transitions_of_an_unknown_request_are_errors(store: QueueStore) -> None:
     with pytest.raises(UnknownRequest):
         store.transition(RequestId(99), State.CANCELLED, at(0))
-    with pytest.raises(UnknownRequest):
-        store.complete(RequestId(99), at(0))
 
 
 def test_a_connected_callback_completes_and_releases_its_dial(store: QueueStore) -> None:
@@ -98,7 +97,10 @@ def test_a_connected_callback_completes_and_releases_its_dial(store: QueueStore)
     connected = store.transition(request.id, State.CONNECTED, at(2), expected=State.DIALING)
     assert connected.state is State.CONNECTED
     assert _attempt(store, claim.attempt_id)["ended_at"] is None
-    completed = store.complete(request.id, at(9))
+    ending = Ending(request.id, claim.attempt_id, claim.fence, "completed", at(9))
+    ended = SettleStore(store.engine).end_attempt(ending, lambda _r, _f: (State.COMPLETED, None))
+    assert ended is not None
+    completed = ended.request
     assert (completed.state, completed.updated_at) == (State.COMPLETED, at(9))
     attempt = _attempt(store, claim.attempt_id)
     assert (attempt["ended_at"], attempt["outcome"]) == (at(9), "completed")
@@ -108,7 +110,7 @@ def test_a_connected_callback_completes_and_releases_its_dial(store: QueueStore)
 def test_only_a_connected_callback_can_complete(store: QueueStore) -> None:
     request = _waiting(store)
     with pytest.raises(IllegalTransition):
-        store.complete(request.id, at(1))
+        store.transition(request.id, State.COMPLETED, at(1))
 
 
 def test_finishing_an_attempt_is_fenced(store: QueueStore) -> None:
@@ -143,5 +145,5 @@ def test_a_retry_returns_to_the_line_at_its_due_time(store: QueueStore) -> None:
     assert (retried.state, retried.attempts) == (State.WAITING, 1)
     assert _attempt(store, claim.attempt_id)["ended_at"] == at(2)
     assert store.position(request.id, at(29)) is None
-    assert store.claim_next(SUPPORT, at(29), LEASE) is None
+    assert claim_next(store, SUPPORT, at(29), LEASE) is None
     assert store.position(request.id, at(30)) is not None

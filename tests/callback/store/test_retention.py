@@ -15,7 +15,7 @@ from callback.store.tables import (
     STATUS_TOKEN,
 )
 from callback.types import RequestId, State
-from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SUPPORT, at, claim_next, incoming, number
 
 DAY = 24 * 60
 MONTH = timedelta(days=30)
@@ -27,7 +27,7 @@ def finished_request(store: QueueStore, n: int, minutes: float) -> RequestId:
     store.enqueue(
         SUPPORT, number(n), incoming(minutes - 5, name="Ada", order="A-1"), at(minutes - 5)
     )
-    claim = store.claim_next(SUPPORT, at(minutes - 4), LEASE)
+    claim = claim_next(store, SUPPORT, at(minutes - 4), LEASE)
     assert claim is not None
     store.finish_attempt(claim.attempt_id, claim.fence, "no_answer", at(minutes - 3))
     store.transition(claim.request.id, State.WAITING, at(minutes - 3))
@@ -68,8 +68,10 @@ def test_a_second_purge_finds_nothing_more(store: QueueStore) -> None:
 def test_history_past_its_keep_time_is_deleted_with_its_attempts(store: QueueStore) -> None:
     old = finished_request(store, 1, 10)
     store.record_config_change(at(0), "holdless.toml", "a", "b", ["agents"])
+    claimer = _count(store, PRESENCE_CHANGE)  # the dialling agent went available, then busy
     report = store.purge(at(400 * DAY), MONTH, YEAR)
-    assert (report.deleted, report.history_rows) == (1, 1)
+    assert (report.deleted, report.history_rows) == (1, 1 + claimer)
+    assert _count(store, PRESENCE_CHANGE) == 0
     assert store.get(old) is None
     with store.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(ATTEMPT)).scalar_one() == 0
@@ -152,11 +154,14 @@ def test_old_call_presence_and_event_history_goes_and_recent_history_stays(
     store: QueueStore,
 ) -> None:
     old = finished_request(store, 1, 10)
+    old_claimer = _count(store, PRESENCE_CHANGE)  # each dial's agent: available, then busy
     recent = finished_request(store, 2, 380 * DAY)
+    recent_claimer = _count(store, PRESENCE_CHANGE) - old_claimer
     _history(store, "old", at(10), old)
     _history(store, "new", at(380 * DAY), recent)
     report = store.purge(at(400 * DAY), MONTH, YEAR)
     assert report.deleted == 1
-    assert report.history_rows == len(HISTORY)
+    assert report.history_rows == len(HISTORY) + old_claimer
     for table in (*HISTORY, *OF_REQUEST):
-        assert _count(store, table) == 1, table.name
+        kept = 1 + (recent_claimer if table is PRESENCE_CHANGE else 0)
+        assert _count(store, table) == kept, table.name

@@ -2,12 +2,12 @@
 
 from callback.store import QueueStore
 from callback.types import State
-from tests.callback.store.support import LEASE, SALES, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
 
 def _miss(store: QueueStore, n: int, missed_at: float, back_at: float) -> int:
     """Enqueue number n at 0 (or later), dial it and miss: it waits until `back_at`."""
-    claim = store.claim_next(SUPPORT, at(missed_at), LEASE)
+    claim = claim_next(store, SUPPORT, at(missed_at), LEASE)
     assert claim is not None
     assert store.finish_attempt(claim.attempt_id, claim.fence, "no_answer", at(missed_at + 0.5))
     store.transition(claim.request.id, State.WAITING, at(missed_at + 1), due_at=at(back_at))
@@ -31,7 +31,7 @@ def test_a_request_sees_only_the_retries_that_stand_ahead_of_it(store: QueueStor
     late = store.enqueue(SUPPORT, number(2), incoming(0), at(3)).request
     store.enqueue(SUPPORT, number(3), incoming(0), at(6))
     assert _miss(store, 1, missed_at=8, back_at=40) == early.id
-    claim = store.claim_next(SUPPORT, at(9), LEASE)
+    claim = claim_next(store, SUPPORT, at(9), LEASE)
     assert claim is not None and claim.request.id == late.id
     store.finish_attempt(claim.attempt_id, claim.fence, "busy", at(9.5))
     store.transition(late.id, State.WAITING, at(10), due_at=at(30))

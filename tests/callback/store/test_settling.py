@@ -11,11 +11,11 @@ from callback.store import Claim, QueueStore
 from callback.store.settling import Ended, Ending, SettleStore, Target
 from callback.store.tables import ATTEMPT, REQUEST
 from callback.types import RequestId, State
-from tests.callback.store.support import LEASE, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SUPPORT, at, claim_next, incoming, number
 
 
 def _claim(store: QueueStore, minute: float) -> Claim:
-    claim = store.claim_next(SUPPORT, at(minute), LEASE)
+    claim = claim_next(store, SUPPORT, at(minute), LEASE)
     assert claim is not None
     return claim
 

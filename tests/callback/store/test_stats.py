@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from callback.store import QueueStore
 from callback.types import State
-from tests.callback.store.support import LEASE, SALES, SUPPORT, at, incoming, number
+from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
 
 def test_nothing_measured_yet(store: QueueStore) -> None:
@@ -14,7 +14,7 @@ def test_nothing_measured_yet(store: QueueStore) -> None:
 def test_handle_time_counts_every_ended_attempt(store: QueueStore) -> None:
     for n, minutes in ((1, 4), (2, 1)):
         store.enqueue(SUPPORT, number(n), incoming(0), at(0))
-        claim = store.claim_next(SUPPORT, at(10), LEASE)
+        claim = claim_next(store, SUPPORT, at(10), LEASE)
         assert claim is not None
         assert store.finish_attempt(claim.attempt_id, claim.fence, "no_answer", at(10 + minutes))
     seen = store.measured(SUPPORT, at(0), at(30))
@@ -34,7 +34,7 @@ def test_abandonment_counts_those_who_left_before_a_dial(store: QueueStore) -> N
 
 def test_only_the_window_and_the_queue_count(store: QueueStore) -> None:
     store.enqueue(SALES, number(1), incoming(0), at(0))
-    claim = store.claim_next(SALES, at(1), LEASE)
+    claim = claim_next(store, SALES, at(1), LEASE)
     assert claim is not None
     store.finish_attempt(claim.attempt_id, claim.fence, "busy", at(2))
     assert store.measured(SUPPORT, at(0), at(30)).attempts == 0

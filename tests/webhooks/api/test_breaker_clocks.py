@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from callback.config.abuse import AbuseConfig
+from callback.service.admission import ALL, WEB, breaker_open
 from callback.store.abuse import AbuseStore, Window
 from tests.webhooks.conftest import MONDAY_10
-from webhooks.api.limits import ALL, WEB, breaker_open
 
 
 def test_requests_stamped_a_moment_after_now_trip_the_breaker(engine: Engine) -> None:

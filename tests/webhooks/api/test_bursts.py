@@ -70,9 +70,15 @@ def servers(db_url: str, config_file: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """Two started instances of the app on one database, by their base URLs."""
     marker = "# How long personal data"
     tables = API_TABLES + PARTNER_KEY + "\n" + marker
-    config_file.write_text(config_file.read_text().replace(marker, tables))
+    text = config_file.read_text().replace(marker, tables)
+    # The surge breaker counts every channel from 20 on: these bursts test the windows.
+    raised = text.replace("min_requests = 20 ", "min_requests = 1000 ", 1)
+    assert raised != text, "the example changed"
+    config_file.write_text(raised)
     monkeypatch.setenv("HOLDLESS_TEST_APP_SECRET", APP_SECRET)
-    settings = Settings(_env_file=None, database_url=db_url, config_file=config_file)
+    settings = Settings(
+        _env_file=None, database_url=db_url, config_file=config_file, carrier="simulated"
+    )
     served = [
         Served(create_app(settings, clock=_moving_clock(), ticker=False), bound_socket()).start()
         for _ in range(2)

@@ -6,9 +6,13 @@ import hashlib
 from datetime import timedelta
 
 from callback.types import E164, QueueName, RequestId, State
+from tests.callback.store.support import claim_next
 from tests.webhooks.api.conftest import OTHER, PHONE, Api, as_json, form
 from tests.webhooks.conftest import MONDAY_10
 from webhooks.api.schemas import CallbackOut, ErrorBody, StatusOut
+
+PUBLIC = "http://127.0.0.1:8000"
+"""The settings' default public base URL, which the test app keeps."""
 
 
 def test_a_widget_request_is_stored_with_its_place_promise_and_private_link(api: Api) -> None:
@@ -21,7 +25,7 @@ def test_a_widget_request_is_stored_with_its_place_promise_and_private_link(api:
     # The clock-time promise is the wait rounded up to a time a person can repeat.
     promised = out.promise.by - MONDAY_10
     assert timedelta(seconds=out.promise.wait_seconds) <= promised < timedelta(minutes=10)
-    assert out.status_url.startswith("http://testserver/api/v1/callbacks/")
+    assert out.status_url.startswith(f"{PUBLIC}/api/v1/callbacks/")
     stored = api.svc.store.get(RequestId(out.id))
     assert stored is not None and stored.number == "+442079460456" and stored.name == "Ann Lee"
     assert stored.contexts[0].data == {"client": "www", "page": "/bills", "reason": "bill too high"}
@@ -68,7 +72,7 @@ def test_cancelling_by_the_link_takes_the_request_out_of_line(api: Api) -> None:
 
 def test_a_request_being_dialled_cannot_be_cancelled(api: Api) -> None:
     out = CallbackOut.model_validate_json(api.web(form()).text)
-    claim = api.svc.store.claim_next(QueueName("support"), MONDAY_10, timedelta(minutes=2))
+    claim = claim_next(api.svc.store, QueueName("support"), MONDAY_10, timedelta(minutes=2))
     assert claim is not None and claim.request.id == out.id
     refused = api.client.delete(out.status_url)
     assert refused.status_code == 409
@@ -99,3 +103,12 @@ def test_a_slot_can_be_booked(api: Api) -> None:
     out = CallbackOut.model_validate_json(response.text)
     assert out.slot is not None and out.slot.start.isoformat().replace("+00:00", "Z") == start
     assert (out.state, out.position, out.promise) == ("scheduled", None, None)
+
+
+def test_the_status_link_is_on_the_public_base_url_whatever_the_host_header(api: Api) -> None:
+    # A client (or a proxy) that names another host must not get a link to that host.
+    spoofed = api.web(form(), Host="evil.example", **{"X-Forwarded-Host": "evil.example"})
+    assert spoofed.status_code == 201
+    url = CallbackOut.model_validate_json(spoofed.text).status_url
+    assert url.startswith(f"{PUBLIC}/api/v1/callbacks/") and "evil" not in url
+    assert api.client.get(url).status_code == 200

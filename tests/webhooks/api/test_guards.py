@@ -11,11 +11,11 @@ import pytest
 
 from callback.config import ConfigError, parse_config
 from callback.config.abuse import AbuseConfig, CaptchaConfig, CaptchaProvider
+from callback.service.admission import ALL, WEB, breaker_open
 from callback.store.abuse import Window
 from tests.webhooks.api.conftest import Api, form
 from tests.webhooks.conftest import EXAMPLE, MONDAY_10
 from webhooks.api.captcha import SiteVerify, verifier_for
-from webhooks.api.limits import ALL, WEB, breaker_open
 
 
 def _count_web(api: Api, n: int, at: timedelta) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from typing import NoReturn
 
 import httpx2
@@ -10,12 +11,14 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from callback.store.abuse import AbuseStore
+from callback.store.booking import Ledger
 from callback.store.queue import QueueStore
 from callback.store.tokens import TokenStore
 from tests.webhooks.api.conftest import ORIGIN, Api, as_json, form
 from webhooks.api.openapi import document
 from webhooks.api.schemas import CallbackOut, ErrorBody
 
+DAY = timedelta(days=1)
 LOCKED = sqlite3.OperationalError("database is locked")
 
 
@@ -35,13 +38,16 @@ def _assert_unavailable(response: httpx2.Response) -> None:
 def test_a_locked_database_at_enqueue_answers_503_and_stores_nothing(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(QueueStore, "enqueue", _locked)
+    monkeypatch.setattr(Ledger, "enqueue", _locked)
     response = api.web(form())
     _assert_unavailable(response)
     # The widget may read the answer: its origin gets the CORS headers, Retry-After exposed.
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     monkeypatch.undo()
     assert api.stored() == 0
+    # The limits rolled back with the request: a failed booking costs the number nothing.
+    now = api.svc.clock()
+    assert api.state.abuse.count("number", "+442079460456", now - DAY, now + DAY) == 0
 
 
 def test_a_locked_database_at_the_limits_answers_503(

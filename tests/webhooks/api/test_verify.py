@@ -163,7 +163,7 @@ def test_the_right_code_books_exactly_what_was_sent(app: Verifying) -> None:
     assert response.status_code == 201
     out = CallbackOut.model_validate_json(response.text)
     assert (out.queue, out.state, out.position, out.merged) == ("support", "waiting", 1, False)
-    assert out.promise is not None and out.status_url.startswith("http://testserver/api/v1/")
+    assert out.promise is not None and out.status_url.startswith("http://127.0.0.1:8000/api/v1/")
     stored = app.svc.store.get(RequestId(out.id))
     assert stored is not None and (stored.number, stored.name) == (NUMBER, "Ann Lee")
     assert stored.contexts[0].data == {"client": "www", "page": "/bills", "reason": "bill too high"}

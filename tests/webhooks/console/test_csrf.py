@@ -20,16 +20,26 @@ def _post_paths(client: TestClient) -> list[str]:
 
 
 def test_the_console_has_state_changing_routes_to_guard(client: TestClient) -> None:
-    assert _post_paths(client) == ["/console/", "/console/sign-in", "/console/sign-out"]
+    assert _post_paths(client) == [
+        "/console/",
+        "/console/agents/{agent_id}/state",
+        "/console/requests/{request_id:int}/cancel",
+        "/console/requests/{request_id:int}/move-up",
+        "/console/requests/{request_id:int}/reschedule",
+        "/console/requests/{request_id:int}/reveal",
+        "/console/sign-in",
+        "/console/sign-out",
+        "/console/voicemail/{voicemail_id}/handled",
+    ]
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token-of-the-right-length-0123456789ab"])
 def test_every_post_without_the_right_token_is_refused(
     client: TestClient, token: str | None
 ) -> None:
-    sign_in(client, "alice")
-    body = {"status": "available", "name": "alice", "password": "x" * 12}
-    for path in _post_paths(client):
+    sign_in(client, "sam")
+    body = {"status": "available", "name": "sam", "password": "x" * 12, "at": "2026-03-02T12:00"}
+    for path in (p.replace("{request_id:int}", "1") for p in _post_paths(client)):
         form = body if token is None else body | {"csrf": token}
         answer = client.post(path, data=form, follow_redirects=False)
         assert answer.status_code == 403, path

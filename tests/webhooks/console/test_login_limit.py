@@ -58,6 +58,7 @@ def _serve(db_url: str, config_file: Path, clock: Clock, **limits: int) -> Itera
         database_url=db_url,
         config_file=config_file,
         public_base_url=origin_of(sock),
+        carrier="simulated",
         **limits,  # type: ignore[arg-type]
     )
     app = create_app(settings, clock=clock, ticker=False)

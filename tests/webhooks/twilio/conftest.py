@@ -18,6 +18,7 @@ from callback.request import ContextEntry
 from callback.store.records import Claim
 from callback.types import E164, AgentId, Channel, QueueName
 from settings import Settings
+from tests.callback.store.support import claim_next
 from tests.webhooks.conftest import MONDAY_10
 from webhooks.app import create_app
 from webhooks.services import Services
@@ -132,8 +133,8 @@ def waiting_request(twilio: Twilio, number: str = CALLER, queue: str = "support"
 def dialling(twilio: Twilio, sid: str, queue: str = "support", agent: str = "alice") -> Claim:
     """A request claimed for dialling, its attempt carrying `sid`."""
     waiting_request(twilio, queue=queue)
-    claim = twilio.svc.store.claim_next(
-        QueueName(queue), twilio.clock(), timedelta(minutes=2), AgentId(agent)
+    claim = claim_next(
+        twilio.svc.store, QueueName(queue), twilio.clock(), timedelta(minutes=2), AgentId(agent)
     )
     assert claim is not None
     assert twilio.svc.calls.attach(claim.attempt_id, claim.fence, sid)

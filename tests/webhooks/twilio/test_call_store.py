@@ -14,6 +14,7 @@ from callback.store.records import Claim
 from callback.store.settling import Ending, SettleStore
 from callback.store.tables import REQUEST
 from callback.types import E164, AgentId, Channel, QueueName, State
+from tests.callback.store.support import claim_next
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 QUEUE = QueueName("support")
@@ -85,7 +86,7 @@ def test_an_attempt_is_found_by_its_call_sid_and_ended_once(store: QueueStore) -
     calls = CallStore(store.engine)
     incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
     store.enqueue(QUEUE, NUMBER, incoming, NOW)
-    claim = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
+    claim = claim_next(store, QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
     assert claim is not None
     assert calls.attach(claim.attempt_id, claim.fence, "CA5")
     assert not calls.attach(claim.attempt_id, claim.fence, "CA6")
@@ -100,7 +101,7 @@ def test_an_ended_attempt_accepts_no_call_sid(store: QueueStore) -> None:
     calls = CallStore(store.engine)
     incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
     store.enqueue(QUEUE, NUMBER, incoming, NOW)
-    claim = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
+    claim = claim_next(store, QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
     assert claim is not None
     assert _end(store, claim)
     assert not calls.attach(claim.attempt_id, claim.fence, "CA7")
@@ -111,10 +112,10 @@ def test_an_attempt_taken_over_accepts_no_call_sid(store: QueueStore) -> None:
     calls = CallStore(store.engine)
     incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
     store.enqueue(QUEUE, NUMBER, incoming, NOW)
-    stale = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
+    stale = claim_next(store, QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
     assert stale is not None
     assert _end(store, stale)
-    fresh = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("bob"))
+    fresh = claim_next(store, QUEUE, NOW, timedelta(minutes=2), AgentId("bob"))
     assert fresh is not None and fresh.fence > stale.fence
     # The stale fence fits neither attempt; the current one attaches to its own attempt.
     assert not calls.attach(fresh.attempt_id, stale.fence, "CA8")
@@ -129,7 +130,7 @@ def test_an_open_attempt_whose_request_moved_on_accepts_no_call_sid(store: Queue
     calls = CallStore(store.engine)
     incoming = Incoming(ContextEntry(Channel.WEB, NOW, {}), virtual_start=NOW)
     store.enqueue(QUEUE, NUMBER, incoming, NOW)
-    claim = store.claim_next(QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
+    claim = claim_next(store, QUEUE, NOW, timedelta(minutes=2), AgentId("alice"))
     assert claim is not None
     # The request's fence moved before the attempt was ended: the attempt's own fence,
     # which never changes, cannot tell.

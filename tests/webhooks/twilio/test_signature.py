@@ -54,7 +54,8 @@ def test_the_query_string_is_part_of_the_signed_url(twilio: Twilio) -> None:
 
 
 def _with_tokens(settings: Settings, **values: object) -> Settings:
-    return settings.model_copy(update={"twilio_account_sid": "AC" + "3a" * 16, **values})
+    twilio = {"carrier": "twilio", "twilio_account_sid": "AC" + "3a" * 16}
+    return settings.model_copy(update={**twilio, **values})
 
 
 def _post(settings: Settings, token: str) -> int:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from callback.types import AgentId, QueueName, RequestId, State
+from tests.callback.store.support import claim_next
 from tests.webhooks.twilio.conftest import Twilio, dialling, waiting_request
 
 EVENTS = ("initiated", "ringing", "in-progress", "completed")
@@ -83,8 +84,8 @@ def test_the_last_attempt_fails_the_request(twilio: Twilio) -> None:
     _status(twilio, "CA" + "f" * 32, "busy")
     for attempt in (2, 3):
         twilio.clock.advance(timedelta(hours=1))
-        again = twilio.svc.store.claim_next(
-            claim.request.queue, twilio.clock(), timedelta(minutes=2)
+        again = claim_next(
+            twilio.svc.store, claim.request.queue, twilio.clock(), timedelta(minutes=2)
         )
         assert again is not None and again.request.attempts == attempt
         sid = f"CA{attempt:032d}"
@@ -116,8 +117,8 @@ def test_a_call_that_ended_before_its_sid_was_attached_is_settled_by_the_sweep(
 ) -> None:
     waiting_request(twilio)
     now = twilio.clock()
-    claim = twilio.svc.store.claim_next(
-        QueueName("support"), now, timedelta(minutes=2), AgentId("alice")
+    claim = claim_next(
+        twilio.svc.store, QueueName("support"), now, timedelta(minutes=2), AgentId("alice")
     )
     assert claim is not None
     sid = "CA" + "5" * 32

@@ -1,0 +1,45 @@
+"""What the use cases need from outside the core: a way to text, measured figures, presence.
+
+The `Telephony` port for calls is `callback.carrier.Telephony`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from callback.config import SupervisorConfig
+from callback.forecast import Measured
+from callback.inputs import Staffed
+from callback.types import E164, QueueName
+
+
+class Notifier(Protocol):
+    """Sends one text message; must not block for long (it runs in a worker thread)."""
+
+    def send(self, to: E164, body: str) -> None:
+        """Send `body` to `to`."""
+
+
+class Measurements(Protocol):
+    """Measured handle time and patience of a queue, as of about `now`."""
+
+    def get(self, queue: QueueName, now: datetime) -> Measured:
+        """The queue's measured figures."""
+        ...
+
+
+class Presence(Protocol):
+    """The agents of a queue logged in now, as of a couple of seconds ago at most."""
+
+    def get(self, config: SupervisorConfig, queue: QueueName, now: datetime) -> Staffed | None:
+        """None: nobody of the queue reports presence (the staffing plan decides)."""
+        ...
+
+
+class Returns(Protocol):
+    """When the callbacks of a queue waiting out a backoff are due back (all of them)."""
+
+    def get(self, queue: QueueName, now: datetime) -> tuple[datetime, ...]:
+        """Soonest first."""
+        ...

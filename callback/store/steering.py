@@ -1,0 +1,74 @@
+"""A supervisor's changes to a waiting request: its priority and its scheduled time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, update
+
+from callback.request import CallbackRequest
+from callback.store import queries
+from callback.store.convert import to_request
+from callback.store.engine import write_transaction
+from callback.store.records import UnknownRequest
+from callback.store.tables import REQUEST
+from callback.types import PENDING_STATES, RequestId, State
+
+_r = REQUEST.c
+MAX_PRIORITY = 100
+"""The highest priority a queue may have (callback.config.queue)."""
+DEFAULT_SLOT = timedelta(minutes=30)
+"""The window a rescheduled request gets when it had none."""
+
+
+class NotPending(RuntimeError):
+    """The request has left the line (dialled, finished): it can no longer be steered."""
+
+    def __init__(self, request_id: RequestId, state: State) -> None:
+        super().__init__(f"callback request {request_id} is {state.value}, no longer waiting")
+        self.state = state
+
+
+def _steer(engine: Engine, request_id: RequestId, values: Any, now: datetime) -> CallbackRequest:
+    """Apply `values(row)` to a pending request in one locked transaction."""
+    with write_transaction(engine) as connection:
+        row = queries.request_row(connection, request_id, lock=True)
+        if row is None:
+            raise UnknownRequest(request_id)
+        state = State(row["state"])
+        if state not in PENDING_STATES:
+            raise NotPending(request_id, state)
+        changes = values(row) | {"updated_at": now}
+        query = update(REQUEST).where(_r.id == request_id, _r.state == state.value)
+        moved = connection.execute(query.values(changes).returning(*REQUEST.c)).mappings().one()
+        return to_request(moved)
+
+
+def raise_priority(engine: Engine, request_id: RequestId, now: datetime) -> CallbackRequest:
+    """One step up in its queue's line order (at most the highest priority)."""
+    return _steer(
+        engine,
+        request_id,
+        lambda row: {"priority": min(MAX_PRIORITY, row["priority"] + 1)},
+        now,
+    )
+
+
+def reschedule(
+    engine: Engine, request_id: RequestId, start: datetime, now: datetime
+) -> CallbackRequest:
+    """Make the request a scheduled one, due at `start` (its window keeps its length)."""
+
+    def values(row: Any) -> dict[str, Any]:
+        had = row["slot_start"], row["slot_end"]
+        length = had[1] - had[0] if had[0] is not None and had[1] is not None else DEFAULT_SLOT
+        return {
+            "state": State.SCHEDULED.value,
+            "due_at": start,
+            "slot_start": start,
+            "slot_end": start + length,
+            "lease_until": None,
+        }
+
+    return _steer(engine, request_id, values, now)

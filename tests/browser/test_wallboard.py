@@ -1,0 +1,97 @@
+"""The wallboard and the request list in Debian's Chromium: live updates, acting on a request.
+
+Screenshots of each step are kept under test-artifacts/browser/<test>/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, expect
+from sqlalchemy import Engine
+
+from callback.store import QueueStore, make_engine
+from callback.types import State
+from tests.browser.conftest import MONDAY_10, Shots, Stack
+from tests.callback.store.support import SUPPORT, incoming, number
+from tests.webhooks.console.support import PASSWORD, add_users, records
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    """The stack's database, with the console users in it."""
+    engine = make_engine(sqlite_url)
+    add_users(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def complaints(page: Page) -> list[str]:
+    """Errors the page logged (a Content-Security-Policy violation would be one)."""
+    found: list[str] = []
+
+    def heard(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            found.append(message.text)
+
+    page.on("console", heard)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    return found
+
+
+def _sign_in(page: Page, stack: Stack, name: str) -> None:
+    page.goto(f"{stack.app.origin}/console/")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+
+
+def test_the_wallboard_updates_live_when_a_request_is_booked(
+    page: Page, stack: Stack, engine: Engine, shot: Shots, complaints: list[str]
+) -> None:
+    _sign_in(page, stack, "sam")
+    expect(page.get_by_role("heading", name="Wallboard")).to_be_visible()
+    line = page.locator('[data-field="support.line"]')
+    expect(line).to_have_text("0")
+    expect(page.locator("#live")).to_have_text("Live")  # the stream is open
+    page.evaluate("window.sameDocument = true")  # gone if the page were loaded again
+    shot("wallboard-empty")
+    store = QueueStore(engine)
+    store.enqueue(SUPPORT, number(1), incoming(60), MONDAY_10)
+    store.enqueue(SUPPORT, number(2), incoming(60), MONDAY_10)
+    expect(line).to_have_text("2")
+    expect(page.locator('[data-field="support.offered"]')).to_have_text("2")
+    assert page.evaluate("window.sameDocument") is True
+    shot("wallboard-two-booked")
+    assert complaints == []
+
+
+def test_a_supervisor_moves_up_and_cancels_from_the_list(
+    page: Page, stack: Stack, engine: Engine, shot: Shots, complaints: list[str]
+) -> None:
+    store = QueueStore(engine)
+    first = store.enqueue(SUPPORT, number(1), incoming(0), MONDAY_10).request.id
+    _sign_in(page, stack, "sam")
+    page.get_by_role("link", name="Requests").click()
+    row = page.locator(f"#request-{first}")
+    expect(row.locator(".number")).to_have_text("+44 ******* 01")
+    shot("list")
+    row.get_by_role("button", name="Move up").click()
+    expect(page.get_by_role("status")).to_have_text(f"Done: move-up #{first}.")
+    expect(page.locator(f"#request-{first} .priority")).to_have_text("1")
+    shot("moved-up")
+    page.locator(f"#request-{first}").get_by_role("button", name="Cancel").click()
+    expect(page.locator(f"#request-{first}")).to_have_attribute("data-state", "cancelled")
+    shot("cancelled")
+    page.get_by_role("link", name=f"#{first}").click()
+    expect(page.get_by_role("heading", name=re.compile("Timeline"))).to_be_visible()
+    page.get_by_role("button", name="Reveal").click()
+    expect(page.locator("#number")).to_have_text(number(1))
+    shot("timeline-revealed")
+    found = store.get(first)
+    assert found is not None and found.state is State.CANCELLED
+    assert [r.action for r in records(engine)][:3] == ["reveal", "cancel", "move-up"]
+    assert complaints == []

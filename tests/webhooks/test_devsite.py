@@ -1,0 +1,103 @@
+"""The development site of `make run`: on with the simulated carrier only, never with Twilio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from settings import Settings
+from tests.webhooks.conftest import MONDAY_10
+from webhooks.api.auth import SITE_KEY
+from webhooks.app import create_app
+from webhooks.devsite import DEV_SITE_KEY, SAMPLE_PATH, dev_origins
+from webhooks.simulation import offline_telephony
+
+BASE = "http://127.0.0.1:8000"
+REAL_SID, REAL_TOKEN = "AC" + "3f9a" * 8, "b7c1" * 8
+
+
+def book(client: TestClient, origin: str = BASE, phone: str = "+44 20 7946 0456") -> int:
+    headers = {SITE_KEY: DEV_SITE_KEY, "Origin": origin}
+    form = {"queue": "support", "phone": phone, "fill_ms": 8000}
+    return client.post("/api/v1/callbacks", json=form, headers=headers).status_code
+
+
+@pytest.fixture
+def simulated(settings: Settings) -> Iterator[TestClient]:
+    local = settings.model_copy(update={"public_base_url": BASE})
+    with TestClient(create_app(local, clock=lambda: MONDAY_10, ticker=False)) as client:
+        yield client
+
+
+@pytest.fixture
+def real(settings: Settings) -> Iterator[TestClient]:
+    twilio = Settings(
+        _env_file=None,
+        database_url=settings.database_url,
+        config_file=settings.config_file,
+        public_base_url=BASE,
+        twilio_account_sid=REAL_SID,
+        twilio_auth_token=REAL_TOKEN,
+    )
+    assert twilio.carrier == "twilio"
+    app = create_app(
+        twilio, clock=lambda: MONDAY_10, ticker=False, telephony=offline_telephony(twilio)
+    )
+    with TestClient(app) as client:
+        yield client
+
+
+def test_the_hosted_page_opens_with_the_dev_key(simulated: TestClient) -> None:
+    page = simulated.get(f"/c/support?key={DEV_SITE_KEY}")
+    assert page.status_code == 200
+    assert f'data-key="{DEV_SITE_KEY}"' in page.text
+
+
+def test_the_sample_host_page_embeds_the_widget_with_the_dev_key(simulated: TestClient) -> None:
+    page = simulated.get(f"{SAMPLE_PATH}?queue=sales")
+    assert page.status_code == 200
+    assert f'<script src="/widget.js" data-queue="sales" data-key="{DEV_SITE_KEY}"' in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_the_dev_key_books_from_the_local_origins_only(simulated: TestClient) -> None:
+    assert book(simulated) == 201
+    assert book(simulated, origin="http://localhost:8000", phone="+44 20 7946 0457") == 201
+    assert book(simulated, origin="https://evil.example", phone="+44 20 7946 0458") == 403
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        lambda client: client.get(f"/c/support?key={DEV_SITE_KEY}").status_code,
+        lambda client: client.get(SAMPLE_PATH).status_code,
+        book,
+    ],
+    ids=["hosted-page", "sample-page", "booking"],
+)
+def test_nothing_of_the_dev_site_exists_with_the_twilio_carrier(
+    real: TestClient, attempt: Callable[[TestClient], int]
+) -> None:
+    assert attempt(real) in (401, 404)
+
+
+def test_a_site_the_supervisor_named_like_the_dev_site_is_kept(
+    settings: Settings, make_client: Callable[..., TestClient]
+) -> None:
+    text = settings.config_file.read_text()
+    own = (
+        '[[api.sites]]\nid = "holdless-dev"\nkey_sha256 = "' + "ab" * 32 + '"\n'
+        'origins = ["https://www.example.com"]\n\n'
+    )
+    settings.config_file.write_text(text.replace("# How long personal data", own + "# How long"))
+    client = make_client()
+    assert client.get(f"/c/support?key={DEV_SITE_KEY}").status_code == 404
+
+
+def test_both_loopback_names_are_listed_for_a_local_base_url(settings: Settings) -> None:
+    local = settings.model_copy(update={"public_base_url": "http://localhost:9000"})
+    assert dev_origins(local) == ("http://localhost:9000", "http://127.0.0.1:9000")
+    public = settings.model_copy(update={"public_base_url": "https://calls.example.com/"})
+    assert dev_origins(public) == ("https://calls.example.com",)
