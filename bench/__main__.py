@@ -8,6 +8,7 @@ from bench import (
     api_create,
     dispatch_latency,
     estimate,
+    estimate_accuracy,
     forecast,
     group_commit,
     queue_ops,
@@ -21,6 +22,7 @@ def main() -> None:
     quick = "--quick" in sys.argv[1:]
     estimate.main()
     forecast.main(["--quick"] if quick else [])
+    estimate_accuracy.main(["--quick"] if quick else [])
     queue_ops.main(["--quick"] if quick else [])
     group_commit.main(["--quick"] if quick else [])
     webhook.main(["--quick"] if quick else [])

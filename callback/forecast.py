@@ -20,12 +20,16 @@ from operator import itemgetter
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.estimate import Estimate, EstimateInputs, NoAgentsError, estimate_wait
+from callback.inputs import LineInputs, Present, counting_returns
+from callback.opening import OpeningCache
 from callback.plan import Segment, StaffingPlan
 
+NEVER = timedelta(days=1)
+"""A mean patience longer than this is "nobody abandons"."""
 HORIZON = timedelta(days=8)
 """How far ahead the staffing plan is read: past a long weekend or a holiday week."""
 PRIOR_WEIGHT = 20
-"""How many measured calls the configured prior is worth when blending."""
+"""How many measured calls the configured handle-time prior is worth when blending."""
 DAYS_KEPT = 64
 """(plan, day) pairs whose segments are kept: a few queues over a few days and reloads."""
 _SLACK = timedelta(hours=2)
@@ -40,8 +44,13 @@ class Measured:
 
     attempts: int = 0
     mean_handle: timedelta | None = None
+    """The agent's occupation per attempt: ringing, talk and wrap-up."""
     abandoned: int = 0
     exposure: timedelta = timedelta(0)
+    unanswered: int = 0
+    """Callback dials the customer did not answer (no answer, busy, machine)."""
+    dials: int = 0
+    """Callback dials among the attempts: the base of the no-answer chance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,27 +74,42 @@ def blended_handle(policy: CallbackPolicy, measured: Measured) -> timedelta:
 
 
 def blended_patience(policy: CallbackPolicy, measured: Measured) -> timedelta | None:
-    """Mean patience: exposure over abandonments (exponential MLE), the prior as pseudo-data."""
+    """Mean patience: exposure over abandonments (exponential MLE); None when nobody leaves.
+
+    The prior is one customer's worth of pseudo-exposure (one abandonment after `prior`
+    seconds), so it fades as soon as real exposure accumulates: a line where nobody
+    abandons converges to "nobody abandons" instead of staying pinned to the prior.
+    """
     prior = policy.patience_prior
-    if prior is None:
+    if prior is None or not policy.abandonment:
         return None
-    exposure = prior * PRIOR_WEIGHT + measured.exposure
-    return exposure / (PRIOR_WEIGHT + measured.abandoned)
+    if measured.exposure <= timedelta(0):
+        return prior
+    rate = (1 + measured.abandoned) / (prior + measured.exposure).total_seconds()
+    return None if rate * NEVER.total_seconds() < 1 else timedelta(seconds=1 / rate)
+
+
+def no_answer(policy: CallbackPolicy, measured: Measured) -> tuple[float, timedelta] | None:
+    """A callback's chance of not answering (one pseudo-answer as prior) and the retry's delay."""
+    if not measured.dials or policy.max_attempts < 2:
+        return None
+    chance = measured.unanswered / (measured.dials + 1)
+    return (chance, policy.ring_timeout + policy.backoff[0]) if chance else None
 
 
 def forecast(
-    queue: QueueConfig, policy: CallbackPolicy, ahead: int, measured: Measured, now: datetime
+    queue: QueueConfig,
+    policy: CallbackPolicy,
+    ahead: int | LineInputs,
+    measured: Measured,
+    now: datetime,
 ) -> Forecast:
-    """The forecast for the (ahead + 1)-th in line of `queue` at `now`."""
-    schedule = queue.schedule()
-    is_open = schedule.is_open(now)
-    next_opening = None if is_open else schedule.next_opening(now)
-    # Closed now: the callback can only happen in the next open period, so that period's
-    # closing is the one the promise must beat.
-    opens = now if is_open else next_opening
-    closing = schedule.closes_at(opens) if opens is not None else None
+    """The forecast for the (ahead + 1)-th in line of `queue` at `now`: one for every channel."""
+    line = ahead if isinstance(ahead, LineInputs) else LineInputs(ahead)
+    hours = OPENING.hours(queue.schedule(), now)
+    is_open, next_opening, closing = hours.open, hours.next_opening, hours.closes_at
     cutoff = closing - policy.cutoff_before_closing if closing is not None else None
-    estimate = _estimate(queue, policy, ahead, measured, now, cutoff, is_open)
+    estimate = _estimate(queue, policy, line, measured, now, cutoff, is_open)
     offer = estimate is not None and estimate.wait > policy.offer_threshold
     return Forecast(
         open=is_open,
@@ -99,27 +123,38 @@ def forecast(
 def _estimate(
     queue: QueueConfig,
     policy: CallbackPolicy,
-    ahead: int,
+    line: LineInputs,
     measured: Measured,
     now: datetime,
     cutoff: datetime | None,
     is_open: bool,
 ) -> Estimate | None:
     staffing = staffing_ahead(queue.staffing_plan(), now)
-    inputs = EstimateInputs(
-        ahead=ahead,
-        now=now,
-        # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
-        agents_now=staffing[0][2] if is_open else 0,
-        mean_handle=blended_handle(policy, measured),
-        mean_patience=blended_patience(policy, measured),
-        staffing=staffing,
-        closes_at=cutoff,
-    )
-    try:
-        return estimate_wait(inputs)
-    except NoAgentsError:
-        return None
+    # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
+    planned = staffing[0][2] if is_open else 0
+    handle, patience = blended_handle(policy, measured), blended_patience(policy, measured)
+    retry = no_answer(policy, measured) if line.callback else None
+    # Closed now: nobody logged in serves before the opening, the plan tells who will.
+    present = None
+    if is_open and line.staffed is not None:
+        present = Present.of(line.staffed, staffing, now)
+
+    def at(ahead: int) -> Estimate | None:
+        held = None if line.on_hold is None else min(line.on_hold, ahead)
+        agents, segments = planned, staffing
+        if present is not None:
+            placed = present.place(ahead, held, now, cutoff, retry)
+            if isinstance(placed, Estimate):
+                return placed
+            ahead, held, agents = placed
+            segments = present.staffing
+        inputs = EstimateInputs(ahead, now, agents, handle, patience, segments, cutoff, held, retry)
+        try:
+            return estimate_wait(inputs)
+        except NoAgentsError:
+            return None
+
+    return counting_returns(at, line.ahead, line.returning, now)
 
 
 def staffing_ahead(plan: StaffingPlan, now: datetime) -> tuple[Segment, ...]:
@@ -145,5 +180,7 @@ def day_segments(plan: StaffingPlan, day: date) -> tuple[Segment, ...]:
     return tuple(plan.segments(first, first + _SPAN))
 
 
+OPENING = OpeningCache()
+"""Open or not, per schedule, until its next boundary (shared like `day_segments`)."""
 _START = itemgetter(0)
 _END = itemgetter(1)

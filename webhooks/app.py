@@ -51,7 +51,7 @@ from webhooks.console.routes import console_routes
 from webhooks.devsite import dev_routes, dev_site_extension
 from webhooks.health import healthz
 from webhooks.hosted import hosted_routes
-from webhooks.measured import MeasuredCache
+from webhooks.measured import MeasuredCache, PresenceCache, ReturnsCache
 from webhooks.metrics import (
     CountedReload,
     LineCollector,
@@ -110,6 +110,7 @@ def build_services(
         held=held if held_calls is not None else None,
     )
     measured, abuse = MeasuredCache(store), AbuseStore(engine)
+    staffed = PresenceCache(presence)  # one cache: the line and the bookings agree
     svc = Services(
         settings=settings,
         store=store,
@@ -127,8 +128,8 @@ def build_services(
         settler=settler,
         held=held,
         abuse=abuse,
-        line=Line(store, calls, measured),
-        bookings=Bookings(BookingStore(abuse), measured, notifier),
+        line=Line(store, calls, measured, staffed, ReturnsCache(store)),
+        bookings=Bookings(BookingStore(abuse), measured, notifier, staffed),
         metrics=metrics or Metrics(),
     )
     return svc

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from callback.config import SupervisorConfig
 from callback.estimate import Estimate
-from callback.forecast import Forecast, forecast
+from callback.forecast import Forecast
 from callback.store.events import EventStore
 from callback.store.records import QueueCounts
 from callback.types import QueueName
@@ -89,8 +89,7 @@ def queue_view(
 ) -> dict[str, object]:
     line = line_length(svc, name, counts)
     counts = counts or QueueCounts()
-    measured = svc.measured.get(name, now)
-    outlook = forecast(config.queues[name], config.callback_policy(name), line, measured, now)
+    outlook = svc.line.forecast(config, name, now, line, on_hold=line - counts.due)
     return {
         "display_name": config.queues[name].display_name or name,
         "line": line,

@@ -55,6 +55,8 @@ class CallbackPolicy(FrozenModel):
     lease: Lease = timedelta(minutes=2)
     handle_time_prior: PositiveDuration = timedelta(minutes=6)
     patience_prior: PositiveDuration | None = timedelta(minutes=20)
+    abandonment: bool = True
+    """False: the supervisor knows nobody in this line gives up (estimates assume so)."""
 
     def retry_policy(self) -> RetryPolicy:
         """The domain retry policy these settings describe."""
@@ -88,6 +90,7 @@ class CallbackOverrides(FrozenModel):
     lease: Lease | None = None
     handle_time_prior: PositiveDuration | None = None
     patience_prior: PositiveDuration | None = None
+    abandonment: bool | None = None
 
     def given(self) -> dict[str, object]:
         """The keys written in the file, with their values."""

@@ -16,13 +16,14 @@ from datetime import datetime
 from callback.config import SupervisorConfig
 from callback.estimate import Estimate
 from callback.forecast import Measured
+from callback.inputs import LineInputs, Staffed
 from callback.merge import Incoming
 from callback.ordering import Position
 from callback.privacy import mask_number
 from callback.request import CallbackRequest
 from callback.service.admission import Applicant, Refusal, Refused, admit, number_busy
 from callback.service.line import forecast_for, promise_for
-from callback.service.ports import Measurements, Notifier, SmsAbout
+from callback.service.ports import Measurements, Notifier, Presence, SmsAbout
 from callback.store.abuse import Admission
 from callback.store.booking import BookingStore, Ledger
 from callback.store.request_sms import SmsKind
@@ -67,6 +68,7 @@ class Bookings:
     store: BookingStore
     measured: Measurements
     notifier: Notifier
+    presence: Presence
 
     def book(
         self,
@@ -76,9 +78,11 @@ class Bookings:
         confirmation: Confirmation | None = None,
     ) -> Booked | Refused:
         """Admit, store and promise in one transaction; then text the confirmation, if any."""
-        measured = self.measured.get(ask.applicant.queue, now)  # cached: read before
+        queue = ask.applicant.queue
+        # Cached figures, read before the transaction.
+        measured, agents = self.measured.get(queue, now), self.presence.get(config, queue, now)
         done = self.store.run(
-            lambda counts, ledger: _book(counts, ledger, config, ask, measured, now)
+            lambda counts, ledger: _book(counts, ledger, config, ask, (measured, agents), now)
         )
         if isinstance(done, Refused):
             log.info("booking for %s refused: %s", _masked(ask), _reason(done))
@@ -105,7 +109,7 @@ def _book(
     ledger: Ledger,
     config: SupervisorConfig,
     ask: Ask,
-    measured: Measured,
+    figures: tuple[Measured, Staffed | None],
     now: datetime,
 ) -> Booked | Refused:
     applicant = ask.applicant
@@ -122,13 +126,28 @@ def _book(
     position = ledger.position(request.id, now)
     estimate = None
     if ask.promise and request.slot is None and position is not None:
-        estimate = forecast_for(config, request.queue, position.ahead, measured, now).estimate
+        estimate = _estimate(ledger, config, request, position, figures, now)
         if estimate is not None:
             made = promise_for(estimate, now)
             ledger.announce(request.id, position.ahead, made, now)
             request = dataclasses.replace(request, promise=made)
     may_text = not ledger.is_suppressed(request.number)
     return Booked(request, enqueued.merged is not None, position, estimate, may_text)
+
+
+def _estimate(
+    ledger: Ledger,
+    config: SupervisorConfig,
+    request: CallbackRequest,
+    position: Position,
+    figures: tuple[Measured, Staffed | None],
+    now: datetime,
+) -> Estimate | None:
+    # Those ahead of a request in the store are callbacks: none of them abandons on hold.
+    back = ledger.returning(request.id, request.queue, now)
+    measured, agents = figures
+    line = LineInputs(position.ahead, 0, back, agents, callback=True)
+    return forecast_for(config, request.queue, line, measured, now).estimate
 
 
 def _admit_texted(

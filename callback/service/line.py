@@ -1,7 +1,9 @@
 """The line of a queue as every channel reads it: its length, the forecast, the promise.
 
 The live line is the callbacks due in the store plus the callers on hold that we track
-by CallSid, since both wait for the same agents.
+by CallSid, since both wait for the same agents. The forecast's inputs are gathered here:
+the agents logged in now (presence), the retries waiting out a backoff, how many of those
+ahead are on hold (only they may give up) and, for a request, its own no-answer risk.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from datetime import datetime
 from callback.config import SupervisorConfig
 from callback.estimate import Estimate
 from callback.forecast import Forecast, Measured, forecast
+from callback.inputs import LineInputs
 from callback.ordering import Position
 from callback.request import Promise
-from callback.service.ports import Measurements
+from callback.service.ports import Measurements, Presence, Returns
 from callback.store.calls import CallStore
 from callback.store.queue import QueueStore
 from callback.store.records import QueueCounts
@@ -27,10 +30,10 @@ def length_of(counts: QueueCounts | None, on_hold: int) -> int:
 
 
 def forecast_for(
-    config: SupervisorConfig, queue: QueueName, ahead: int, measured: Measured, now: datetime
+    config: SupervisorConfig, queue: QueueName, line: LineInputs, measured: Measured, now: datetime
 ) -> Forecast:
-    """The forecast for someone with `ahead` callers before them in `queue`."""
-    return forecast(config.queues[queue], config.callback_policy(queue), ahead, measured, now)
+    """The forecast for someone standing at `line` in `queue`."""
+    return forecast(config.queues[queue], config.callback_policy(queue), line, measured, now)
 
 
 def promise_for(estimate: Estimate, now: datetime) -> Promise:
@@ -47,27 +50,56 @@ class Line:
     store: QueueStore
     calls: CallStore
     measured: Measurements
+    presence: Presence
+    returns: Returns
+
+    def newcomer(self, queue: QueueName, now: datetime) -> tuple[int, int]:
+        """The line a newcomer joins and how many of it are callers on hold (who may give up)."""
+        on_hold = self.calls.on_hold(queue)
+        return length_of(self.store.counts(now).get(queue), on_hold), on_hold
 
     def length(self, queue: QueueName, now: datetime) -> int:
         """Callbacks due plus callers on hold in `queue`: the line a newcomer joins."""
-        return length_of(self.store.counts(now).get(queue), self.calls.on_hold(queue))
+        return self.newcomer(queue, now)[0]
 
     def forecast(
-        self, config: SupervisorConfig, queue: QueueName, now: datetime, ahead: int | None = None
+        self,
+        config: SupervisorConfig,
+        queue: QueueName,
+        now: datetime,
+        ahead: int | None = None,
+        *,
+        on_hold: int | None = None,
+        callback: RequestId | None = None,
     ) -> Forecast:
-        """The forecast for a newcomer (or for someone with `ahead` callers before them)."""
+        """The forecast for a newcomer (or for someone with `ahead` before them, `on_hold` of
+        whom are callers on hold); for the request `callback`, its retries ahead and its own
+        no-answer risk."""
         if ahead is None:
-            ahead = self.length(queue, now)
-        return forecast_for(config, queue, ahead, self.measured.get(queue, now), now)
+            ahead, on_hold = self.newcomer(queue, now)
+        if callback is None:
+            back = self.returns.get(queue, now)
+        else:
+            back = self.store.returning(queue, now, callback)
+        agents = self.presence.get(config, queue, now)
+        line = LineInputs(ahead, on_hold, back, agents, callback=callback is not None)
+        return forecast_for(config, queue, line, self.measured.get(queue, now), now)
 
     def position(self, request_id: RequestId, now: datetime) -> Position | None:
         """The request's place in line (None: not in line)."""
         return self.store.position(request_id, now)
 
     def estimate(
-        self, config: SupervisorConfig, queue: QueueName, position: Position | None, now: datetime
+        self,
+        config: SupervisorConfig,
+        queue: QueueName,
+        position: Position | None,
+        now: datetime,
+        request: RequestId | None = None,
     ) -> Estimate | None:
-        """The current estimate of someone at `position` (None: not in line, or no estimate)."""
+        """The current estimate of the request at `position` (None: not in line, or no
+        estimate); those ahead of a request in the store are callbacks, none on hold."""
         if position is None:
             return None
-        return self.forecast(config, queue, now, position.ahead).estimate
+        forecast = self.forecast(config, queue, now, position.ahead, on_hold=0, callback=request)
+        return forecast.estimate

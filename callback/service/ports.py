@@ -1,4 +1,4 @@
-"""What the use cases need from outside the core: a way to text, measured figures.
+"""What the use cases need from outside the core: a way to text, measured figures, presence.
 
 The `Telephony` port for calls is `callback.carrier.Telephony`.
 """
@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
+from callback.config import SupervisorConfig
 from callback.forecast import Measured
+from callback.inputs import Staffed
 from callback.store.request_sms import SmsKind
 from callback.types import E164, QueueName, RequestId
 
@@ -32,4 +34,20 @@ class Measurements(Protocol):
 
     def get(self, queue: QueueName, now: datetime) -> Measured:
         """The queue's measured figures."""
+        ...
+
+
+class Presence(Protocol):
+    """The agents of a queue logged in now, as of a couple of seconds ago at most."""
+
+    def get(self, config: SupervisorConfig, queue: QueueName, now: datetime) -> Staffed | None:
+        """None: nobody of the queue reports presence (the staffing plan decides)."""
+        ...
+
+
+class Returns(Protocol):
+    """When the callbacks of a queue waiting out a backoff are due back (all of them)."""
+
+    def get(self, queue: QueueName, now: datetime) -> tuple[datetime, ...]:
+        """Soonest first."""
         ...

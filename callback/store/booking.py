@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from callback.merge import Incoming
 from callback.ordering import Position
 from callback.request import Promise
-from callback.store import calls, commands
+from callback.store import calls, commands, returning
 from callback.store.abuse import AbuseStore, Admission
 from callback.store.engine import is_unique_violation
 from callback.store.queue import enqueue_in, position_in
@@ -50,6 +50,12 @@ class Ledger:
         """Remember what the customer is told: the number ahead and the promise, if any."""
         if not commands.announce(self._connection, request_id, ahead, promise, now):
             raise UnknownRequest(request_id)
+
+    def returning(
+        self, request_id: RequestId, queue: QueueName, now: datetime
+    ) -> tuple[datetime, ...]:
+        """When the retries due back ahead of the request are, soonest first."""
+        return returning.returning(self._connection, queue, now, request_id)
 
     def leave_hold(self, call_sid: str, now: datetime) -> None:
         """The caller of `call_sid` is no longer on hold (they took a callback)."""

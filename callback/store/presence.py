@@ -25,6 +25,10 @@ _a = ATTEMPT.c
 _o = HELD_OFFER.c
 
 
+ROSTER_CAUSE = "roster"
+"""The cause of a roster row nobody has changed yet: the agent never signed in."""
+
+
 class AgentStatus(StrEnum):
     """Where an agent stands."""
 
@@ -193,7 +197,7 @@ class PresenceStore:
                 "agent_id": agent,
                 "status": AgentStatus.OFFLINE.value,
                 "since": now,
-                "cause": "roster",
+                "cause": ROSTER_CAUSE,
                 "unanswered": 0,
             }
             for agent in agents

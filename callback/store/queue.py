@@ -15,7 +15,7 @@ from callback.forecast import Measured
 from callback.merge import Incoming, merge
 from callback.ordering import Position, explain
 from callback.request import CallbackRequest, ContextEntry, Promise, check_transition
-from callback.store import calls, commands, queries, retention, stats
+from callback.store import calls, commands, queries, retention, returning, stats
 from callback.store.convert import Row, new_request, to_request
 from callback.store.engine import (
     checkpoint,
@@ -125,6 +125,13 @@ class QueueStore:
         connected calls whose end was never heard."""
         with read_transaction(self._engine) as connection:
             return queries.expired_claims(connection, now, limit)
+
+    def returning(
+        self, queue: QueueName, now: datetime, request: RequestId | None = None
+    ) -> tuple[datetime, ...]:
+        """When the retries waiting out a backoff are due back (ahead of `request`, if named)."""
+        with read_transaction(self._engine) as connection:
+            return returning.returning(connection, queue, now, request)
 
     def counts(self, now: datetime) -> dict[QueueName, QueueCounts]:
         """Active requests per queue and state; queues without any are left out."""

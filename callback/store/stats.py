@@ -1,4 +1,9 @@
-"""Measured handle time per dial attempt and customer patience, from recent history."""
+"""Measured agent occupation per dial attempt and customer patience, from recent history.
+
+An attempt occupies its agent from the claim until the agent's next presence change that
+is not a wrap-up (available, away, a new call): ringing, talk and wrap-up together, since
+the agent is free for nobody else until then.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
+    case,
     extract,
     func,
     literal,
@@ -18,10 +24,12 @@ from sqlalchemy import (
 )
 
 from callback.forecast import Measured
-from callback.store.tables import ATTEMPT, REQUEST, state_in
+from callback.store.tables import ATTEMPT, PRESENCE_CHANGE, REQUEST, state_in
 from callback.types import QueueName, State
 
-_a, _r = ATTEMPT.c, REQUEST.c
+_a, _r, _pc = ATTEMPT.c, REQUEST.c, PRESENCE_CHANGE.c
+UNANSWERED = ("no_answer", "busy", "machine")
+"""Outcomes where the customer was not reached: the request is tried again later."""
 LEFT_UNSERVED = frozenset({State.CANCELLED, State.EXPIRED})
 
 
@@ -36,7 +44,7 @@ def _seconds(later: ColumnElement[Any], earlier: ColumnElement[Any], dialect: st
 def measured(connection: Connection, queue: QueueName, since: datetime, now: datetime) -> Measured:
     """What `queue` showed between `since` and `now`; the indexes keep it to that window."""
     dialect = connection.dialect.name
-    attempts, handle_s = _handle(connection, queue, since, now, dialect)
+    attempts, handle_s, unanswered = _handle(connection, queue, since, now, dialect)
     abandoned, abandoned_s = _abandoned(connection, queue, since, now, dialect)
     served_s = _served_wait(connection, queue, since, now, dialect)
     return Measured(
@@ -44,18 +52,37 @@ def measured(connection: Connection, queue: QueueName, since: datetime, now: dat
         mean_handle=timedelta(seconds=handle_s / attempts) if attempts else None,
         abandoned=abandoned,
         exposure=timedelta(seconds=abandoned_s + served_s),
+        unanswered=unanswered,
+        dials=attempts,  # every attempt stored is a callback dial
     )
+
+
+def _freed_at(now: datetime) -> ColumnElement[Any]:
+    """When the attempt's agent was free again (its wrap-up over), else when the call ended."""
+    freed = (
+        select(func.min(_pc.at))
+        .where(
+            _pc.agent_id == _a.agent_id,
+            _pc.at >= _a.ended_at,
+            _pc.at <= now,
+            _pc.status != "wrap_up",
+        )
+        .scalar_subquery()
+    )
+    return func.coalesce(freed, _a.ended_at)
 
 
 def _handle(
     connection: Connection, queue: QueueName, since: datetime, now: datetime, dialect: str
-) -> tuple[int, float]:
-    """Ended dial attempts and their total duration, no-answers included."""
-    query = select(func.count(), func.sum(_seconds(_a.ended_at, _a.claimed_at, dialect))).where(
+) -> tuple[int, float, int]:
+    """Ended dial attempts, the agent time they took (wrap-up included), the unanswered ones."""
+    missed = func.sum(case((_a.outcome.in_(UNANSWERED), 1), else_=0))
+    occupied = func.sum(_seconds(_freed_at(now), _a.claimed_at, dialect))
+    query = select(func.count(), occupied, missed).where(
         _a.queue == queue, _a.ended_at >= since, _a.ended_at <= now
     )
-    count, total = connection.execute(query).one()
-    return int(count), float(total or 0.0)
+    count, total, unanswered = connection.execute(query).one()
+    return int(count), float(total or 0.0), int(unanswered or 0)
 
 
 def _abandoned(

@@ -171,11 +171,11 @@ def test_range_shifts_by_closed_time_instead_of_widening() -> None:
 
 
 # --- the promise ------------------------------------------------------------------------
-def test_by_rounds_up_to_the_next_five_minutes() -> None:
+def test_by_rounds_the_90th_percentile_up_to_the_next_minute() -> None:
     result = estimate(4, 2, now=datetime(2025, 3, 3, 14, 2, 31, 5, tzinfo=UTC))
     unrounded = datetime(2025, 3, 3, 14, 2, 31, 5, tzinfo=UTC) + result.high
-    assert unrounded <= result.by < unrounded + 5 * MINUTE
-    assert (result.by.minute % 5, result.by.second, result.by.microsecond) == (0, 0, 0)
+    assert unrounded <= result.by < unrounded + MINUTE
+    assert (result.by.second, result.by.microsecond) == (0, 0)
 
 
 def test_by_is_in_the_zone_of_now_and_counts_real_time_across_fall_back() -> None:

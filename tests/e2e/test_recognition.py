@@ -16,7 +16,7 @@ pytestmark = pytest.mark.anyio
 KEEP, CANCEL, WAIT = "1", "2", "3"
 PENDING = (
     "You already have a callback booked with us. You are number 1 in line. "
-    "We expect to call you back around 10:05. "
+    "We expect to call you back around 10:04. "  # the promise, rounded up to the minute
     "To keep it, press 1. To cancel it, press 2. To wait on the line instead, press 3."
 )
 GOODBYE = "Thank you for calling Example Energy. Goodbye."

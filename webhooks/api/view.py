@@ -62,7 +62,7 @@ def status_out(
 ) -> StatusOut:
     """Where the request stands now: state, place in line, current estimate, promise, slot."""
     position = line.position(request.id, now)
-    estimate = line.estimate(config, request.queue, position, now)
+    estimate = line.estimate(config, request.queue, position, now, request.id)
     return status_of(request, position, estimate)
 
 

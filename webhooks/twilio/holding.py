@@ -68,7 +68,8 @@ def waiting(turn: Turn) -> str:
         _join(turn, call, record)
     position = _queue_position(turn)
     ahead = None if position is None else position.ahead
-    estimate = live_forecast(turn, QueueName(call.queue), ahead).estimate
+    # Twilio's QueuePosition counts callers on hold only: all of them may abandon.
+    estimate = live_forecast(turn, QueueName(call.queue), ahead, on_hold=ahead).estimate
     return hold_wait(call, position=position, estimate=estimate)
 
 

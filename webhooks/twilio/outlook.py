@@ -15,15 +15,18 @@ from ivr.schedule import MAX_SLOTS
 from webhooks.twilio.turn import Turn
 
 
-def live_forecast(turn: Turn, queue: QueueName, ahead: int | None = None) -> Forecast:
-    """The forecast for a newcomer (or for someone with `ahead` callers before them)."""
-    return turn.svc.line.forecast(turn.config, queue, turn.now, ahead)
+def live_forecast(
+    turn: Turn, queue: QueueName, ahead: int | None = None, *, on_hold: int | None = None
+) -> Forecast:
+    """The forecast for a newcomer (or for someone with `ahead` before them, `on_hold` of
+    whom are callers on hold)."""
+    return turn.svc.line.forecast(turn.config, queue, turn.now, ahead, on_hold=on_hold)
 
 
 def standing(turn: Turn, queue: QueueName) -> Standing | None:
     """Where a newcomer would stand; None when no wait can be estimated."""
-    ahead = turn.svc.line.length(queue, turn.now)
-    outlook = live_forecast(turn, queue, ahead)
+    ahead, on_hold = turn.svc.line.newcomer(queue, turn.now)
+    outlook = live_forecast(turn, queue, ahead, on_hold=on_hold)
     if outlook.estimate is None:
         return None
     return Standing(Position(ahead=ahead), outlook.estimate)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, event
 
 from callback.config import SupervisorConfig, load_config
 from callback.forecast import Measured
+from callback.inputs import Staffed
 from callback.merge import Incoming
 from callback.numbers import AcceptedNumber, check_number
 from callback.request import ContextEntry
@@ -35,6 +36,13 @@ class NoHistory:
 
     def get(self, queue: QueueName, now: datetime) -> Measured:
         return Measured()
+
+
+class NoPresence:
+    """Nobody of the queue reports presence: the staffing plan decides."""
+
+    def get(self, config: SupervisorConfig, queue: QueueName, now: datetime) -> Staffed | None:
+        return None
 
 
 @dataclass
@@ -62,7 +70,7 @@ class Desk:
 @pytest.fixture
 def desk(engine: Engine) -> Desk:
     abuse, texts = AbuseStore(engine), Texts()
-    bookings = Bookings(BookingStore(abuse), NoHistory(), texts)
+    bookings = Bookings(BookingStore(abuse), NoHistory(), texts, NoPresence())
     config = load_config(EXAMPLE)
     return Desk(bookings, abuse, QueueStore(engine), CallStore(engine), texts, config)
 

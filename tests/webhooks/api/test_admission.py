@@ -12,6 +12,7 @@ import callback.service.line
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.forecast import Forecast, Measured, forecast
+from callback.inputs import LineInputs
 from callback.store import make_engine
 from callback.store.abuse import AbuseStore, Window
 from callback.types import E164, QueueName
@@ -91,10 +92,14 @@ def test_a_web_request_in_line_costs_one_forecast_and_few_transactions(
     forecasts: list[int] = []  # the `ahead` of each forecast made
 
     def counted(
-        queue: QueueConfig, policy: CallbackPolicy, ahead: int, measured: Measured, now: datetime
+        queue: QueueConfig,
+        policy: CallbackPolicy,
+        line: LineInputs,
+        measured: Measured,
+        now: datetime,
     ) -> Forecast:
-        forecasts.append(ahead)
-        return forecast(queue, policy, ahead, measured, now)
+        forecasts.append(line.ahead)
+        return forecast(queue, policy, line, measured, now)
 
     monkeypatch.setattr(callback.service.line, "forecast", counted)
     assert api.web(form("+44 20 7946 0457")).status_code == 201
@@ -103,7 +108,8 @@ def test_a_web_request_in_line_costs_one_forecast_and_few_transactions(
     response = api.web(form())
     assert response.status_code == 201
     assert forecasts == [1]  # one ahead: the first request
-    # The limits, the request and its promise in one transaction; the status token in another.
+    # The limits, the request, the retries due back ahead of it (issue 13) and its promise in
+    # one transaction; the status token in another (presence and measured figures cached).
     assert len(begun) == 2
     out = CallbackOut.model_validate_json(response.text)
     assert out.position == 2 and out.estimate is not None and out.promise is not None
