@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
@@ -45,6 +46,7 @@ from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
 from settings import Settings
 from telephony import TwilioTelephony, build_client
+from webhooks.api.errors import http_error
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
 from webhooks.console.routes import console_routes
@@ -289,7 +291,10 @@ def create_app(
         *api_routes(),  # last: its mount takes every /api/v1 path
     ]
     timer = Middleware(RouteTimer, metrics=metrics, routes=routes)
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[timer])
+    errors = {HTTPException: http_error}
+    return Starlette(
+        routes=routes, lifespan=lifespan, middleware=[timer], exception_handlers=errors
+    )
 
 
 def _figures(svc: Services) -> LineCollector:

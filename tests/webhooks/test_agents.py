@@ -105,6 +105,27 @@ def test_a_body_that_is_not_json_is_refused(client: TestClient) -> None:
     assert response.json()["error"]["field"] == "body"
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/api/v1/agents//status"), ("GET", "/api/v1/no-such-thing")],
+)
+def test_a_path_the_api_lacks_answers_json(client: TestClient, method: str, path: str) -> None:
+    # Every API path answers a browser's preflight, so Starlette finds the path but not the
+    # method: a 405 allowing only OPTIONS, in the API's JSON like every other answer there.
+    response = client.request(method, path, headers={"Authorization": f"Bearer {ALICE_KEY}"})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "OPTIONS"
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_known_path_with_another_method_is_a_json_405(client: TestClient) -> None:
+    response = client.get(URL.format("alice"))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
 def test_a_busy_agent_cannot_declare_themselves_available(client: TestClient) -> None:
     svc = _svc(client)
     incoming = Incoming(ContextEntry(Channel.WEB, MONDAY_10, {}), virtual_start=MONDAY_10)

@@ -6,7 +6,9 @@ import math
 from datetime import timedelta
 from enum import StrEnum
 
-from starlette.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from webhooks.api.schemas import ErrorBody, ErrorDetail, SlotOut
 
@@ -34,6 +36,7 @@ class Code(StrEnum):
     ORIGIN_NOT_ALLOWED = "origin_not_allowed"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
     NOT_CANCELLABLE = "not_cancellable"
     VERIFICATION_CODE_WRONG = "verification_code_wrong"
     VERIFICATION_EXPIRED = "verification_expired"
@@ -92,3 +95,18 @@ def unavailable() -> ApiProblem:
     """The 503 answer when the database failed: nothing was decided, the client may retry."""
     message = "the service cannot reach its database just now; please try again shortly"
     return ApiProblem(503, Code.UNAVAILABLE, None, message, retry_after=RETRY_UNAVAILABLE)
+
+
+_HTTP_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 and 405 (no route, or not this method): JSON under the API's
+    prefix, as every other answer there; plain text elsewhere, as Starlette answers."""
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if not request.url.path.startswith("/api/v1/"):
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=headers)
+    code = _HTTP_CODES.get(exc.status_code, Code.INVALID_BODY)
+    problem = ApiProblem(exc.status_code, code, None, exc.detail.lower())
+    return problem.response(headers)
