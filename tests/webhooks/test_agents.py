@@ -105,10 +105,14 @@ def test_a_body_that_is_not_json_is_refused(client: TestClient) -> None:
     assert response.json()["error"]["field"] == "body"
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [("POST", "/api/v1/agents//status"), ("GET", "/api/v1/no-such-thing")],
-)
+def test_a_path_no_route_takes_answers_in_the_presence_family(client: TestClient) -> None:
+    # A line break in the id: not even the preflight route's path matches it.
+    response = client.post("/api/v1/agents/a%0Ab/status", json={"status": "available"})
+    assert response.status_code == 404
+    assert response.json() == {"error": {"field": "path", "rule": "not found"}}
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/api/v1/no-such-thing")])
 def test_a_path_the_api_lacks_answers_json(client: TestClient, method: str, path: str) -> None:
     # Every API path answers a browser's preflight, so Starlette finds the path but not the
     # method: a 405 allowing only OPTIONS, in the API's JSON like every other answer there.
@@ -123,7 +127,7 @@ def test_a_known_path_with_another_method_is_a_json_405(client: TestClient) -> N
     response = client.get(URL.format("alice"))
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
-    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert response.json() == {"error": {"field": "path", "rule": "method not allowed"}}
 
 
 def test_a_busy_agent_cannot_declare_themselves_available(client: TestClient) -> None:

@@ -105,8 +105,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
     prefix, as every other answer there; plain text elsewhere, as Starlette answers."""
     assert isinstance(exc, HTTPException)
     headers = dict(exc.headers or {})
-    if not request.url.path.startswith("/api/v1/"):
+    path = request.url.path
+    if not path.startswith("/api/v1/"):
         return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=headers)
+    if path.startswith("/api/v1/agents/"):
+        # The presence route's own error family: the part of the request and the rule.
+        body = {"error": {"field": "path", "rule": exc.detail.lower()}}
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
     code = _HTTP_CODES.get(exc.status_code, Code.INVALID_BODY)
     problem = ApiProblem(exc.status_code, code, None, exc.detail.lower())
     return problem.response(headers)
