@@ -268,6 +268,11 @@ class AccuracyStore:
             found = judged(connection, queue, start, now + timedelta(microseconds=1))
         return Daily(start, accuracy(found.first), accuracy(found.every))
 
+    def held_reached(self, held_id: int, now: datetime) -> None:
+        """The caller on hold `held_id` was taken from the queue by another system's agent."""
+        with write_transaction(self._engine) as connection:
+            close_held(connection, held_id, Outcome.REACHED, now)
+
     def reached(self, request_id: RequestId, now: datetime) -> None:
         """The customer of `request_id` is on the line with an agent (agent-first: they
         answered the agent's call), though the request moves only when the bridge ends."""

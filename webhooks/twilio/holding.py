@@ -108,11 +108,21 @@ def result(turn: Turn) -> str:
         turn.svc.calls.set_hold(turn.call_sid, None, turn.now)
         if outcome == "leave":
             turn.svc.held.left(turn.call_sid, turn.now)
+        elif outcome == "bridged":
+            _served_elsewhere(turn)
         elif outcome not in KEEPS_ROW:
             turn.svc.held.hung_up(turn.call_sid, turn.now)
     if outcome == "leave":
         return capture.start_capture(call, turn.caller(call.queue))
     return farewell(call)
+
+
+def _served_elsewhere(turn: Turn) -> None:
+    """Another system's agent took the caller from the queue (`live_callers = "external"`;
+    Holdless redirects those it serves): their wait ended now."""
+    caller = turn.svc.held.held.by_sid(turn.call_sid)
+    if caller is not None:
+        turn.svc.accuracy.held_reached(caller.id, turn.now)
 
 
 def _reroute(turn: Turn) -> str:

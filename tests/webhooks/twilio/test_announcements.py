@@ -89,3 +89,15 @@ def test_agent_first_the_customer_is_reached_when_they_answer_not_when_the_call_
     twilio.twiml(action(brief, "Dial"), CallSid=SID, DialCallStatus="completed")
     [row] = _rows(twilio)
     assert (row["outcome"], row["ended_at"]) == ("reached", answered)
+
+
+def test_a_caller_bridged_by_another_system_is_reached_then(twilio: Twilio) -> None:
+    twilio.post("/twilio/voice", CallStatus="ringing")
+    twilio.twiml(HOLD, QueuePosition="1", QueueSid=QUEUE_SID)
+    twilio.clock.advance(timedelta(minutes=3))
+    bridged = twilio.clock()
+    twilio.twiml("/twilio/ivr/queue-result?queue=support&lang=en", QueueResult="bridged")
+    twilio.clock.advance(timedelta(minutes=5))
+    twilio.post("/twilio/status", CallStatus="completed")  # the call ends after the talk
+    [row] = _rows(twilio)
+    assert (row["outcome"], row["ended_at"]) == ("reached", bridged)
