@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from math import sqrt
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from callback.accuracy import Tally
-from callback.store import QueueStore
+from callback.store import QueueStore, make_engine
 from callback.store.announcements import ANNOUNCEMENT, AccuracyStore, Outcome, judged
 from callback.store.engine import read_transaction
 from callback.store.held import HeldStore
@@ -136,3 +137,26 @@ def test_a_round_for_a_caller_no_longer_in_line_is_not_kept(store: QueueStore) -
 def test_an_empty_day_has_counts_and_no_figures(store: QueueStore) -> None:
     daily = AccuracyStore(store.engine).daily(SUPPORT, MIDNIGHT, at(6))
     assert (daily.every.count, daily.every.gave_up, daily.every.bias_s) == (0, 0, None)
+
+
+def test_no_statement_on_announcements_reads_the_whole_table(sqlite_url: str) -> None:
+    store = QueueStore(make_engine(sqlite_url))
+    seen: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if "announcement" in statement and not statement.startswith("EXPLAIN"):
+            seen.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    history(store)
+    AccuracyStore(store.engine).daily(SUPPORT, MIDNIGHT, at(30))
+    event.remove(store.engine, "before_cursor_execute", record)
+    kinds = {statement.split()[0] for statement, _ in seen}
+    assert kinds == {"INSERT", "UPDATE", "SELECT"}
+    with store.engine.connect() as connection:
+        for statement, parameters in seen:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            details = " ".join(str(row[-1]) for row in plan)
+            assert "SCAN announcement" not in details, statement
+            assert "USING INDEX ix_announcement_" in details, statement
+    store.engine.dispose()
