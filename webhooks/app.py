@@ -23,6 +23,7 @@ from callback.service.line import Line
 from callback.service.ports import Notifier
 from callback.service.settle import Settler
 from callback.store.abuse import AbuseStore
+from callback.store.announcements import AccuracyStore
 from callback.store.booking import BookingStore
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore
@@ -62,6 +63,7 @@ from webhooks.metrics import (
     counted_sweep,
     metrics_endpoint,
 )
+from webhooks.metrics.accuracy import AccuracyCollector
 from webhooks.services import Clock, Services, system_clock
 from webhooks.simulation import Simulation, offline_telephony, start_simulation
 from webhooks.sms_sender import TelephonySms, sms_recorder
@@ -132,6 +134,7 @@ def build_services(
         abuse=abuse,
         line=Line(store, calls, measured, staffed, ReturnsCache(store)),
         bookings=Bookings(BookingStore(abuse), measured, notifier, staffed),
+        accuracy=AccuracyStore(engine),
         metrics=metrics or Metrics(),
     )
     return svc
@@ -255,6 +258,8 @@ def create_app(
         svc = build_services(settings, clock, notifier, phone, metrics)
         figures = _figures(svc)
         metrics.registry.register(figures)
+        accuracy = AccuracyCollector(svc.accuracy, lambda: svc.config.current, svc.clock)
+        metrics.registry.register(accuracy)
         if simulation is not None:
             _agents_on_duty(svc)
         api = build_api_state(svc)
@@ -273,6 +278,7 @@ def create_app(
             if isinstance(svc.notifier, TelephonySms):
                 svc.notifier.close()
             metrics.registry.unregister(figures)
+            metrics.registry.unregister(accuracy)
             svc.store.close()
             if lock is not None:
                 lock.release()

@@ -19,6 +19,8 @@ from callback.forecast import Forecast
 from callback.store.events import EventStore
 from callback.store.records import QueueCounts
 from callback.types import QueueName
+from webhooks.accuracy import KEY as ACCURACY_KEY
+from webhooks.accuracy import accuracy_view
 from webhooks.agents import bearer_key
 from webhooks.api.auth import refused, supervisor_only
 from webhooks.api.errors import ApiProblem
@@ -67,6 +69,7 @@ def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[st
         name: {
             **queue_view(svc, config, QueueName(name), counts.get(QueueName(name)), now),
             "voicemails_unhandled": voicemails.get(QueueName(name), 0),
+            ACCURACY_KEY: accuracy_view(svc.accuracy, config, QueueName(name), now),
         }
         for name in config.queues
     }

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from pydantic import Field, RootModel
 
+from webhooks.accuracy import EstimateAccuracyOut
 from webhooks.api.schemas import EstimateOut, Strict
 
 
@@ -43,6 +44,7 @@ class QueueFullOut(QueuePublicOut):
     connected: int
     oldest_due: datetime | None
     voicemails_unhandled: int
+    estimate_accuracy: EstimateAccuracyOut
 
 
 class ConfigErrorOut(Strict):

@@ -16,6 +16,7 @@ from callback.service.line import Line
 from callback.service.ports import Notifier
 from callback.service.settle import Settler
 from callback.store.abuse import AbuseStore
+from callback.store.announcements import AccuracyStore
 from callback.store.calls import CallStore
 from callback.store.presence import PresenceStore
 from callback.store.queue import QueueStore
@@ -69,6 +70,8 @@ class Services:
     abuse: AbuseStore
     line: Line
     bookings: Bookings
+    accuracy: AccuracyStore
+    """What people were told beside what happened: the daily accuracy figures."""
     bookable: Recent[QueueName, bool] = field(default_factory=_bookable)
     greetings: Greetings = field(default_factory=Greetings)
     metrics: Metrics = field(default_factory=Metrics)

@@ -129,7 +129,7 @@ def _book(
         estimate = _estimate(ledger, config, request, position, figures, now)
         if estimate is not None:
             made = promise_for(estimate, now)
-            ledger.announce(request.id, position.ahead, made, now)
+            ledger.announce(request, position.ahead, made, ask.incoming.context.channel.value)
             request = dataclasses.replace(request, promise=made)
     may_text = not ledger.is_suppressed(request.number)
     return Booked(request, enqueued.merged is not None, position, estimate, may_text)

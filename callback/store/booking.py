@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from callback.merge import Incoming
 from callback.ordering import Position
-from callback.request import Promise
+from callback.request import CallbackRequest, Promise
 from callback.store import calls, commands, returning
 from callback.store.abuse import AbuseStore, Admission
+from callback.store.announcements import Told, told_request
 from callback.store.engine import is_unique_violation
 from callback.store.queue import enqueue_in, position_in
 from callback.store.records import Enqueued, UnknownRequest
@@ -44,12 +45,18 @@ class Ledger:
         """The request's place in line (None: not in line)."""
         return position_in(self._connection, request_id, now)
 
-    def announce(
-        self, request_id: RequestId, ahead: int, promise: Promise | None, now: datetime
-    ) -> None:
-        """Remember what the customer is told: the number ahead and the promise, if any."""
-        if not commands.announce(self._connection, request_id, ahead, promise, now):
-            raise UnknownRequest(request_id)
+    def announce(self, request: CallbackRequest, ahead: int, promise: Promise, source: str) -> None:
+        """Remember what the customer is told through `source` (a channel): the number ahead
+        and the promise, on the request and beside the wait that will really happen."""
+        now = promise.announced_at
+        if not commands.announce(self._connection, request.id, ahead, promise, now):
+            raise UnknownRequest(request.id)
+        waits = (promise.wait, promise.low, promise.high)
+        told_request(
+            self._connection,
+            request.id,
+            Told(request.queue, source, now, ahead, *waits, promise.by),
+        )
 
     def returning(
         self, request_id: RequestId, queue: QueueName, now: datetime

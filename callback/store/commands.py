@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, exists, insert, update
 
 from callback.merge import Merged
 from callback.request import CallbackRequest, Promise, check_transition
+from callback.store.announcements import ENDED_BY, close_request
 from callback.store.convert import Row, promise_columns, request_columns, to_request
 from callback.store.records import Claim
 from callback.store.tables import ATTEMPT, CONFIG_CHANGE, ON_CALL_STATES, REQUEST
@@ -120,6 +121,10 @@ def move(
     if State(row["state"]) in ON_CALL_STATES and target not in ON_CALL_STATES:
         # The call is over even if nobody reported its end: free the number for the next dial.
         end_open_attempts(connection, RequestId(row["id"]), target.value, now)
+    ended = ENDED_BY.get(target)
+    if ended is not None:
+        # What the customer was told meets what happened, in the same transaction.
+        close_request(connection, RequestId(row["id"]), ended, now)
     return moved
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from callback.store.announcements import Outcome, Told, close_held, told_held
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.held_line import (
     FINISHED,
@@ -88,6 +89,15 @@ class Joining:
     """When the call arrived: a callback taken from hold later keeps this too."""
 
 
+_ENDED_BY = {
+    HeldState.BRIDGED: Outcome.REACHED,
+    HeldState.SERVED: Outcome.REACHED,
+    HeldState.ABANDONED: Outcome.ABANDONED,
+    HeldState.LEFT: Outcome.LEFT,
+}
+"""A caller's moves that end their wait on hold (an agent answered, or they went)."""
+
+
 def _states(states: Iterable[HeldState]) -> list[str]:
     return [state.value for state in states]
 
@@ -113,7 +123,13 @@ def move(
         "row_states": _states(sources),
     }
     moved = connection.execute(_MOVE, parameters).mappings().one_or_none()
-    return None if moved is None else to_caller(moved)
+    if moved is None:
+        return None
+    ended = _ENDED_BY.get(target)
+    if ended is not None:
+        # What the caller was told on hold meets what happened, in the same transaction.
+        close_held(connection, caller.id, ended, now)
+    return to_caller(moved)
 
 
 def end_offer(connection: Connection, caller: HeldCaller, outcome: str, now: datetime) -> None:
@@ -128,8 +144,9 @@ class HeldStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def join(self, joining: Joining, now: datetime) -> HeldCaller:
-        """The caller's row, made on their first hold round (a repeat keeps their place)."""
+    def join(self, joining: Joining, now: datetime, told: Told | None = None) -> HeldCaller:
+        """The caller's row, made on their first hold round (a repeat keeps their place),
+        and what this round tells them, kept while they wait in the line."""
         values = {
             "call_sid": joining.call_sid,
             "queue": joining.queue,
@@ -153,6 +170,8 @@ class HeldStore:
             connection.execute(_BACK_IN_QUEUE, back | {"updated_at": now})
             caller = self._by_sid(connection, joining.call_sid)
             assert caller is not None
+            if told is not None and caller.state in IN_LINE:
+                told_held(connection, caller.id, told)
             return caller
 
     def move(self, call_sid: str, queue: QueueName, now: datetime) -> bool:

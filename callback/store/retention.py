@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, delete, exists, or_, select, update
 
+from callback.store.announcements import ANNOUNCEMENT
 from callback.store.request_sms import REQUEST_SMS
 from callback.store.tables import (
     ATTEMPT,
@@ -61,7 +62,15 @@ def expired_ids(connection: Connection, before: datetime) -> Sequence[int]:
     return connection.execute(query).scalars().all()
 
 
-_PER_REQUEST = (ATTEMPT, STATUS_TOKEN, EVENT_WATCH, BROKEN_PROMISE, EVENT_OUTBOX, REQUEST_SMS)
+_PER_REQUEST = (
+    ATTEMPT,
+    STATUS_TOKEN,
+    EVENT_WATCH,
+    BROKEN_PROMISE,
+    EVENT_OUTBOX,
+    REQUEST_SMS,
+    ANNOUNCEMENT,
+)
 """Rows that belong to one request and go with it."""
 
 
@@ -89,6 +98,8 @@ def _old_rows(before: datetime) -> list[tuple[Table, ColumnElement[bool]]]:
         # Offers first: a caller's row goes once none of its offers is left.
         (HELD_OFFER, HELD_OFFER.c.ended_at < before),
         (HELD_CALL, and_(HELD_CALL.c.ended_at < before, ~exists().where(_offered))),
+        # What people were told: no personal data, kept as long as the rest of the history.
+        (ANNOUNCEMENT, ANNOUNCEMENT.c.announced_at < before),
     ]
 
 

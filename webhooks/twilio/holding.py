@@ -8,7 +8,9 @@ that now answers the number they called (or its voicemail when it is closed).
 
 from __future__ import annotations
 
+from callback.estimate import Estimate
 from callback.ordering import Position
+from callback.store.announcements import Told
 from callback.store.calls import CallRecord
 from callback.store.held import Joining
 from callback.types import QueueName
@@ -23,6 +25,8 @@ from webhooks.twilio.turn import Turn
 MAX_QUEUE_POSITION = 10_000
 GONE_RESULTS = frozenset({"hangup", "bridged"})
 """QueueResults after which the caller is gone or served: nothing is left to route."""
+HOLD_SOURCE = "hold"
+"""The source of the announcements a hold round makes."""
 KEEPS_ROW = frozenset({"redirected", "bridged"})
 """QueueResult values after which the caller's place is settled elsewhere (the connect step)."""
 
@@ -40,8 +44,9 @@ def _vanished(turn: Turn) -> bool:
     return named is not None and named not in turn.config.queues
 
 
-def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> None:
-    """The caller takes their place in the one line (their first round; later ones keep it)."""
+def _join(turn: Turn, call: QueueCall, record: CallRecord | None, told: Told | None) -> None:
+    """The caller takes their place in the one line (their first round; later ones keep it);
+    what this round tells them is kept with it."""
     queue_sid = turn.field("QueueSid")
     if not queue_sid:
         return
@@ -53,7 +58,7 @@ def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> None:
         priority=call.settings.priority,
         virtual_start=record.arrived_at if record is not None else turn.now,
     )
-    turn.svc.held.held.join(joining, turn.now)
+    turn.svc.held.held.join(joining, turn.now, told)
 
 
 def waiting(turn: Turn) -> str:
@@ -61,16 +66,24 @@ def waiting(turn: Turn) -> str:
     if _vanished(turn):
         return queue_gone(turn.call(route_queue(turn)))
     call = turn.call()
-    if turn.call_sid:
-        record = turn.svc.calls.get(turn.call_sid)
-        since = record.hold_since if record is not None and record.hold_since else turn.now
-        turn.svc.calls.set_hold(turn.call_sid, since, turn.now)
-        _join(turn, call, record)
     position = _queue_position(turn)
     ahead = None if position is None else position.ahead
     # Twilio's QueuePosition counts callers on hold only: all of them may abandon.
     estimate = live_forecast(turn, QueueName(call.queue), ahead, on_hold=ahead).estimate
+    if turn.call_sid:
+        record = turn.svc.calls.get(turn.call_sid)
+        since = record.hold_since if record is not None and record.hold_since else turn.now
+        turn.svc.calls.set_hold(turn.call_sid, since, turn.now)
+        _join(turn, call, record, _told(turn, call, ahead, estimate))
     return hold_wait(call, position=position, estimate=estimate)
+
+
+def _told(turn: Turn, call: QueueCall, ahead: int | None, estimate: Estimate | None) -> Told | None:
+    """What this round says about the wait (no clock time is promised on hold)."""
+    if estimate is None:
+        return None
+    queue = QueueName(call.queue)
+    return Told(queue, HOLD_SOURCE, turn.now, ahead, estimate.wait, estimate.low, estimate.high)
 
 
 def key(turn: Turn) -> str:
@@ -95,11 +108,21 @@ def result(turn: Turn) -> str:
         turn.svc.calls.set_hold(turn.call_sid, None, turn.now)
         if outcome == "leave":
             turn.svc.held.left(turn.call_sid, turn.now)
+        elif outcome == "bridged":
+            _served_elsewhere(turn)
         elif outcome not in KEEPS_ROW:
             turn.svc.held.hung_up(turn.call_sid, turn.now)
     if outcome == "leave":
         return capture.start_capture(call, turn.caller(call.queue))
     return farewell(call)
+
+
+def _served_elsewhere(turn: Turn) -> None:
+    """Another system's agent took the caller from the queue (`live_callers = "external"`;
+    Holdless redirects those it serves): their wait ended now."""
+    caller = turn.svc.held.held.by_sid(turn.call_sid)
+    if caller is not None:
+        turn.svc.accuracy.held_reached(caller.id, turn.now)
 
 
 def _reroute(turn: Turn) -> str:

@@ -165,6 +165,8 @@ def customer(turn: Turn) -> str:
     request = _request(turn)
     if request is None:
         return farewell(turn.call())
+    # The agent is on the line already: the customer's wait ends now, not when the bridge does.
+    turn.svc.accuracy.reached(request.id, turn.now)
     return outbound.customer_greeting(_customer_call(turn, request))
 
 

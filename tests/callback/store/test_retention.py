@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import Table, func, insert, select
 
 from callback.store import QueueStore, retention
+from callback.store.announcements import ANNOUNCEMENT
 from callback.store.held import HeldStore, Joining
 from callback.store.held_line import HeldState
 from callback.store.tables import (
@@ -17,6 +18,7 @@ from callback.store.tables import (
     STATUS_TOKEN,
 )
 from callback.types import RequestId, State
+from tests.callback.store.accuracy_history import booked, hold, told
 from tests.callback.store.support import LEASE, SUPPORT, at, claim_next, incoming, number
 
 DAY = 24 * 60
@@ -180,3 +182,24 @@ def test_finished_callers_on_hold_and_their_offers_go_with_the_history(
     assert report.history_rows == 1
     assert held.by_sid("CA-old") is None
     assert held.by_sid("CA-now") == waiting  # still in the line: never history
+
+
+def test_announcements_go_with_their_request_and_with_the_history(store: QueueStore) -> None:
+    held = HeldStore(store.engine)
+    old_request = booked(store, 1, told(0, 60, 30, 90, 2))
+    store.transition(old_request, State.CANCELLED, at(1))
+    hold(held, "CA-old", 0, told(0, 60, 30, 90, source="hold"))
+    caller = held.by_sid("CA-old")
+    assert caller is not None and held.finish_holding(caller, HeldState.ABANDONED, at(1))
+    recent = booked(store, 2, told(399 * DAY, 60, 30, 90, 399 * DAY + 2))
+    hold(held, "CA-new", 399 * DAY, told(399 * DAY, 60, 30, 90, source="hold"))
+    report = store.purge(at(400 * DAY), MONTH, YEAR)
+    assert report.deleted == 1
+    # The caller's row and their announcement: neither holds a number, both are history.
+    assert report.history_rows == 2
+    with store.engine.connect() as connection:
+        query = select(ANNOUNCEMENT.c.request_id, ANNOUNCEMENT.c.held_id)
+        left = [tuple(row) for row in connection.execute(query.order_by(ANNOUNCEMENT.c.id))]
+    new_caller = held.by_sid("CA-new")
+    assert new_caller is not None
+    assert left == [(recent, None), (None, new_caller.id)]
