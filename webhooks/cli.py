@@ -16,6 +16,7 @@ from callback.config import ConfigError, SupervisorConfig, check_file, load_conf
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
+from webhooks.cli_demo import add_demo_config_command
 from webhooks.cli_users import add_user_commands
 from webhooks.devsite import dev_links
 from webhooks.logs import configure_logging, known_secrets
@@ -152,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = config.add_parser("check", help="validate a config file")
     check.add_argument("file", help="path to the TOML file")
     check.set_defaults(run=cmd_config_check)
+    add_demo_config_command(config)
     add_user_commands(commands, _settings_or_exit)
     return parser
 
