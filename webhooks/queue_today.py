@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from callback.config import SupervisorConfig
 from callback.store.queue_day import QueueDay, queue_day
 from callback.types import QueueName
 from webhooks.queue_views import QueueTodayOut, WaitsOut
 from webhooks.services import Services
+
+_INSTANT = timedelta(microseconds=1)
 
 
 def local_midnight(config: SupervisorConfig, queue: QueueName, now: datetime) -> datetime:
@@ -51,5 +53,6 @@ def today_view(
 ) -> dict[str, object]:
     """Today's figures of `queue`, from its local midnight to `now`, as JSON values."""
     since = local_midnight(config, queue, now)
-    day = queue_day(svc.store.engine, queue, since, now)
+    # Up to and including `now`: what was stamped at this very instant has happened.
+    day = queue_day(svc.store.engine, queue, since, now + _INSTANT)
     return today_out(day, since).model_dump(mode="json")
