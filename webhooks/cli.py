@@ -103,15 +103,17 @@ def _announce(settings: Settings, config: SupervisorConfig) -> None:
         ("database", settings.database_url.split("@")[-1]),
         ("carrier", carrier),
         *dev_links(settings, config),
-        *_closed_now(settings, config),
+        *closed_now(settings, config, datetime.now(UTC)),
     ]
     shown = "\n".join(f"  {name + ':':<14}{value}" for name, value in lines)
     print(f"Holdless is starting on {base}\n{shown}", flush=True)
 
 
-def _closed_now(settings: Settings, config: SupervisorConfig) -> list[tuple[str, str]]:
+def closed_now(
+    settings: Settings, config: SupervisorConfig, now: datetime
+) -> list[tuple[str, str]]:
+    """The banner's warning when a simulated run starts with queues closed, and the fix."""
     # A config copied from the example before the demo config existed closes at night.
-    now = datetime.now(UTC)
     closed = [name for name, queue in config.queues.items() if not queue.schedule().is_open(now)]
     if settings.carrier != "simulated" or not closed:
         return []

@@ -33,6 +33,8 @@ MACHINE_SHARE = 0.1
 """Of the customers called back, how many are answered by a machine."""
 WEB_SLOT_SHARE = 0.25
 """Of the web visitors, how many book a later slot rather than "as soon as possible"."""
+FIRST_VISIT_S = (20.0, 60.0)
+"""When the day's first web visitor comes, in seconds after the start."""
 AGENT_TALK_S = (90.0, 150.0, 120.0, 180.0, 105.0)
 """Each agent's typical conversation, in roster order (round robin)."""
 _WEB_INDEX = 500_000  # web visitors' numbers never meet the callers'
@@ -95,17 +97,28 @@ async def _callers(carrier: Carrier, day: DemoDay, rng: random.Random) -> None:
 async def _visitors(
     carrier: Carrier, desk: WebDesk, rate: float, http: httpx.AsyncClient, rng: random.Random
 ) -> None:
-    index = _WEB_INDEX
+    # The day opens with a visitor who came to ask for a call as soon as possible: a
+    # newcomer sees a callback go round within minutes, whatever the draws that follow.
+    await carrier.clock.sleep(rng.uniform(*FIRST_VISIT_S))
+    await visit(carrier, desk, http, _WEB_INDEX, rng, later=False)
+    index = _WEB_INDEX + 1
     while True:
         await carrier.clock.sleep(rng.expovariate(rate / 60.0))
-        await visit(carrier, desk, http, index, rng)
+        await visit(carrier, desk, http, index, rng, later=rng.random() < WEB_SLOT_SHARE)
         index += 1
 
 
 async def visit(
-    carrier: Carrier, desk: WebDesk, http: httpx.AsyncClient, index: int, rng: random.Random
+    carrier: Carrier,
+    desk: WebDesk,
+    http: httpx.AsyncClient,
+    index: int,
+    rng: random.Random,
+    *,
+    later: bool,
 ) -> int | None:
-    """One visitor reads the wait, maybe the slots, and asks for a callback: the status."""
+    """One visitor reads the wait (and the slots when booking for `later`) and asks for a
+    callback; the answer's status."""
     queue, region = rng.choice(desk.queues)
     number = demo_number(region, index)
     person = Person(keys=demo_keys(rng, Wants.CALLBACK), answer_probability=0.85)
@@ -120,7 +133,7 @@ async def visit(
     }
     try:
         await http.get(f"{api}/queues/{queue}/estimate", headers=headers)
-        if rng.random() < WEB_SLOT_SHARE:
+        if later:
             form["preferred_time"] = await _a_slot(http, api, queue, headers, carrier, rng)
         answer = await http.post(f"{api}/callbacks", json=form, headers=headers)
     except httpx.HTTPError as exc:

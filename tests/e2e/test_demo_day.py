@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from callback.config import load_config
 from callback.store.tables import ATTEMPT, HELD_CALL, HELD_OFFER, REQUEST, VOICEMAIL
+from callback.types import QueueName
 from devtools.carrier.day import play_day
 from tests.e2e.demo_world import DemoWorld, demo_settings, demo_world
 from tests.twiml_lint import lint_exchanges
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.anyio
 
 EVENING = datetime(2026, 12, 7, 20, 30, tzinfo=UTC)
 """A Monday at 20:30 in London: the example's support queue closed half an hour ago."""
-MINUTES = 50
+MINUTES = 30
 CALLERS_PER_MINUTE = 1.5
 SEED = 7
 
@@ -106,7 +107,7 @@ async def test_a_demo_evening_serves_callers_on_hold_and_completes_callbacks(
         queues = answer.json()["queues"]
         totals: Counter[str] = Counter()
         for name in config.queues:
-            since = local_midnight(config, name, now)  # type: ignore[arg-type]
+            since = local_midnight(config, QueueName(name), now)
             today = queues[name]["today"]
             assert datetime.fromisoformat(today["since"]) == since
             _agree(today, _held(world, name, since), _callbacks(world, name, since))
@@ -115,5 +116,9 @@ async def test_a_demo_evening_serves_callers_on_hold_and_completes_callbacks(
         assert totals["served_from_hold"] > 0
         assert totals["callbacks_completed"] > 0
         assert totals["booked_web"] > 0 and totals["booked_ivr"] > 0
+        with world.svc.store.engine.connect() as c:
+            outcomes = Counter(c.execute(select(ATTEMPT.c.outcome)).scalars())
+        # Called back, most pressed the key; machines and unanswered phones happened too.
+        assert outcomes["connected"] > outcomes["machine"] > 0 and outcomes["no_answer"] > 0
         assert world.carrier.app_errors == []
         assert lint_exchanges(world.carrier.records.webhooks) == []

@@ -14,8 +14,9 @@ from callback.config import SupervisorConfig, load_config
 from callback.dispatch.opening import Gate, gate
 from callback.types import E164
 from devtools.carrier.trickle import caller_number
+from settings import Settings
 from tests.webhooks.conftest import EXAMPLE
-from webhooks.cli import main
+from webhooks.cli import closed_now, main
 
 NOW = datetime.now(UTC)
 """The hour this test runs at: the demo must be open now and at every hour after it."""
@@ -97,3 +98,21 @@ def test_a_broken_example_writes_nothing(
     assert "queues.sales.region" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [broken]
     assert main(["config", "demo", str(tmp_path / "missing.toml"), "--out", str(out)]) == 1
+
+
+def test_a_simulated_start_with_closed_queues_says_how_to_open_them(tmp_path: Path) -> None:
+    evening = datetime(2026, 12, 7, 21, 30, tzinfo=UTC)  # a Monday, after 20:00 in London
+    simulated = Settings(_env_file=None, carrier="simulated", config_file=EXAMPLE)
+    [(name, text)] = closed_now(simulated, load_config(EXAMPLE), evening)
+    assert name == "closed now"
+    assert text.startswith("support, sales (a demo open 24/7: holdless config demo")
+    out = tmp_path / "holdless.toml"
+    assert main(["config", "demo", str(EXAMPLE), "--out", str(out)]) == 0
+    assert closed_now(simulated, load_config(out), evening) == []
+    twilio = Settings(
+        _env_file=None,
+        carrier="twilio",
+        twilio_account_sid="AC" + "3f9a" * 8,
+        twilio_auth_token="b7c1" * 8,
+    )
+    assert closed_now(twilio, load_config(EXAMPLE), evening) == []
