@@ -77,9 +77,15 @@ def test_everything_else_is_the_example(demo: SupervisorConfig) -> None:
     assert demo.abuse.per_ip_per_hour == 240
 
 
-def test_the_demo_file_keeps_the_examples_comments(tmp_path: Path) -> None:
+def test_the_demo_file_keeps_the_examples_comments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "holdless.toml"
     assert main(["config", "demo", str(EXAMPLE), "--out", str(out)]) == 0
+    assert main(["config", "check", str(out)]) == 0
+    summary = capsys.readouterr().out
+    assert "calling window: 00:00-24:00 in the callee's local time" in summary
+    assert summary.count("Mon-Sun 00:00-24:00; 0 closure(s)") == 2
     text = out.read_text(encoding="utf-8")
     kept = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line[:1] == "#"]
     missing = [line for line in kept if line not in text.splitlines()]
