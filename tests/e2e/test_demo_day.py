@@ -1,6 +1,7 @@
-"""`make run`'s demo day, accelerated on a virtual clock: on a Monday evening, when the
-example's queues would be closed, callers wait and are served, callbacks are booked by phone
-and on the web and complete, and `GET /api/v1/queues` says so, as the database does."""
+"""`make run`'s demo day, accelerated on a virtual clock, on SQLite and PostgreSQL: on a
+Monday evening, when the example's queues would be closed, callers wait and are served,
+callbacks are booked by phone and on the web and complete, and `GET /api/v1/queues` says
+so, as the database does."""
 
 from __future__ import annotations
 
@@ -92,9 +93,9 @@ def _agree(today: dict[str, Any], held: dict[str, Any], called: dict[str, Any]) 
 
 
 async def test_a_demo_evening_serves_callers_on_hold_and_completes_callbacks(
-    tmp_path: Path, sqlite_url: str
+    tmp_path: Path, db_url: str
 ) -> None:
-    settings = demo_settings(tmp_path, sqlite_url)
+    settings = demo_settings(tmp_path, db_url)
     config = load_config(settings.config_file)
     async with demo_world(settings, EVENING, SEED) as world:
         play_day(world.carrier, demo_day(settings, config, CALLERS_PER_MINUTE, SEED), world.http)
