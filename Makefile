@@ -13,12 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The supervisor edits holdless.toml (not tracked); it starts as a copy of the example.
-# The simulated carrier plays Twilio and sends a caller a minute (TRAFFIC=0: none);
-# HOLDLESS_CARRIER=twilio make run uses the real one with the credentials in the environment.
+# The supervisor edits holdless.toml (not tracked); it starts as the demo config: the
+# example with every queue open round the clock (README, "Quickstart"), so the demo is
+# alive at any hour. The simulated carrier plays Twilio and a demo day's callers and web
+# visitors, about TRAFFIC a minute (0: none); HOLDLESS_CARRIER=twilio make run uses the real
+# one with the credentials in the environment.
 TRAFFIC ?= 1
 run: $(STAMP)
-	test -f holdless.toml || cp holdless.example.toml holdless.toml
+	test -f holdless.toml || $(BIN)/holdless config demo holdless.example.toml --out holdless.toml
 	HOLDLESS_CARRIER=$${HOLDLESS_CARRIER:-simulated} \
 	HOLDLESS_SIMULATED_TRAFFIC_PER_MINUTE=$${HOLDLESS_SIMULATED_TRAFFIC_PER_MINUTE:-$(TRAFFIC)} \
 		$(BIN)/holdless serve

@@ -46,7 +46,20 @@ def test_make_run_chooses_the_simulated_carrier(tmp_path: Path) -> None:
     done = make("run", *(f"{k}={v}" for k, v in venv.items()), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "serve carrier=simulated traffic=1"
-    assert (tmp_path / "holdless.toml").read_text() == (ROOT / "holdless.example.toml").read_text()
+    # The first run writes the round-the-clock demo config from the example.
+    demo = "config demo holdless.example.toml --out holdless.toml"
+    assert [line for line in done.stdout.splitlines() if line.startswith("config demo")] == [
+        f"{demo} carrier= traffic="
+    ]
+
+
+def test_make_run_keeps_the_supervisors_config(tmp_path: Path) -> None:
+    venv = fake_venv(tmp_path)
+    (tmp_path / "holdless.toml").write_text("# edited by the supervisor\n")
+    done = make("run", *(f"{k}={v}" for k, v in venv.items()), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not [line for line in done.stdout.splitlines() if line.startswith("config demo")]
+    assert (tmp_path / "holdless.toml").read_text() == "# edited by the supervisor\n"
 
 
 def test_make_run_keeps_a_carrier_chosen_in_the_environment(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ from telephony import TwilioTelephony, build_client
 from webhooks.api.errors import http_error
 from webhooks.api.routes import api_routes
 from webhooks.api.state import ApiState, build_api_state
+from webhooks.call_log import CallLog
 from webhooks.console.routes import console_routes
 from webhooks.devsite import dev_routes, dev_site_extension
 from webhooks.health import healthz
@@ -238,11 +239,13 @@ def create_app(
     notifier: Notifier | None = None,
     telephony: Telephony | None = None,
     simulate: bool | None = None,
+    call_log: CallLog | None = None,
 ) -> Starlette:
     """A fresh application for `settings`; tests pass a fixed clock and may skip the ticker.
 
     With `carrier = "simulated"` the simulated carrier plays Twilio (`simulate`, on by default
-    when the ticker runs); tests may pass their own `telephony` and `notifier` instead.
+    when the ticker runs); tests may pass their own `telephony` and `notifier` instead, and
+    the `call_log` of their own carrier for `/dev/calls`.
     """
     simulating = settings.carrier == "simulated" and (ticker if simulate is None else simulate)
     metrics = Metrics()  # this app's own registry: two apps in one process share no counter
@@ -252,6 +255,7 @@ def create_app(
         lock = _instance_lock(settings) if ticker else None
         simulation = _simulation(settings) if simulating and telephony is None else None
         app.state.simulation = simulation  # for tools and tests that watch the carrier
+        app.state.call_log = call_log or simulation  # /dev/calls (simulated carrier only)
         phone = telephony or (
             TwilioTelephony(simulation.twilio_client()) if simulation else _offline(settings)
         )

@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from callback.config import ConfigError, SupervisorConfig, check_file, load_conf
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
+from webhooks.cli_calls import add_calls_commands
+from webhooks.cli_demo import add_demo_config_command
 from webhooks.cli_users import add_user_commands
 from webhooks.devsite import dev_links
 from webhooks.logs import configure_logging, known_secrets
@@ -100,9 +103,22 @@ def _announce(settings: Settings, config: SupervisorConfig) -> None:
         ("database", settings.database_url.split("@")[-1]),
         ("carrier", carrier),
         *dev_links(settings, config),
+        *closed_now(settings, config, datetime.now(UTC)),
     ]
     shown = "\n".join(f"  {name + ':':<14}{value}" for name, value in lines)
     print(f"Holdless is starting on {base}\n{shown}", flush=True)
+
+
+def closed_now(
+    settings: Settings, config: SupervisorConfig, now: datetime
+) -> list[tuple[str, str]]:
+    """The banner's warning when a simulated run starts with queues closed, and the fix."""
+    # A config copied from the example before the demo config existed closes at night.
+    closed = [name for name, queue in config.queues.items() if not queue.schedule().is_open(now)]
+    if settings.carrier != "simulated" or not closed:
+        return []
+    fix = f"holdless config demo holdless.example.toml --out {settings.config_file}"
+    return [("closed now", f"{', '.join(closed)} (a demo open 24/7: {fix})")]
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -152,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = config.add_parser("check", help="validate a config file")
     check.add_argument("file", help="path to the TOML file")
     check.set_defaults(run=cmd_config_check)
+    add_demo_config_command(config)
     add_user_commands(commands, _settings_or_exit)
+    add_calls_commands(commands, _settings_or_exit)
     return parser
 
 

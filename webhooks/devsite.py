@@ -3,6 +3,8 @@
 Only with the simulated carrier. Its key is public on purpose (like the simulated auth
 token): it lets a newcomer try the hosted page and the widget without inventing a key,
 hashing it and editing the config. A real deployment lists its own sites in the config.
+So does the development supervisor key, when the config names none: it opens the
+supervisor's view of `GET /api/v1/queues` (today's figures) to a newcomer watching the demo.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from starlette.routing import Route
 from callback.config import SupervisorConfig
 from callback.config.api import SiteConfig
 from settings import Settings
+from webhooks.dev_calls import CALLS_PATH, call_routes
 from webhooks.hosted import HEADERS
 from webhooks.services import services
 
 DEV_SITE_ID = "holdless-dev"
 DEV_SITE_KEY = "pk_holdless_dev_simulated_only"
 """The development site's public key; accepted only while the simulated carrier runs."""
+DEV_SUPERVISOR_KEY = "sk_holdless_dev_simulated_only"
+"""The supervisor key of a simulated run whose config sets none; public on purpose."""
 SAMPLE_PATH = "/dev/widget"
 _LOOPBACK_NAMES = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
 
@@ -58,12 +63,24 @@ def dev_site_extension(settings: Settings) -> Extend | None:
     )
 
     def extend(config: SupervisorConfig) -> SupervisorConfig:
-        if any(existing.id == DEV_SITE_ID for existing in config.api.sites):
-            return config  # the supervisor defined it: theirs wins
-        api = config.api.model_copy(update={"sites": (*config.api.sites, site)})
-        return config.model_copy(update={"api": api})
+        return _with_dev_supervisor(_with_dev_site(config, site))
 
     return extend
+
+
+def _with_dev_site(config: SupervisorConfig, site: SiteConfig) -> SupervisorConfig:
+    if any(existing.id == DEV_SITE_ID for existing in config.api.sites):
+        return config  # the supervisor defined it: theirs wins
+    api = config.api.model_copy(update={"sites": (*config.api.sites, site)})
+    return config.model_copy(update={"api": api})
+
+
+def _with_dev_supervisor(config: SupervisorConfig) -> SupervisorConfig:
+    if config.service.supervisor_key_sha256 is not None:
+        return config  # the supervisor set a key: only theirs works
+    digest = hashlib.sha256(DEV_SUPERVISOR_KEY.encode()).hexdigest()
+    service = config.service.model_copy(update={"supervisor_key_sha256": digest})
+    return config.model_copy(update={"service": service})
 
 
 def dev_links(settings: Settings, config: SupervisorConfig) -> list[tuple[str, str]]:
@@ -72,11 +89,16 @@ def dev_links(settings: Settings, config: SupervisorConfig) -> list[tuple[str, s
         return []
     base = str(settings.public_base_url).rstrip("/")
     queue = next(iter(config.queues))
-    return [
+    links = [
         ("hosted page", f"{base}/c/{queue}?key={DEV_SITE_KEY}"),
         ("widget demo", f"{base}{SAMPLE_PATH}"),
         ("dev site key", f"{DEV_SITE_KEY} (simulated carrier only)"),
     ]
+    if config.service.supervisor_key_sha256 is None:
+        figures = f"curl -H 'Authorization: Bearer {DEV_SUPERVISOR_KEY}' {base}/api/v1/queues"
+        links.append(("today", figures))
+    links.append(("calls", f"{base}{CALLS_PATH} (or: holdless calls list)"))
+    return links
 
 
 async def sample_page(request: Request) -> Response:
@@ -106,4 +128,4 @@ def dev_routes(settings: Settings) -> list[Route]:
     """The sample page's route; none outside simulated mode."""
     if not enabled(settings):
         return []
-    return [Route(SAMPLE_PATH, sample_page, methods=["GET", "HEAD"])]
+    return [Route(SAMPLE_PATH, sample_page, methods=["GET", "HEAD"]), *call_routes()]

@@ -26,6 +26,7 @@ from webhooks.api.auth import refused, supervisor_only
 from webhooks.api.errors import ApiProblem
 from webhooks.api.view import estimate_out
 from webhooks.line import line_length
+from webhooks.queue_today import today_view
 from webhooks.services import Services, services
 
 PROMISE_WINDOW = timedelta(hours=24)
@@ -70,6 +71,7 @@ def _snapshot(svc: Services, config: SupervisorConfig, now: datetime) -> dict[st
             **queue_view(svc, config, QueueName(name), counts.get(QueueName(name)), now),
             "voicemails_unhandled": voicemails.get(QueueName(name), 0),
             ACCURACY_KEY: accuracy_view(svc.accuracy, config, QueueName(name), now),
+            "today": today_view(svc, config, QueueName(name), now),
         }
         for name in config.queues
     }

@@ -33,8 +33,39 @@ class QueuePublicOut(Strict):
     estimate: LineEstimateOut | None
 
 
+class WaitsOut(Strict):
+    """Mean and longest wait of the people of one kind reached today (null: nobody yet)."""
+
+    average_seconds: int | None
+    longest_seconds: int | None
+
+
+class QueueTodayOut(Strict):
+    """One queue's day so far, from its local midnight: reached, gone, kept.
+
+    A wait runs from the person's place in line (their first joining, kept when a caller on
+    hold takes a callback) to the claim that reached them (the agent's offer for a caller on
+    hold, the dial that connected a callback).
+    """
+
+    since: datetime = Field(description="The queue's local midnight")
+    served_from_hold: int = Field(description="Callers on hold who reached an agent")
+    callbacks_completed: int = Field(description="Callbacks that reached the customer")
+    abandoned: int = Field(description="abandoned_on_hold + callbacks_unserved")
+    abandoned_on_hold: int = Field(description="Callers who hung up while on hold or claimed")
+    callbacks_unserved: int = Field(description="Requests cancelled or expired before any dial")
+    voicemails: int = Field(description="Messages left in this queue")
+    average_wait_seconds: int | None = Field(description="Over everyone reached today")
+    longest_wait_seconds: int | None = Field(description="Over everyone reached today")
+    from_hold: WaitsOut
+    callbacks: WaitsOut
+    promises_kept: int = Field(description="Callbacks reached by their promised time")
+    promises_broken: int = Field(description="Requests not dialled by their promised time")
+    booked: dict[str, int] = Field(description="Callback requests made today, by channel")
+
+
 class QueueFullOut(QueuePublicOut):
-    """One queue as the supervisor sees it: the line's counts by state too."""
+    """One queue as the supervisor sees it: the line's counts by state and its day too."""
 
     on_hold: int
     waiting: int
@@ -45,6 +76,7 @@ class QueueFullOut(QueuePublicOut):
     oldest_due: datetime | None
     voicemails_unhandled: int
     estimate_accuracy: EstimateAccuracyOut
+    today: QueueTodayOut
 
 
 class ConfigErrorOut(Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import time
 from typing import TYPE_CHECKING
 
 from callback.config.catalogue import REFERENCE, Catalogue, missing_keys, shipped, text_issues
@@ -93,7 +94,8 @@ def number_issues(config: SupervisorConfig) -> Iterator[ConfigIssue]:
 
 def limit_issues(config: SupervisorConfig) -> Iterator[ConfigIssue]:
     """Calling window, abuse limits, captcha and retention rules."""
-    if config.calling_window.end <= config.calling_window.start:
+    window = config.calling_window
+    if window.end != time(0) and window.end <= window.start:  # time(0) is "24:00"
         yield ConfigIssue("calling_window.end", "must be later than calling_window.start")
     abuse = config.abuse
     if abuse.per_number_per_day < abuse.per_number_active:

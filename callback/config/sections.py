@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from datetime import time, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, Field, HttpUrl, field_serializer, model_validator
 
 from callback.calling_window import CallingWindow
 from callback.config.fields import (
+    ClockEnd,
     ClockTime,
     Duration,
     E164Number,
@@ -97,11 +98,18 @@ class CallingWindowConfig(FrozenModel):
     """`[calling_window]`: hours we may ring a customer, in the customer's own local time."""
 
     start: ClockTime = time(8, 0)
-    end: ClockTime = time(21, 0)
+    end: ClockEnd = time(21, 0)
+    """"24:00" (read as midnight) lets the window run to the end of the day."""
 
     def window(self) -> CallingWindow:
-        """The domain calling window."""
-        return CallingWindow(start=self.start, end=self.end)
+        """The domain calling window; an end of "24:00" ends it with the day."""
+        end = time.max if self.end == time(0) else self.end
+        return CallingWindow(start=self.start, end=end)
+
+    @field_serializer("end")
+    def _end_text(self, end: time) -> time | str:
+        # Dumped and read back, midnight must stay the end of the day, not its start.
+        return "24:00" if end == time(0) else end
 
 
 class RetentionConfig(FrozenModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import time
 from itertools import groupby
 
 from callback.config.durations import format_duration
@@ -61,7 +62,8 @@ def _policy_lines(config: SupervisorConfig) -> Iterator[str]:
         f"expiry {format_duration(policy.expiry)}"
     )
     window = config.calling_window
-    yield f"calling window: {window.start:%H:%M}-{window.end:%H:%M} in the callee's local time"
+    end = "24:00" if window.end == time(0) else f"{window.end:%H:%M}"
+    yield f"calling window: {window.start:%H:%M}-{end} in the callee's local time"
     numbers = config.numbers
     regions = ", ".join(numbers.allowed_regions or ("any",))
     types = ", ".join(numbers.allowed_types or ("default",))

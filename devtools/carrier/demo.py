@@ -105,14 +105,25 @@ def demo_caller(rng: random.Random) -> Behaviour:
 
 
 def demo_number(region: str, index: int) -> str:
-    """A valid mobile number of `region` for the `index`-th caller (E.164)."""
+    """A valid mobile number of `region` for the `index`-th caller (E.164).
+
+    The digits after the first two of the region's example mobile are the index scrambled
+    (a bijection), so callers differ early in the number, as real ones do: they do not all
+    share one prefix, which the abuse limits per prefix would rightly find suspicious.
+    """
     example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
     if example is None:
         raise ValueError(f"no example mobile number for region {region}")
     national = str(example.national_number)
+    head, width = national[:_KEPT], len(national) - _KEPT
+    stride = 10**width // 7 + 1  # a skipped number's stand-in is a far-off caller's
     for step in range(10_000):
-        tail = f"{(index + step) % 10_000:04d}"
-        candidate = phonenumbers.parse(f"+{example.country_code}{national[:-4]}{tail}")
+        tail = ((index + 1 + step * stride) * _SCRAMBLE) % 10**width
+        candidate = phonenumbers.parse(f"+{example.country_code}{head}{tail:0{width}d}")
         if phonenumbers.is_valid_number(candidate):
             return phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
     raise ValueError(f"no valid number near the example of region {region}")
+
+
+_KEPT = 2
+_SCRAMBLE = 7_654_321  # odd and not a multiple of 5: a bijection modulo any power of ten

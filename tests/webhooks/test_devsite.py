@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -11,10 +12,14 @@ from settings import Settings
 from tests.webhooks.conftest import MONDAY_10
 from webhooks.api.auth import SITE_KEY
 from webhooks.app import create_app
-from webhooks.devsite import DEV_SITE_KEY, SAMPLE_PATH, dev_origins
+from webhooks.dev_calls import CALLS_PATH
+from webhooks.devsite import DEV_SITE_KEY, DEV_SUPERVISOR_KEY, SAMPLE_PATH, dev_origins
+from webhooks.queue_views import QueuesFullOut
 from webhooks.simulation import offline_telephony
 
 BASE = "http://127.0.0.1:8000"
+URL = "/api/v1/queues"
+DEV_SUPERVISOR = {"Authorization": f"Bearer {DEV_SUPERVISOR_KEY}"}
 REAL_SID, REAL_TOKEN = "AC" + "3f9a" * 8, "b7c1" * 8
 
 
@@ -74,13 +79,41 @@ def test_the_dev_key_books_from_the_local_origins_only(simulated: TestClient) ->
         lambda client: client.get(f"/c/support?key={DEV_SITE_KEY}").status_code,
         lambda client: client.get(SAMPLE_PATH).status_code,
         book,
+        lambda client: client.get(CALLS_PATH).status_code,
+        lambda client: client.get(f"{CALLS_PATH}.json").status_code,
+        lambda client: client.get(URL, headers=DEV_SUPERVISOR).status_code,
     ],
-    ids=["hosted-page", "sample-page", "booking"],
+    ids=["hosted-page", "sample-page", "booking", "calls", "calls-json", "supervisor-key"],
 )
 def test_nothing_of_the_dev_site_exists_with_the_twilio_carrier(
     real: TestClient, attempt: Callable[[TestClient], int]
 ) -> None:
-    assert attempt(real) in (401, 404)
+    assert attempt(real) in (401, 403, 404)
+
+
+def test_the_dev_supervisor_key_shows_todays_figures(simulated: TestClient) -> None:
+    assert book(simulated) == 201
+    answer = simulated.get(URL, headers=DEV_SUPERVISOR)
+    assert answer.status_code == 200
+    today = QueuesFullOut.model_validate_json(answer.text).queues["support"].today
+    assert today.booked == {"web": 1}
+    assert (today.served_from_hold, today.callbacks_completed, today.abandoned) == (0, 0, 0)
+    assert today.average_wait_seconds is None
+    assert simulated.get(URL, headers={"Authorization": "Bearer nope"}).status_code == 403
+
+
+def test_a_supervisor_key_in_the_config_replaces_the_dev_one(
+    settings: Settings, make_client: Callable[..., TestClient]
+) -> None:
+    own = hashlib.sha256(b"the supervisor's own key").hexdigest()
+    text = settings.config_file.read_text()
+    settings.config_file.write_text(
+        text.replace("# supervisor_key_sha256 = ", f'supervisor_key_sha256 = "{own}"\n# ', 1)
+    )
+    client = make_client()
+    assert client.get(URL, headers=DEV_SUPERVISOR).status_code == 403
+    mine = {"Authorization": "Bearer the supervisor's own key"}
+    assert client.get(URL, headers=mine).status_code == 200
 
 
 def test_a_site_the_supervisor_named_like_the_dev_site_is_kept(

@@ -110,6 +110,17 @@ def test_calling_window_becomes_the_domain_window(example: SupervisorConfig) -> 
     assert custom.calling_window_policy() == CallingWindow(time(9, 30), time(20))
 
 
+def test_a_calling_window_ending_at_24_00_runs_to_the_end_of_the_day() -> None:
+    allday = build('calling_window = {start = "00:00", end = "24:00"}')
+    window = allday.calling_window_policy()
+    assert window == CallingWindow(time(0), time.max)
+    assert window.contains(time(23, 59, 59)) and window.contains(time(0))
+    again = SupervisorConfig.model_validate(allday.model_dump(by_alias=True))
+    assert again.calling_window_policy() == window
+    with pytest.raises(ConfigError, match="24:00"):
+        build('calling_window = {start = "08:00", end = "00:00"}')
+
+
 def test_reason_labels_fall_back_to_the_default_label(example: SupervisorConfig) -> None:
     billing = example.queues["support"].reasons["1"]
     assert billing.label_for("ru") == "оплата и счета"
