@@ -31,6 +31,8 @@ from callback.inputs import LineInputs, Staffed
 from callback.request import CallbackRequest
 from callback.simulate.arrivals import Contact
 
+IDLE = Budget(0, Limit.NONE)
+"""The budget reported when no callback is in line (none is read: no rule could matter)."""
 HELD_BACK = frozenset({Limit.RESERVED_FOR_LIVE, Limit.MAX_CONCURRENT, Limit.RATE_CAP})
 """The rules that can leave an agent free while callbacks are due (the reserve, cap, rate)."""
 
@@ -128,8 +130,10 @@ class Line:
     def choose(self, now: float, free: int, serve_held: bool) -> Choice:
         """The dispatcher's pick for one free agent at `now`."""
         moment = self.when(now)
-        budget = self.budget(moment, free)
         head = next(iter(self.holding), None) if serve_held else None
+        if not self.order:  # the budget binds callbacks only: with none in line it is moot
+            return Choice(IDLE, held=head)
+        budget = self.budget(moment, free)
         if budget.allowed > 0:
             ident = self._first_eligible(now, moment, head)
             if ident is not None or head is None:
