@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from pydantic import AnyHttpUrl
 
 from callback.config import ConfigError, SupervisorConfig, check_file, load_config
 from callback.simulate.arrivals import Interval
+from callback.simulate.history import profile
+from callback.store.engine import make_engine
+from callback.store.history import read_history as stored_history
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
@@ -137,7 +141,12 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
 def read_history(settings: Settings, config: SupervisorConfig, days: int) -> tuple[Interval, ...]:
     """The arrival profile of the last `days` days in the settings' database."""
-    return ()
+    engine = make_engine(settings.database_url)
+    try:
+        until = datetime.now(UTC)
+        return profile(stored_history(engine, until - timedelta(days=days), until), config, days)
+    finally:
+        engine.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -83,3 +83,13 @@ def test_a_wrong_forecast_row_is_refused_naming_the_file_and_line(
     args = _args(tmp_path, "--proposed", str(DOCS / "proposed.toml"), "--arrivals", str(bad))
     assert main(args) == 1
     assert f"{bad}: line 2: callback_share must be within 0..1" in capsys.readouterr().err
+
+
+def test_history_arrivals_from_an_empty_database_are_refused_with_the_way_out(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOLDLESS_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("HOLDLESS_CONFIG_FILE", str(DOCS / "current.toml"))
+    args = ["simulate", "--proposed", str(DOCS / "proposed.toml"), "--arrivals", "history"]
+    assert main(args) == 1
+    assert "no history in the database yet; pass a forecast CSV" in capsys.readouterr().err

@@ -93,3 +93,21 @@ def test_callers_who_find_the_queue_closed_are_counted_and_not_served() -> None:
     tally = run_queue(config(3, hours=DAY_HOURS), QUEUE, _setup(calls), 1).total()
     assert tally.closed == tally.offered > 0
     assert tally.served_from_hold == tally.held == 0
+
+
+def test_a_night_request_waits_for_the_customers_calling_window() -> None:
+    night = (Interval(QUEUE, time(2), time(3), Kind.WEB, 10.0, 240.0, None),)
+    tally = run_queue(config(3), QUEUE, _setup(night), 2).total()
+    assert tally.callbacks_completed == tally.callbacks > 0
+    assert tally.callback_wait_s / tally.callbacks_completed > 4 * 3600  # not before 08:00
+
+
+def test_nobody_is_promised_anything_where_no_agent_is_ever_planned() -> None:
+    calls = (
+        Interval(QUEUE, time(9), time(10), Kind.WEB, 10.0, 240.0, None),
+        Interval(QUEUE, time(9), time(10), Kind.PHONE, 10.0, 240.0, None),
+    )
+    tally = run_queue(config(0, hours=DAY_HOURS), QUEUE, _setup(calls), 1).total()
+    assert tally.callbacks == tally.served_from_hold == 0
+    assert tally.offered == tally.closed + tally.held > 0
+    assert tally.abandoned == 0  # patient callers are still holding when the run stops

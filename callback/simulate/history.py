@@ -1,0 +1,110 @@
+"""The arrival profile from stored history: per queue, hour of the day and channel.
+
+Callers who held and callers who asked for a callback from the phone menu are the phone
+channel; requests from the web page, the app, the API or SMS are the web channel. Counts
+are averaged over the days read. Handle time, patience and the shares of dials that ring
+out or reach a machine are measured per queue over the whole window (an hour alone holds
+too few); a queue without a connected dial keeps its configured handle-time prior. The
+share taking a callback is the phone-menu requests over the phone contacts of the hour.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from callback.config.model import SupervisorConfig
+from callback.simulate.arrivals import Interval, Kind
+from callback.store.history import History, Occupied
+from callback.types import Channel
+
+MISSED = frozenset({"no_answer", "busy", "failed"})
+"""Dial outcomes where nobody answered: the profile's no-answer share."""
+
+
+def _hours(moments: Iterable[datetime], zone: ZoneInfo) -> Counter[int]:
+    return Counter(moment.astimezone(zone).hour for moment in moments)
+
+
+def _handle(occupied: list[Occupied]) -> float | None:
+    talks = [(o.ended - o.claimed).total_seconds() for o in occupied if o.outcome == "connected"]
+    return sum(talks) / len(talks) if talks else None
+
+
+def _patience(history: History, queue: str) -> float | None:
+    """Exponential patience: time on hold of every caller over the callers who gave up."""
+    held = [h for h in history.held if h.queue == queue and h.ended is not None]
+    abandoned = sum(h.state == "abandoned" for h in held)
+    exposure = sum((h.ended - h.joined).total_seconds() for h in held if h.ended is not None)
+    return exposure / abandoned if abandoned else None
+
+
+def _shares(occupied: list[Occupied]) -> tuple[float, float]:
+    dials = [o for o in occupied if o.dial]
+    if not dials:
+        return 0.0, 0.0
+    missed = sum(o.outcome in MISSED for o in dials)
+    machine = sum(o.outcome == "machine" for o in dials)
+    return missed / len(dials), machine / len(dials)
+
+
+def queue_profile(
+    history: History, config: SupervisorConfig, queue: str, days: int
+) -> list[Interval]:
+    """One queue's rows, hour by hour where anyone came."""
+    zone = config.queues[queue].zone
+    occupied = [o for o in history.occupied if o.queue == queue]
+    handle = _handle(occupied) or config.callback_policy(queue).handle_time_prior.total_seconds()
+    patience = _patience(history, queue)
+    no_answer, machine = _shares(occupied)
+    held = _hours((h.joined for h in history.held if h.queue == queue and h.state != "left"), zone)
+    mine = [r for r in history.requested if r.queue == queue]
+    menu = _hours((r.created for r in mine if r.channel == Channel.IVR.value), zone)
+    web = _hours((r.created for r in mine if r.channel != Channel.IVR.value), zone)
+    rows = []
+    for hour in sorted(set(held) | set(menu) | set(web)):
+        start, end = time(hour), time((hour + 1) % 24)
+        phone = held[hour] + menu[hour]
+        if phone:
+            share = menu[hour] / phone
+            rows.append(
+                Interval(
+                    queue,
+                    start,
+                    end,
+                    Kind.PHONE,
+                    phone / days,
+                    handle,
+                    patience,
+                    share,
+                    no_answer,
+                    machine,
+                )
+            )
+        if web[hour]:
+            rows.append(
+                Interval(
+                    queue,
+                    start,
+                    end,
+                    Kind.WEB,
+                    web[hour] / days,
+                    handle,
+                    None,
+                    0.0,
+                    no_answer,
+                    machine,
+                )
+            )
+    return rows
+
+
+def profile(history: History, config: SupervisorConfig, days: int) -> tuple[Interval, ...]:
+    """Every configured queue's rows from `days` days of history."""
+    return tuple(
+        row
+        for queue in sorted(config.queues)
+        for row in queue_profile(history, config, queue, days)
+    )
