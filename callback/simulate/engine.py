@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from callback.config.model import SupervisorConfig
 from callback.config.queue import LiveCallers
-from callback.forecast import Forecast, Measured
+from callback.forecast import Forecast
 from callback.inputs import Staffed
 from callback.request import CallbackRequest
 from callback.retry import DialOutcome, RetryAt
 from callback.service.line import forecast_for
 from callback.simulate.arrivals import DAY, DRAWS, Contact, Kind
 from callback.simulate.line import HELD_BACK, Holding, Line, Pending
-from callback.simulate.tally import Tally
+from callback.simulate.tally import Measures, Tally
 from callback.types import E164, Channel, QueueName, RequestId
 
 TICK = 30.0
@@ -34,23 +34,6 @@ MACHINE_S = 12.0
 """Seconds until a machine is detected."""
 DRAIN = DAY
 """How long after the last day the run goes on to serve those still in line."""
-
-
-@dataclass(slots=True)
-class _Measured:
-    """The figures the forecast measures, accumulated over the run."""
-
-    attempts: int = 0
-    occupied: float = 0.0
-    unanswered: int = 0
-    dials: int = 0
-    abandoned: int = 0
-    exposure: float = 0.0
-
-    def read(self) -> Measured:
-        mean = timedelta(seconds=self.occupied / self.attempts) if self.attempts else None
-        exposure = timedelta(seconds=self.exposure)
-        return Measured(self.attempts, mean, self.abandoned, exposure, self.unanswered, self.dials)
 
 
 @dataclass
@@ -72,7 +55,7 @@ class Run:
     ends: dict[int, float] = field(default_factory=dict)
     held_back: int = 0
     seq: int = 0
-    measured: _Measured = field(default_factory=_Measured)
+    measured: Measures = field(default_factory=Measures)
 
     def __post_init__(self) -> None:
         queue = self.config.queues[self.queue]

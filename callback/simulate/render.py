@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -53,13 +54,14 @@ def text(reports: Sequence[QueueReport], setup: Setup) -> str:
     return "\n".join(out)
 
 
-_W, _H, _PAD = 640, 220, 40
+_W, _H, _PAD, _TOP = 640, 260, 40, 80
 
 
 def _points(values: Sequence[float]) -> str:
     step = (_W - 2 * _PAD) / max(len(values) - 1, 1)
     return " ".join(
-        f"{_PAD + i * step:.1f},{_H - _PAD - v * (_H - 2 * _PAD):.1f}" for i, v in enumerate(values)
+        f"{_PAD + i * step:.1f},{_H - _PAD - v * (_H - _PAD - _TOP):.1f}"
+        for i, v in enumerate(values)
     )
 
 
@@ -72,10 +74,11 @@ def _panel(report: QueueReport, top: int) -> list[str]:
         f'<g transform="translate(0,{top})">',
         f'<text x="{_PAD}" y="20" font-size="14">{escape(report.queue)}: service level per '
         f"interval</text>",
-        f'<text x="{_PAD}" y="36" font-size="11">{escape(report.verdict)}</text>',
     ]
+    for n, line in enumerate(textwrap.wrap(report.verdict, 100)[:3]):
+        parts.append(f'<text x="{_PAD}" y="{34 + 13 * n}" font-size="10">{escape(line)}</text>')
     for level in (0.0, 0.5, 1.0):
-        y = _H - _PAD - level * (_H - 2 * _PAD)
+        y = _H - _PAD - level * (_H - _PAD - _TOP)
         parts.append(
             f'<line x1="{_PAD}" y1="{y:.1f}" x2="{_W - _PAD}" y2="{y:.1f}" stroke="#ddd"/>'
             f'<text x="4" y="{y + 4:.1f}" font-size="10">{level:.0%}</text>'

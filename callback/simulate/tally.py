@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 
+from callback.forecast import Measured
 from callback.simulate.arrivals import DAY
 
 
@@ -93,3 +95,21 @@ class Tally:
         for cell in self.cells[first:last]:
             whole.add(cell)
         return whole
+
+
+@dataclass(slots=True)
+class Measures:
+    """The figures the forecast measures, accumulated over the run."""
+
+    attempts: int = 0
+    occupied: float = 0.0
+    unanswered: int = 0
+    dials: int = 0
+    abandoned: int = 0
+    exposure: float = 0.0
+
+    def read(self) -> Measured:
+        """As the forecast takes them."""
+        mean = timedelta(seconds=self.occupied / self.attempts) if self.attempts else None
+        exposure = timedelta(seconds=self.exposure)
+        return Measured(self.attempts, mean, self.abandoned, exposure, self.unanswered, self.dials)
