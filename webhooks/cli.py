@@ -15,7 +15,7 @@ from pydantic import AnyHttpUrl
 
 from callback.config import ConfigError, SupervisorConfig, check_file, load_config
 from callback.simulate.arrivals import Interval
-from callback.simulate.history import profile
+from callback.simulate.history import covered_days, profile
 from callback.store.engine import make_engine
 from callback.store.history import read_history as stored_history
 from callback.store.migrate import upgrade
@@ -144,7 +144,8 @@ def read_history(settings: Settings, config: SupervisorConfig, days: int) -> tup
     engine = make_engine(settings.database_url)
     try:
         until = datetime.now(UTC)
-        return profile(stored_history(engine, until - timedelta(days=days), until), config, days)
+        history = stored_history(engine, until - timedelta(days=days), until)
+        return profile(history, config, covered_days(history, until, days))
     finally:
         engine.dispose()
 

@@ -100,7 +100,7 @@ def run_simulate(args: argparse.Namespace, load: Loader, history: History) -> in
     setup = Setup(profile, start, args.days, args.seed, args.replications, args.interval * 60.0)
     reports = compare(current, proposed, setup)
     if args.json:
-        print(json.dumps(as_json(reports, setup), indent=2))
+        print(json.dumps(as_json(reports, setup), indent=2, allow_nan=False))
     else:
         print(text(reports, setup))
     if args.chart:

@@ -46,6 +46,10 @@ class Figure:
     half: float
 
 
+NONE = Figure(math.nan, math.nan)
+"""A figure no replication defines (nobody held, no callback completed ...)."""
+
+
 def t975(df: int) -> float:
     """The 97.5% quantile of Student's t with `df` degrees of freedom (inf for none)."""
     if df < 1:
@@ -55,8 +59,11 @@ def t975(df: int) -> float:
     return 1.96 + 2.4 / df  # within 1% of the true quantile from 11 degrees of freedom
 
 
-def summarise(values: Sequence[float]) -> Figure:
-    """The mean of `values` with its 95% half-width (0 when they are all equal)."""
+def summarise(found: Sequence[float]) -> Figure:
+    """The mean of the defined `found` (not NaN) with its 95% half-width (NaN: none defined)."""
+    values = [value for value in found if not math.isnan(value)]
+    if not values:
+        return NONE
     mean = statistics.fmean(values)
     if len(values) < 2:
         return Figure(mean, math.inf)

@@ -10,9 +10,10 @@ share taking a callback is the phone-menu requests over the phone contacts of th
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from callback.config.model import SupervisorConfig
@@ -99,6 +100,15 @@ def queue_profile(
                 )
             )
     return rows
+
+
+def covered_days(history: History, until: datetime, most: int) -> int:
+    """The days the records span back from `until`, within 1..`most`: a young database is
+    averaged over the days it saw, not over days before it existed."""
+    moments = [h.joined for h in history.held] + [r.created for r in history.requested]
+    if not moments:
+        return most
+    return max(1, min(most, math.ceil((until - min(moments)) / timedelta(days=1))))
 
 
 def profile(history: History, config: SupervisorConfig, days: int) -> tuple[Interval, ...]:

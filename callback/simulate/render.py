@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Callable, Sequence
 from html import escape
@@ -25,7 +26,16 @@ _WIDTH = 14
 
 
 def _pair(shown: Callable[[float], str], a: Figure, b: Figure) -> str:
-    return f"{shown(a.mean)}>{shown(b.mean)}".rjust(_WIDTH)
+    def one(value: float) -> str:
+        return "-" if math.isnan(value) else shown(value)
+
+    return f"{one(a.mean)}>{one(b.mean)}".rjust(_WIDTH)
+
+
+def _level(figure: Figure) -> str:
+    if math.isnan(figure.mean):
+        return "- (nobody held)"
+    return f"{figure.mean:.1%} +/- {figure.half:.1%}"
 
 
 def _line(start: str, current: dict[str, Figure], proposed: dict[str, Figure]) -> str:
@@ -45,8 +55,7 @@ def text(reports: Sequence[QueueReport], setup: Setup) -> str:
         out += [
             "",
             f"queue {report.queue}: {report.verdict}",
-            f"  service level {sl_now.mean:.1%} +/- {sl_now.half:.1%} -> "
-            f"{sl_new.mean:.1%} +/- {sl_new.half:.1%} (95% CI)",
+            f"  service level {_level(sl_now)} -> {_level(sl_new)} (95% CI)",
             header,
         ]
         out += [_line(row.start, row.current, row.proposed) for row in report.rows]
@@ -62,6 +71,7 @@ def _points(values: Sequence[float]) -> str:
     return " ".join(
         f"{_PAD + i * step:.1f},{_H - _PAD - v * (_H - _PAD - _TOP):.1f}"
         for i, v in enumerate(values)
+        if not math.isnan(v)  # nobody held then: no point
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -132,8 +133,13 @@ def compare(
     return [compare_queue(current, proposed, queue, setup) for queue in both]
 
 
-def _plain(figures: dict[str, Figure]) -> dict[str, dict[str, float]]:
-    return {name: {"mean": f.mean, "ci95": f.half} for name, f in figures.items()}
+def _plain(figures: dict[str, Figure]) -> dict[str, dict[str, float | None]]:
+    """JSON has no NaN: an undefined figure is null."""
+    return {name: {"mean": _number(f.mean), "ci95": _number(f.half)} for name, f in figures.items()}
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else value
 
 
 def as_json(reports: Sequence[QueueReport], setup: Setup) -> dict[str, Any]:

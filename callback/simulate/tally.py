@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 
@@ -9,8 +10,9 @@ from callback.forecast import Measured
 from callback.simulate.arrivals import DAY
 
 
-def _ratio(part: float, whole: float, empty: float = 0.0) -> float:
-    return part / whole if whole else empty
+def _ratio(part: float, whole: float) -> float:
+    """A share or a mean; NaN without a base (no replication should count it as 0)."""
+    return part / whole if whole else math.nan
 
 
 @dataclass(slots=True)
@@ -37,13 +39,13 @@ class Cell:
     """Agent-seconds free while callbacks were due and the dial budget kept them undialled."""
 
     def figures(self) -> dict[str, float]:
-        """The interval's report figures (a rate with no base reads 0, or 1 for the level)."""
+        """The interval's report figures (a share or mean with nobody to count is NaN)."""
         return {
             "offered": float(self.offered),
             "served_from_hold": float(self.served_from_hold),
             "callbacks_completed": float(self.callbacks_completed),
             "callback_wait_s": _ratio(self.callback_wait_s, self.callbacks_completed),
-            "service_level": _ratio(self.answered_in_target, self.held, empty=1.0),
+            "service_level": _ratio(self.answered_in_target, self.held),
             "asa_s": _ratio(self.hold_wait_s, self.served_from_hold),
             "abandonment": _ratio(self.abandoned, self.held),
             "promises_broken": float(self.promises_broken),

@@ -4,7 +4,8 @@ Every caller holds (no callbacks), talk and patience are exponential, no wrap-up
 service level, the average speed of answer and the abandonment the simulated line shows
 (after its first hour, which starts empty) must each hold Erlang A's figure within the
 simulation's own 95% confidence interval, and that interval must be narrow enough to mean
-something.
+something (`widest`, for the service level: an overloaded 50-agent line swings hour by hour,
+so its interval is honestly wider than a 10-agent one at the same cost).
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ def test_the_interval_is_mean_plus_minus_student_t_over_root_n() -> None:
     assert found.mean == 2.0
     assert math.isclose(found.half, 4.303 * 1.0 / math.sqrt(3))
     assert summarise([5.0]).half == math.inf
+    assert summarise([math.nan, 1.0, 3.0]) == summarise([1.0, 3.0])  # undefined, not zero
+    assert math.isnan(summarise([math.nan]).mean)
     assert t975(0) == math.inf and t975(10) == 2.228 and 2.0 < t975(30) < 2.05
 
 
@@ -63,3 +65,16 @@ def test_text_json_and_chart_carry_every_queue_and_figure() -> None:
     svg = ET.fromstring(chart(reports))
     assert svg.tag.endswith("svg") and len(svg.findall(".//{*}polyline")) == 2
     assert [row.start for row in reports[0].rows] == ["09:00", "09:30", "10:00", "10:30"]
+
+
+def test_an_interval_where_nobody_held_shows_no_figure_rather_than_a_made_up_one() -> None:
+    web = (Interval(QUEUE, time(9), time(10), Kind.WEB, 6, 240, None),)
+    setup = Setup(web, MONDAY, 1, 1, 2, 3600.0)
+    reports = compare(config(2, hours="09:00-11:00"), config(2, hours="09:00-11:00"), setup)
+    shown = text(reports, setup)
+    assert "service level - (nobody held) -> - (nobody held)" in shown
+    assert "\n09:00 " in shown and "-     -" not in shown
+    data = as_json(reports, setup)
+    assert data["queues"][0]["current"]["service_level"] == {"mean": None, "ci95": None}
+    assert data["queues"][0]["current"]["callbacks_completed"]["mean"] > 0
+    assert 'points=""' in chart(reports)  # nothing to draw, and no NaN in the file

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, insert
 
 from callback.simulate.arrivals import Kind
-from callback.simulate.history import profile
+from callback.simulate.history import covered_days, profile
 from callback.store.engine import write_transaction
 from callback.store.history import read_history
 from callback.store.tables import ATTEMPT, HELD_CALL, HELD_OFFER, REQUEST
@@ -93,6 +93,8 @@ def test_the_window_holds_what_began_in_it_and_the_profile_counts_it(engine: Eng
     history = read_history(engine, DAY, DAY + timedelta(days=1))
     assert len(history.held) == 4  # the one the next day is outside the window
     assert len(history.requested) == 3 and len(history.occupied) == 5
+    assert covered_days(history, DAY + timedelta(days=1), 28) == 1  # from 09:06, not 28 days
+    assert covered_days(history, DAY + timedelta(days=3), 2) == 2
     rows = profile(history, config(5), days=2)
     nine, ten_phone, ten_web = rows
     assert (nine.start.hour, nine.channel, nine.offered) == (9, Kind.PHONE, 1.5)
@@ -107,3 +109,4 @@ def test_the_window_holds_what_began_in_it_and_the_profile_counts_it(engine: Eng
 def test_an_empty_history_gives_an_empty_profile_and_the_prior(engine: Engine) -> None:
     history = read_history(engine, DAY, DAY + timedelta(days=1))
     assert profile(history, config(5), days=1) == ()
+    assert covered_days(history, DAY, 28) == 28
