@@ -28,7 +28,9 @@ class Kind(StrEnum):
     PHONE = "phone"
     """A call: it holds, or takes a callback when one is offered."""
     WEB = "web"
-    """A callback requested on the web page or in the app."""
+    """A callback requested on the web page or in the app, as soon as possible."""
+    SLOT = "slot"
+    """A callback booked for a time: the first slot with room (`callback.service.slots`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ def _row(row: dict[str, str], line: int) -> Interval:
     try:
         channel = Kind((row.get("channel") or "phone").strip())
     except ValueError:
-        raise ProfileError(f"line {line}: channel must be phone or web") from None
+        raise ProfileError(f"line {line}: channel must be phone, web or slot") from None
     patience = (row.get("patience_s") or "").strip()
     interval = Interval(
         queue=(row.get("queue") or "").strip(),

@@ -11,7 +11,7 @@ policy. Nothing here draws a random number: every draw is the contact's own.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from callback.config.model import SupervisorConfig
@@ -22,6 +22,7 @@ from callback.request import CallbackRequest
 from callback.retry import DialOutcome, RetryAt
 from callback.service.line import forecast_for
 from callback.simulate.arrivals import DAY, DRAWS, Contact, Kind
+from callback.simulate.booking import Ledger
 from callback.simulate.line import HELD_BACK, Holding, Line, Pending
 from callback.simulate.tally import Measures, Tally
 from callback.types import E164, Channel, QueueName, RequestId
@@ -66,6 +67,7 @@ class Run:
         self.serve_held = queue.live_callers is LiveCallers.HOLDLESS
         self.contacts: dict[int, Contact] = {}
         self.horizon = self.days * DAY + DRAIN
+        self.ledger = Ledger()
 
     def at(self, time: float, kind: str, ref: int = 0) -> None:
         """Schedule event `kind` at `time` about `ref`."""
@@ -128,7 +130,7 @@ class Run:
         cell = self.tally.at(now)
         cell.offered += 1
         forecast = self._forecast(now, callback=False)
-        wants = contact.kind is Kind.WEB or (
+        wants = contact.kind is not Kind.PHONE or (
             forecast.offer_callback and contact.choice < contact.share
         )
         if wants:
@@ -148,19 +150,23 @@ class Run:
 
     def _book(self, now: float, ident: int, contact: Contact) -> None:
         estimate = self._forecast(now, callback=True).estimate
-        cell = self.tally.at(now)
-        if estimate is None:  # nobody works now or later: no promise can be made
+        cell, moment = self.tally.at(now), self.line.when(now)
+        slotted = contact.kind is Kind.SLOT
+        slot = self.ledger.book(self.config, self.queue, moment) if slotted and estimate else None
+        if estimate is None or (slotted and slot is None):  # no promise, or no slot with room
             cell.closed += 1
             return
         cell.callbacks += 1
-        moment = self.line.when(now)
-        channel = Channel.WEB if contact.kind is Kind.WEB else Channel.IVR
+        channel = Channel.IVR if contact.kind is Kind.PHONE else Channel.WEB
         request = CallbackRequest(
             RequestId(ident), QueueName(self.queue), self.number, channel, moment, moment, moment
         )
-        by = self.line.seconds(estimate.by)
-        self.line.pending[ident] = Pending(request, now, now, contact, by)
-        self.line.wait_again(ident, now)
+        due, by = now, self.line.seconds(estimate.by)
+        if slot is not None:  # due at the slot's start, promised by its end
+            request = replace(request, slot=slot)
+            due, by = self.line.seconds(slot.start), self.line.seconds(slot.end)
+        self.line.pending[ident] = Pending(request, now, due, contact, by)
+        self.line.wait_again(ident, due)
 
     def _abandon(self, now: float, ident: int) -> None:
         held = self.line.holding.pop(ident, None)
@@ -187,6 +193,7 @@ class Run:
             self.at(wake, "wake")
         line.wakes.clear()
         for entry in line.expired:
+            self.ledger.release(entry.request)
             self.tally.at(entry.created).promises_broken += 1
         line.expired.clear()
 
@@ -218,7 +225,7 @@ class Run:
         cell.callbacks_completed += 1
         cell.callback_wait_s += reached - entry.created
         cell.promises_broken += reached > entry.by
-        self.line.pending.pop(ident)
+        self.ledger.release(self.line.pending.pop(ident).request)
         self._occupy(now, ANSWER_S + contact.talk, self.wrap)
         self.at(reached + contact.talk, "hung_up", ident)
 
@@ -246,7 +253,7 @@ class Run:
         if isinstance(decision, RetryAt):
             line.wait_again(ident, line.seconds(decision.at))
         else:
-            line.pending.pop(ident)
+            self.ledger.release(line.pending.pop(ident).request)
             self.tally.at(entry.created).promises_broken += 1
         self._dispatch(now)
 

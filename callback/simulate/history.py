@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from callback.simulate.arrivals import Interval, Kind
 from callback.store.history import History, Occupied
 from callback.types import Channel
 
+IVR = Channel.IVR.value
 MISSED = frozenset({"no_answer", "busy", "failed"})
 """Dial outcomes where nobody answered: the profile's no-answer share."""
 
@@ -62,44 +64,22 @@ def queue_profile(
     no_answer, machine = _shares(occupied)
     held = _hours((h.joined for h in history.held if h.queue == queue and h.state != "left"), zone)
     mine = [r for r in history.requested if r.queue == queue]
-    menu = _hours((r.created for r in mine if r.channel == Channel.IVR.value), zone)
-    web = _hours((r.created for r in mine if r.channel != Channel.IVR.value), zone)
+    menu = _hours((r.created for r in mine if r.channel == IVR), zone)
+    web = _hours((r.created for r in mine if r.channel != IVR and not r.slotted), zone)
+    slot = _hours((r.created for r in mine if r.channel != IVR and r.slotted), zone)
     rows = []
-    for hour in sorted(set(held) | set(menu) | set(web)):
+    for hour in sorted(set(held) | set(menu) | set(web) | set(slot)):
         start, end = time(hour), time((hour + 1) % 24)
         phone = held[hour] + menu[hour]
         if phone:
             share = menu[hour] / phone
             rows.append(
-                Interval(
-                    queue,
-                    start,
-                    end,
-                    Kind.PHONE,
-                    phone / days,
-                    handle,
-                    patience,
-                    share,
-                    no_answer,
-                    machine,
-                )
+                Interval(queue, start, end, Kind.PHONE, phone / days, handle, patience, share)
             )
-        if web[hour]:
-            rows.append(
-                Interval(
-                    queue,
-                    start,
-                    end,
-                    Kind.WEB,
-                    web[hour] / days,
-                    handle,
-                    None,
-                    0.0,
-                    no_answer,
-                    machine,
-                )
-            )
-    return rows
+        for kind, count in ((Kind.WEB, web[hour]), (Kind.SLOT, slot[hour])):
+            if count:
+                rows.append(Interval(queue, start, end, kind, count / days, handle, None))
+    return [replace(row, no_answer=no_answer, machine=machine) for row in rows]
 
 
 def covered_days(history: History, until: datetime, most: int) -> int:

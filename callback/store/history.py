@@ -34,6 +34,8 @@ class Requested:
     queue: str
     channel: str
     created: datetime
+    slotted: bool = False
+    """Booked for a slot (a time the customer chose) rather than as soon as possible."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ class History:
 
 _h, _r, _a, _o = HELD_CALL.c, REQUEST.c, ATTEMPT.c, HELD_OFFER.c
 _HELD = select(_h.queue, _h.joined_at, _h.ended_at, _h.state)
-_REQUESTED = select(_r.queue, _r.channel, _r.created_at)
+_REQUESTED = select(_r.queue, _r.channel, _r.created_at, _r.slot_start.is_not(None))
 _DIALS = select(_a.queue, _a.claimed_at, _a.ended_at, _a.outcome)
 _OFFERS = select(_o.queue, _o.claimed_at, _o.ended_at, _o.outcome)
 
@@ -79,7 +81,7 @@ def read_history(engine: Engine, since: datetime, until: datetime) -> History:
         ).all()
     return History(
         tuple(Held(*row) for row in held),
-        tuple(Requested(*row) for row in requested),
+        tuple(Requested(q, ch, at, bool(slot)) for q, ch, at, slot in requested),
         tuple(Occupied(q, c, e, o or "", True) for q, c, e, o in dials)
         + tuple(Occupied(q, c, e, o or "", False) for q, c, e, o in offers),
     )

@@ -30,7 +30,7 @@ def test_a_forecast_file_is_read_row_by_row() -> None:
             "line 2: callback_share must be within 0..1",
         ),
         ("support,8h,09:00,phone,80,270,240,0,0,0", "line 2: start must be HH:MM"),
-        ("support,08:00,09:00,fax,80,270,240,0,0,0", "line 2: channel must be phone or web"),
+        ("support,08:00,09:00,fax,80,270,240,0,0,0", "line 2: channel must be phone, web or slot"),
         ("support,08:00,09:00,phone,many,270,240,0,0,0", "line 2: offered must be a number"),
         ("support,08:00,09:00,phone,-1,270,240,0,0,0", "line 2: offered cannot be negative"),
         ("support,09:00,08:00,phone,80,270,240,0,0,0", "line 2: needs a queue, start < end"),

@@ -111,3 +111,19 @@ def test_nobody_is_promised_anything_where_no_agent_is_ever_planned() -> None:
     assert tally.callbacks == tally.served_from_hold == 0
     assert tally.offered == tally.closed + tally.held > 0
     assert tally.abandoned == 0  # patient callers are still holding when the run stops
+
+
+def test_bookings_for_a_time_fill_the_first_slots_with_room_and_keep_their_promise() -> None:
+    night = (Interval(QUEUE, time(5), time(7), Kind.SLOT, 12.0, 240.0, None),)
+    roomy = config(3, hours=DAY_HOURS, policy='slot_capacity = 20\nslot_length = "30m"')
+    tight = config(3, hours=DAY_HOURS, policy='slot_capacity = 2\nslot_length = "30m"')
+    easy = run_queue(roomy, QUEUE, _setup(night), 2).total()
+    spread = run_queue(tight, QUEUE, _setup(night), 2).total()
+    assert easy.callbacks == spread.callbacks == easy.callbacks_completed > 4
+    assert spread.callbacks_completed == spread.callbacks
+    assert easy.promises_broken == spread.promises_broken == 0  # each reached within its slot
+    # Two a slot: the later bookings wait for later slots.
+    assert spread.callback_wait_s > easy.callback_wait_s + 1800 * (spread.callbacks // 2 - 1)
+    full = config(3, hours="08:00-08:30", policy='slot_capacity = 1\nslot_length = "30m"')
+    refused = run_queue(full, QUEUE, _setup(night), 2).total()
+    assert refused.callbacks == 7 and refused.closed == refused.offered - 7  # a slot a day

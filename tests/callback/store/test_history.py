@@ -77,11 +77,13 @@ def _fill(engine: Engine) -> None:
     held = [_held(1, 9.1, "served", 60), _held(2, 9.5, "abandoned", 120)]
     held += [_held(3, 9.7, "left", 20), _held(4, 10.2, "served", 20), _held(5, 30.0, "served", 5)]
     requests = [_request(1, 9.7, "ivr"), _request(2, 10.5, "web"), _request(3, 10.6, "web")]
+    booked = _request(4, 10.7, "app") | {"slot_start": _at(12), "slot_end": _at(12.5)}
     dials = [_dial(1, 9.8, "connected", 400), _dial(2, 10.6, "no_answer", 30)]
     dials += [_dial(2, 10.8, "machine", 10), _dial(3, 10.9, "connected", 200)]
     with write_transaction(engine) as connection:
         connection.execute(insert(HELD_CALL), held)
         connection.execute(insert(REQUEST), requests)
+        connection.execute(insert(REQUEST), [booked])  # its own keys: a slot
         connection.execute(insert(ATTEMPT), dials)
         offer = {"held_id": 1, "fence": 1, "queue": QUEUE, "agent_id": "ann"}
         offer |= {"claimed_at": _at(9.2), "lease_until": _at(9.2), "ended_at": _at(9.3)}
@@ -92,11 +94,11 @@ def test_the_window_holds_what_began_in_it_and_the_profile_counts_it(engine: Eng
     _fill(engine)
     history = read_history(engine, DAY, DAY + timedelta(days=1))
     assert len(history.held) == 4  # the one the next day is outside the window
-    assert len(history.requested) == 3 and len(history.occupied) == 5
+    assert len(history.requested) == 4 and len(history.occupied) == 5
     assert covered_days(history, DAY + timedelta(days=1), 28) == 1  # from 09:06, not 28 days
     assert covered_days(history, DAY + timedelta(days=3), 2) == 2
     rows = profile(history, config(5), days=2)
-    nine, ten_phone, ten_web = rows
+    nine, ten_phone, ten_web, ten_slot = rows
     assert (nine.start.hour, nine.channel, nine.offered) == (9, Kind.PHONE, 1.5)
     assert nine.callback_share == 1 / 3  # two held, one asked from the menu (the "left" one)
     assert nine.handle_s == (400 + 200 + 360) / 3  # connected dials and the hold offer
@@ -104,6 +106,7 @@ def test_the_window_holds_what_began_in_it_and_the_profile_counts_it(engine: Eng
     assert (nine.no_answer, nine.machine) == (0.25, 0.25)
     assert (ten_phone.channel, ten_phone.offered) == (Kind.PHONE, 0.5)
     assert (ten_web.channel, ten_web.offered, ten_web.patience_s) == (Kind.WEB, 1.0, None)
+    assert (ten_slot.channel, ten_slot.offered, ten_slot.no_answer) == (Kind.SLOT, 0.5, 0.25)
 
 
 def test_an_empty_history_gives_an_empty_profile_and_the_prior(engine: Engine) -> None:
