@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import insert, update
 
+from callback.store.engine import make_engine, write_transaction
+from callback.store.tables import REQUEST
+from tests.callback.store.test_history import request_row
 from webhooks.cli import main
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "simulate"
@@ -93,3 +99,24 @@ def test_history_arrivals_from_an_empty_database_are_refused_with_the_way_out(
     args = ["simulate", "--proposed", str(DOCS / "proposed.toml"), "--arrivals", "history"]
     assert main(args) == 1
     assert "no history in the database yet; pass a forecast CSV" in capsys.readouterr().err
+
+
+def test_history_arrivals_read_the_recent_days_of_the_database(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = make_engine(sqlite_url)
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    rows = [request_row(n, 0.0, "web") | {"queue": "support"} for n in range(1, 4)]
+    with write_transaction(engine) as connection:
+        connection.execute(insert(REQUEST), rows)
+        connection.execute(update(REQUEST).values(created_at=an_hour_ago))
+    engine.dispose()
+    monkeypatch.setenv("HOLDLESS_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("HOLDLESS_CONFIG_FILE", str(DOCS / "current.toml"))
+    args = ["simulate", "--proposed", str(DOCS / "current.toml"), "--json"]
+    assert main([*args, "--from", "2026-12-08", "--replications", "2"]) == 0
+    (queue,) = json.loads(capsys.readouterr().out)["queues"]
+    hour = f"{an_hour_ago.astimezone(ZoneInfo('Europe/London')).hour:02}:00"
+    offered = {row["start"]: row["current"]["offered"]["mean"] for row in queue["intervals"]}
+    assert 0 < offered[hour] < 10  # three a day, Poisson
+    assert sum(offered.values()) == offered[hour]

@@ -38,7 +38,8 @@ def _held(n: int, hour: float, state: str, wait_s: float) -> dict[str, Any]:
     }
 
 
-def _request(n: int, hour: float, channel: str) -> dict[str, Any]:
+def request_row(n: int, hour: float, channel: str) -> dict[str, Any]:
+    """A finished callback request of queue `line` made `hour` hours into DAY."""
     made = _at(hour)
     return {
         "id": n,
@@ -76,8 +77,12 @@ def _dial(request: int, hour: float, outcome: str, seconds: float) -> dict[str, 
 def _fill(engine: Engine) -> None:
     held = [_held(1, 9.1, "served", 60), _held(2, 9.5, "abandoned", 120)]
     held += [_held(3, 9.7, "left", 20), _held(4, 10.2, "served", 20), _held(5, 30.0, "served", 5)]
-    requests = [_request(1, 9.7, "ivr"), _request(2, 10.5, "web"), _request(3, 10.6, "web")]
-    booked = _request(4, 10.7, "app") | {"slot_start": _at(12), "slot_end": _at(12.5)}
+    requests = [
+        request_row(1, 9.7, "ivr"),
+        request_row(2, 10.5, "web"),
+        request_row(3, 10.6, "web"),
+    ]
+    booked = request_row(4, 10.7, "app") | {"slot_start": _at(12), "slot_end": _at(12.5)}
     dials = [_dial(1, 9.8, "connected", 400), _dial(2, 10.6, "no_answer", 30)]
     dials += [_dial(2, 10.8, "machine", 10), _dial(3, 10.9, "connected", 200)]
     with write_transaction(engine) as connection:
