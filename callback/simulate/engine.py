@@ -165,7 +165,7 @@ class Run:
         if slot is not None:  # due at the slot's start, promised by its end
             request = replace(request, slot=slot)
             due, by = self.line.seconds(slot.start), self.line.seconds(slot.end)
-        self.line.pending[ident] = Pending(request, now, due, contact, by)
+        self.line.pending[ident] = Pending(request, now, due, contact, by, due_from=due)
         self.line.wait_again(ident, due)
 
     def _abandon(self, now: float, ident: int) -> None:
@@ -223,7 +223,8 @@ class Run:
         reached = now + ANSWER_S
         cell = self.tally.at(entry.created)
         cell.callbacks_completed += 1
-        cell.callback_wait_s += reached - entry.created
+        # A booking waits from its slot's start (the time the customer chose), others from asking.
+        cell.callback_wait_s += reached - max(entry.created, entry.due_from)
         cell.promises_broken += reached > entry.by
         self.ledger.release(self.line.pending.pop(ident).request)
         self._occupy(now, ANSWER_S + contact.talk, self.wrap)

@@ -56,6 +56,8 @@ class Pending:
     by: float
     attempts: int = 0
     first_attempt: datetime | None = None
+    due_from: float = 0.0
+    """When the customer expects the call from: the slot's start, or (0) when they asked."""
 
 
 @dataclass(slots=True)
