@@ -145,7 +145,7 @@ def read_history(settings: Settings, config: SupervisorConfig, days: int) -> tup
     try:
         until = datetime.now(UTC)
         history = stored_history(engine, until - timedelta(days=days), until)
-        return profile(history, config, covered_days(history, until, days))
+        return profile(history, config, covered_days(history, until, days), until)
     finally:
         engine.dispose()
 

@@ -20,6 +20,13 @@ from random import Random
 DRAWS = 8
 """Uniforms drawn per contact, one per dial attempt (later attempts reuse the last)."""
 DAY = 86400.0
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAYS: dict[str, frozenset[int]] = {
+    "daily": frozenset(range(7)),
+    "weekdays": frozenset(range(5)),
+    "weekend": frozenset({5, 6}),
+} | {name: frozenset({n}) for n, name in enumerate(WEEKDAYS)}
+"""The `day` column's values and the weekdays (0 = Monday) each stands for."""
 
 
 class Kind(StrEnum):
@@ -48,6 +55,12 @@ class Interval:
     callback_share: float = 0.0
     no_answer: float = 0.0
     machine: float = 0.0
+    day: str = "daily"
+    """Which days the row is for: daily, weekdays, weekend, or one day's name (monday ...)."""
+
+    def applies(self, weekday: int) -> bool:
+        """Whether the row holds on `weekday` (0 = Monday)."""
+        return weekday in DAYS[self.day]
 
     @property
     def seconds(self) -> tuple[float, float]:
@@ -87,6 +100,7 @@ FIELDS = (
     "callback_share",
     "no_answer",
     "machine",
+    "day",
 )
 
 
@@ -132,6 +146,9 @@ def _row(row: dict[str, str], line: int) -> Interval:
     except ValueError:
         raise ProfileError(f"line {line}: channel must be phone, web or slot") from None
     patience = (row.get("patience_s") or "").strip()
+    day = (row.get("day") or "daily").strip().lower()
+    if day not in DAYS:
+        raise ProfileError(f"line {line}: day must be daily, weekdays, weekend or a day's name")
     interval = Interval(
         queue=(row.get("queue") or "").strip(),
         start=_clock(row, "start", line),
@@ -143,6 +160,7 @@ def _row(row: dict[str, str], line: int) -> Interval:
         callback_share=_share(row, "callback_share", line),
         no_answer=_share(row, "no_answer", line),
         machine=_share(row, "machine", line),
+        day=day,
     )
     begin, end = interval.seconds
     if not interval.queue or end <= begin or interval.handle_s <= 0:
@@ -151,7 +169,7 @@ def _row(row: dict[str, str], line: int) -> Interval:
 
 
 def parse_profile(text: str) -> tuple[Interval, ...]:
-    """The rows of a forecast CSV (header `FIELDS`; the last four columns may be empty)."""
+    """The rows of a forecast CSV (header `FIELDS`; the last five columns may be left out)."""
     reader = csv.DictReader(io.StringIO(text))
     missing = [name for name in FIELDS[:6] if name not in (reader.fieldnames or ())]
     if missing:
@@ -174,13 +192,16 @@ def _contact(rng: Random, at: float, row: Interval) -> Contact:
     )
 
 
-def contacts(profile: tuple[Interval, ...], queue: str, days: int, seed: int) -> list[Contact]:
-    """A Poisson stream per row over `days` days, in time order: the same for a given seed."""
+def contacts(
+    profile: tuple[Interval, ...], queue: str, days: int, seed: int, weekday: int = 0
+) -> list[Contact]:
+    """A Poisson stream per row over `days` days from a `weekday` (0 = Monday), in time
+    order: the same for a given seed."""
     rng = Random(f"{seed}:{queue}")  # noqa: S311 - a simulation, not a secret
     found: list[Contact] = []
     for day in range(days):
         for row in profile:
-            if row.queue != queue or row.offered <= 0:
+            if row.queue != queue or row.offered <= 0 or not row.applies((weekday + day) % 7):
                 continue
             begin, end = row.seconds
             rate = row.offered / (end - begin)

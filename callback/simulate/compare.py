@@ -86,7 +86,7 @@ def caller_number(config: SupervisorConfig, queue: str) -> E164:
 
 def run_queue(config: SupervisorConfig, queue: str, setup: Setup, seed: int) -> Tally:
     """One replication of one queue under `config`."""
-    people = contacts(setup.profile, queue, setup.days, seed)
+    people = contacts(setup.profile, queue, setup.days, seed, setup.start.weekday())
     origin = origin_of(config, queue, setup.start)
     number = caller_number(config, queue)
     run = Run(config, queue, origin, setup.days, number, Tally(setup.interval_s))

@@ -113,10 +113,12 @@ def test_history_arrivals_read_the_recent_days_of_the_database(
     engine.dispose()
     monkeypatch.setenv("HOLDLESS_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("HOLDLESS_CONFIG_FILE", str(DOCS / "current.toml"))
+    local = an_hour_ago.astimezone(ZoneInfo("Europe/London"))
+    same_weekday = (local.date() + timedelta(days=7)).isoformat()
     args = ["simulate", "--proposed", str(DOCS / "current.toml"), "--json"]
-    assert main([*args, "--from", "2026-12-08", "--replications", "2"]) == 0
+    assert main([*args, "--from", same_weekday, "--replications", "2"]) == 0
     (queue,) = json.loads(capsys.readouterr().out)["queues"]
-    hour = f"{an_hour_ago.astimezone(ZoneInfo('Europe/London')).hour:02}:00"
+    hour = f"{local.hour:02}:00"
     offered = {row["start"]: row["current"]["offered"]["mean"] for row in queue["intervals"]}
     assert 0 < offered[hour] < 10  # three a day, Poisson
     assert sum(offered.values()) == offered[hour]

@@ -54,3 +54,16 @@ def test_the_same_seed_gives_the_same_people_and_another_seed_others() -> None:
     assert all(8 * 3600 <= c.at % 86400 < 10 * 3600 for c in first)
     assert 300 < len(first) < 500  # two days of 200 expected: Poisson, not a fixed count
     assert contacts(profile, "other", 2, seed=4) == []
+
+
+def test_a_row_for_some_days_only_brings_people_on_those_days() -> None:
+    text = HEADER.rstrip() + ",day\n"
+    text += "q,09:00,10:00,phone,50,300,600,0,0,0,weekend\nq,09:00,10:00,web,5,300,,,,,Monday\n"
+    weekend, monday = parse_profile(text)
+    with pytest.raises(ProfileError, match="line 2: day must be daily, weekdays, weekend or a"):
+        parse_profile(text.replace("weekend", "someday"))
+    assert (weekend.day, monday.day) == ("weekend", "monday")
+    week = contacts((weekend, monday), "q", 7, seed=1, weekday=4)  # Friday to Thursday
+    days = {int(c.at // 86400) for c in week}
+    assert days == {1, 2, 3}  # Saturday, Sunday, Monday
+    assert {c.kind for c in week if c.at // 86400 == 3} == {Kind.WEB}

@@ -102,9 +102,10 @@ def test_the_window_holds_what_began_in_it_and_the_profile_counts_it(engine: Eng
     assert len(history.requested) == 4 and len(history.occupied) == 5
     assert covered_days(history, DAY + timedelta(days=1), 28) == 1  # from 09:06, not 28 days
     assert covered_days(history, DAY + timedelta(days=3), 2) == 2
-    rows = profile(history, config(5), days=2)
+    rows = profile(history, config(5), days=14, until=DAY + timedelta(days=1))
     nine, ten_phone, ten_web, ten_slot = rows
-    assert (nine.start.hour, nine.channel, nine.offered) == (9, Kind.PHONE, 1.5)
+    # Two Mondays in the fortnight: three phone contacts at 09:00 are 1.5 a Monday.
+    assert (nine.start.hour, nine.channel, nine.offered, nine.day) == (9, Kind.PHONE, 1.5, "monday")
     assert nine.callback_share == 1 / 3  # two held, one asked from the menu (the "left" one)
     assert nine.handle_s == (400 + 200 + 360) / 3  # connected dials and the hold offer
     assert nine.patience_s == (60 + 120 + 20 + 20) / 1
@@ -116,5 +117,5 @@ def test_the_window_holds_what_began_in_it_and_the_profile_counts_it(engine: Eng
 
 def test_an_empty_history_gives_an_empty_profile_and_the_prior(engine: Engine) -> None:
     history = read_history(engine, DAY, DAY + timedelta(days=1))
-    assert profile(history, config(5), days=1) == ()
+    assert profile(history, config(5), days=1, until=DAY) == ()
     assert covered_days(history, DAY, 28) == 28
