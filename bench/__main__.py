@@ -12,6 +12,7 @@ from bench import (
     forecast,
     group_commit,
     queue_ops,
+    simulate,
     webhook,
     webhook_cpu,
 )
@@ -29,6 +30,7 @@ def main() -> None:
     webhook_cpu.main(["--quick"] if quick else [])
     dispatch_latency.main(["--quick"] if quick else [])
     api_create.main(["--quick"] if quick else [])
+    simulate.main(["--quick"] if quick else [])
 
 
 if __name__ == "__main__":

@@ -17,8 +17,9 @@ from datetime import UTC, datetime, timedelta
 from random import Random
 
 from callback.config.model import SupervisorConfig
-from callback.forecast import Measured, forecast
+from callback.forecast import forecast
 from callback.inputs import LineInputs, Staffed
+from callback.simulate.tally import Measures
 
 EPOCH = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 """A Monday at midnight UTC: the simulation's time zero."""
@@ -77,27 +78,6 @@ class _Item:
     misses: int = 0
 
 
-@dataclass(slots=True)
-class _Stats:
-    attempts: int = 0
-    occupied: float = 0.0
-    unanswered: int = 0
-    dials: int = 0
-    abandoned: int = 0
-    exposure: float = 0.0
-
-    def measured(self) -> Measured:
-        mean = timedelta(seconds=self.occupied / self.attempts) if self.attempts else None
-        return Measured(
-            self.attempts,
-            mean,
-            self.abandoned,
-            timedelta(seconds=self.exposure),
-            self.unanswered,
-            self.dials,
-        )
-
-
 @dataclass
 class Sim:
     """The event loop; `run` returns every recorded outcome."""
@@ -118,7 +98,7 @@ class Sim:
     leaving: int = 0
     ghosts: int = 0
     """Those who gave up but stay in `waiting` until their virtual turn, taking no agent."""
-    stats: _Stats = field(default_factory=_Stats)
+    stats: Measures = field(default_factory=Measures)
     outcomes: list[Outcome] = field(default_factory=list)
     seq: int = 0
 
@@ -186,7 +166,7 @@ class Sim:
         moment = EPOCH + timedelta(seconds=now)
         queue = self.config.queues[self.queue]
         policy = self.config.callback_policy(self.queue)
-        estimate = forecast(queue, policy, line, self.stats.measured(), moment).estimate
+        estimate = forecast(queue, policy, line, self.stats.read(), moment).estimate
         assert estimate is not None, "the bench's queues are always staffed"
         outcome = Outcome(
             estimate.wait.total_seconds(),

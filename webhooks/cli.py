@@ -7,18 +7,23 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pydantic import AnyHttpUrl
 
 from callback.config import ConfigError, SupervisorConfig, check_file, load_config
+from callback.simulate.arrivals import Interval
+from callback.simulate.history import covered_days, profile
+from callback.store.engine import make_engine
+from callback.store.history import read_history as stored_history
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
 from webhooks.cli_calls import add_calls_commands
 from webhooks.cli_demo import add_demo_config_command
+from webhooks.cli_simulate import add_simulate_command
 from webhooks.cli_users import add_user_commands
 from webhooks.devsite import dev_links
 from webhooks.logs import configure_logging, known_secrets
@@ -149,6 +154,17 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def read_history(settings: Settings, config: SupervisorConfig, days: int) -> tuple[Interval, ...]:
+    """The arrival profile of the last `days` days in the settings' database."""
+    engine = make_engine(settings.database_url)
+    try:
+        until = datetime.now(UTC)
+        history = stored_history(engine, until - timedelta(days=days), until)
+        return profile(history, config, covered_days(history, until, days), until)
+    finally:
+        engine.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command tree; new subcommands hang off `commands`."""
     parser = argparse.ArgumentParser(prog="holdless", description=__doc__)
@@ -171,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_config_command(config)
     add_user_commands(commands, _settings_or_exit)
     add_calls_commands(commands, _settings_or_exit)
+    add_simulate_command(commands, _settings_or_exit, read_history)
     return parser
 
 
