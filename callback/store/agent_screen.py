@@ -165,8 +165,7 @@ def party_of(connection: Connection, offer: Offer) -> Party:
     if offer.kind is OfferKind.HELD:
         return Party(offer, held=_held(connection, offer.subject))
     row = request_row(connection, RequestId(offer.subject))
-    if row is None:
-        return Party(offer)
+    assert row is not None  # the attempt's foreign key keeps its request
     request = to_request(row)
     return Party(
         offer,
@@ -176,13 +175,12 @@ def party_of(connection: Connection, offer: Offer) -> Party:
     )
 
 
-def _held(connection: Connection, held_id: int) -> HeldParty | None:
+def _held(connection: Connection, held_id: int) -> HeldParty:
     h = HELD_CALL.c
     row = connection.execute(
         select(h.queue, h.language, h.virtual_start, h.call_sid, h.state).where(h.id == held_id)
     ).first()
-    if row is None:
-        return None
+    assert row is not None  # the offer's foreign key keeps its caller
     e = CALL_EVENT.c
     reason = connection.execute(
         select(e.status)
