@@ -21,7 +21,7 @@ from callback.request import ContextEntry
 from callback.store import QueueStore, make_engine
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.wrap_up import OfferKind, WrapUpStore
-from callback.types import AgentId, Channel, State
+from callback.types import E164, Channel, RequestId, State
 from devtools.carrier import Agent, Carrier, Person, Timing
 from settings import Settings
 from tests.browser.conftest import EXAMPLE, MONDAY_10, Clock, Shots
@@ -30,7 +30,7 @@ from tests.callback.store.support import SALES, SUPPORT, incoming
 from tests.webhooks.console.support import PASSWORD, add_users, records
 from webhooks.app import create_app
 
-CUSTOMER = "+442079460456"
+CUSTOMER = E164("+442079460456")
 CALL_TIMEOUT_MS = 60_000
 """A whole call on the carrier's real clock (fast speech, a few seconds of talk)."""
 FAST = Timing(seconds_per_word=0.01, key_seconds=0.1, amd_seconds=0.3, callback_delay_s=0.2)
@@ -162,7 +162,6 @@ def test_the_agent_follows_a_whole_call_and_wraps_it_up(
     ]
     assert (note.request_id, note.disposition, note.author) == (request_id, "resolved", "alice")
     assert [r.action for r in records(engine)][:2] == ["wrap-up", "presence"]
-    found = QueueStore(engine).get(request_id)  # type: ignore[arg-type]
+    found = QueueStore(engine).get(RequestId(request_id))
     assert found is not None and found.state is State.COMPLETED
     assert complaints == []
-    assert PresenceStore(engine).get(AgentId("alice")) is not None

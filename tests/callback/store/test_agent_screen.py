@@ -164,3 +164,25 @@ def test_a_purged_number_matches_no_earlier_request(store: QueueStore) -> None:
         connection.execute(text("UPDATE callback_request SET number = ''"))
     party = AgentScreenStore(store.engine).party(ALICE)
     assert party is not None and party.earlier == ()
+
+
+def test_notes_are_erased_with_the_person_and_deleted_with_the_history(store: QueueStore) -> None:
+    store.enqueue(SUPPORT, number(1), incoming(0), at(0))
+    claim = claim_next(store, SUPPORT, at(1), LEASE, ALICE)
+    assert claim is not None
+    store.transition(claim.request.id, State.CONNECTED, at(2))
+    assert store.finish_attempt(claim.attempt_id, claim.fence, "connected", at(20))
+    store.transition(claim.request.id, State.COMPLETED, at(20))
+    notes = WrapUpStore(store.engine)
+    kinds = ((OfferKind.CALLBACK, claim.attempt_id, claim.request.id), (OfferKind.HELD, 77, None))
+    for kind, offer_id, request_id in kinds:
+        note = WrapUp(kind, offer_id, ALICE, "alice", request_id, "resolved", "Lives at 4 Elm Rd")
+        notes.write(note, at(21))
+    store.purge(at(21) + timedelta(days=2), timedelta(days=1), timedelta(days=30))
+    erased = notes.for_offer(OfferKind.CALLBACK, claim.attempt_id)
+    assert erased is not None and erased.notes == "" and erased.disposition == "resolved"
+    kept = notes.for_offer(OfferKind.HELD, 77)
+    assert kept is not None and kept.notes == "Lives at 4 Elm Rd"  # no request to purge by
+    store.purge(at(21) + timedelta(days=31), timedelta(days=1), timedelta(days=30))
+    assert notes.for_offer(OfferKind.CALLBACK, claim.attempt_id) is None
+    assert notes.for_offer(OfferKind.HELD, 77) is None
