@@ -212,6 +212,24 @@ def _earlier(connection: Connection, request: CallbackRequest) -> tuple[Earlier,
     return tuple(Earlier(*row) for row in connection.execute(query))
 
 
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """What the screen's stream watches: the agent's status, their offer, and whether the
+    person is talking to them now."""
+
+    status: str
+    offer: Offer | None
+    talking: bool
+
+
+def _talking(connection: Connection, offer: Offer) -> bool:
+    if offer.kind is OfferKind.CALLBACK:
+        query = select(_r.state).where(_r.id == offer.subject)
+        return connection.execute(query).scalar_one_or_none() == "connected"
+    h = HELD_CALL.c
+    return connection.execute(select(h.state).where(h.id == offer.subject)).scalar() == "bridged"
+
+
 class AgentScreenStore:
     """The agent's screen's reads, one snapshot each."""
 
@@ -222,6 +240,14 @@ class AgentScreenStore:
         """The offer the agent's screen is about now, if any."""
         with read_transaction(self._engine) as connection:
             return offer_now(connection, agent)
+
+    def glance(self, agent: AgentId) -> Glance:
+        """The agent's status and offer now, read cheaply (the stream does so every second)."""
+        with read_transaction(self._engine) as connection:
+            status = connection.execute(select(_p.status).where(_p.agent_id == agent)).scalar()
+            offer = offer_now(connection, agent)
+            talking = offer is not None and _talking(connection, offer)
+        return Glance(status or "offline", offer, talking)
 
     def party(self, agent: AgentId) -> Party | None:
         """The person of the agent's offer now, with their history."""

@@ -25,7 +25,7 @@ from callback.types import AgentId
 from webhooks.agents import ApiError, Chosen
 from webhooks.console.guard import requires
 from webhooks.console.pages import render
-from webhooks.console.party_view import party_view
+from webhooks.console.party_view import party_view, phase
 from webhooks.console.state import audit
 from webhooks.services import Services, services
 from webhooks.voice_token import token_response, voice_token
@@ -59,10 +59,14 @@ def screen_context(svc: Services, agent: AgentId) -> dict[str, Any]:
 
 def fingerprint(svc: Services, agent: AgentId) -> str:
     """What the screen depends on: status, offer and its phase; a change means redraw."""
-    context = screen_context(svc, agent)
-    party = context["party"] or {}
-    keys = ("kind", "offer_id", "phase", "note_due")
-    return json.dumps([context["current"], *(party.get(key) for key in keys)])
+    seen = AgentScreenStore(svc.store.engine).glance(agent)
+    offer = seen.offer
+    if offer is None:
+        return json.dumps([seen.status, None, None, None, None])
+    busy = seen.status == AgentStatus.BUSY.value
+    shown = phase(ended=offer.ended_at is not None or not busy, talking=seen.talking)
+    note_due = offer.ended_at is not None and offer.talked
+    return json.dumps([seen.status, offer.kind.value, offer.id, shown, note_due])
 
 
 @requires(Role.AGENT)

@@ -25,15 +25,20 @@ HIDDEN_KEYS = frozenset(
 PAGE_KEYS = ("page", "url", "page_url", "screen", "app_screen")
 
 
-def phase(party: Party, status: AgentStatus) -> str:
-    """Where the offer stands: offered (ringing), connected, or ended."""
-    if party.offer.ended_at is not None or status is not AgentStatus.BUSY:
+def phase(*, ended: bool, talking: bool) -> str:
+    """Where an offer stands: offered (ringing), connected, or ended."""
+    if ended:
         return "ended"
+    return "connected" if talking else "offered"
+
+
+def _phase(party: Party, status: AgentStatus) -> str:
     request, held = party.request, party.held
     talking = (request is not None and request.state is State.CONNECTED) or (
         held is not None and held.bridged
     )
-    return "connected" if talking else "offered"
+    ended = party.offer.ended_at is not None or status is not AgentStatus.BUSY
+    return phase(ended=ended, talking=talking)
 
 
 def party_view(party: Party, status: AgentStatus, now: datetime) -> dict[str, Any]:
@@ -43,7 +48,7 @@ def party_view(party: Party, status: AgentStatus, now: datetime) -> dict[str, An
         "kind": offer.kind.value,
         "offer_id": offer.id,
         "queue": offer.queue,
-        "phase": phase(party, status),
+        "phase": _phase(party, status),
         "note_due": offer.ended_at is not None and offer.talked,
     }
     if party.held is not None:

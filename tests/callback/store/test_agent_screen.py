@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from callback.dispatch import Budget, Eligible, Limit, Snapshot
 from callback.request import CallbackRequest
 from callback.store import QueueStore
-from callback.store.agent_screen import AgentScreenStore
+from callback.store.agent_screen import AgentScreenStore, Glance
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore, Offer
 from callback.store.held import HeldStore, Joining
@@ -59,6 +59,9 @@ def test_a_busy_agent_sees_the_callback_being_dialled_with_its_history(store: Qu
     assert party.earlier[0].queue == SALES and party.earlier[0].state == State.CANCELLED.value
     assert [(a.agent_id, a.outcome) for a in party.attempts] == [(ALICE, None)]
     assert screen.party(BORIS) is None  # boris has nothing, and never sees alice's
+    assert screen.glance(ALICE) == Glance("busy", party.offer, talking=False)
+    store.transition(request.id, State.CONNECTED, at(4))
+    assert screen.glance(ALICE).talking is True
 
 
 def test_after_the_call_the_party_stays_until_its_note_and_the_note_ends_wrap_up(
@@ -152,6 +155,8 @@ def test_a_caller_on_hold_is_shown_with_the_reason_chosen_in_the_menu(engine: En
         at(0),
     )
     assert party.held.bridged is False
+    assert AgentScreenStore(engine).glance(ALICE) == Glance("busy", party.offer, talking=False)
+    assert AgentScreenStore(engine).glance(BORIS) == Glance("offline", None, talking=False)
 
 
 def test_a_purged_number_matches_no_earlier_request(store: QueueStore) -> None:

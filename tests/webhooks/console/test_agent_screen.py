@@ -239,3 +239,15 @@ def test_the_stream_tells_the_screen_when_a_callback_is_offered(
             assert next(changes) == ["offline", None, None, None, None]
             attempt, _ = _offer_to(console_engine, ALICE, 1)
             assert next(changes) == ["busy", "callback", attempt, "offered", False]
+
+
+def test_the_screen_speaks_persian_right_to_left(
+    client: TestClient, console_engine: Engine
+) -> None:
+    attempt, _ = _offer_to(console_engine, ALICE, 1, name="Ada")
+    _ended(console_engine, ALICE, attempt)
+    sign_in(client, "alice")
+    page = client.get("/console/?lang=fa").text
+    assert '<html lang="fa" dir="rtl">' in page
+    assert "تماس پایان یافت: جمع\u200cبندی · تماس برگشتی" in page
+    assert "ذخیره و پایان جمع\u200cبندی" in page
