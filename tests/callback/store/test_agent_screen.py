@@ -3,14 +3,17 @@ offer, the person's history by number, one note per offer that ends wrap-up."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import IntegrityError
 
 from callback.dispatch import Budget, Eligible, Limit, Snapshot
 from callback.request import CallbackRequest
-from callback.store import QueueStore
+from callback.store import QueueStore, make_engine, upgrade
 from callback.store.agent_screen import AgentScreenStore, Glance
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore, Offer
@@ -191,3 +194,45 @@ def test_notes_are_erased_with_the_person_and_deleted_with_the_history(store: Qu
     store.purge(at(21) + timedelta(days=31), timedelta(days=1), timedelta(days=30))
     assert notes.for_offer(OfferKind.CALLBACK, claim.attempt_id) is None
     assert notes.for_offer(OfferKind.HELD, 77) is None
+
+
+def test_the_screen_reads_by_index_only(sqlite_url: str) -> None:
+    """SQLite's plans of every read: no table of the history is scanned whole."""
+    engine = make_engine(sqlite_url)
+    upgrade(sqlite_url)
+    store = QueueStore(engine)
+    earlier = store.enqueue(SALES, number(1), incoming(0), at(0)).request
+    store.transition(earlier.id, State.CANCELLED, at(1))
+    store.enqueue(SUPPORT, number(1), incoming(2), at(2))
+    assert claim_next(store, SUPPORT, at(3), LEASE, ALICE) is not None
+    statements: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    screen = AgentScreenStore(engine)
+    screen.party(ALICE)
+    screen.glance(BORIS)  # nothing held: the latest offers of each kind are looked up
+    event.remove(engine, "before_cursor_execute", record)
+    with engine.connect() as connection:
+        plans = [
+            " | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", p))
+            for sql, p in statements
+        ]
+    engine.dispose()
+    assert len(plans) >= 8
+    scans = [plan for plan in plans if re.search(r"\bSCAN (?!CONSTANT)", plan)]
+    assert scans == [], scans
+    assert any("ix_callback_request_number_created" in plan for plan in plans)
+    assert any("ix_dial_attempt_agent_claimed" in plan for plan in plans)
+    assert any("ix_held_offer_agent_claimed" in plan for plan in plans)
+
+
+def test_a_store_error_other_than_a_second_note_is_not_taken_for_one(store: QueueStore) -> None:
+    broken = WrapUp(OfferKind.HELD, 5, ALICE, None, None, "resolved", "x")  # type: ignore[arg-type]
+    with pytest.raises(IntegrityError) as raised:
+        WrapUpStore(store.engine).write(broken, at(0))
+    assert not isinstance(raised.value, NoteExists)
+    assert WrapUpStore(store.engine).for_offer(OfferKind.HELD, 5) is None
