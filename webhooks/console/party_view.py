@@ -50,6 +50,11 @@ def party_view(party: Party, status: AgentStatus, now: datetime) -> dict[str, An
         "queue": offer.queue,
         "phase": _phase(party, status),
         "note_due": offer.ended_at is not None and offer.talked,
+        # What only a callback's request has: empty for a caller on hold.
+        "page": "",
+        "contexts": [],
+        "recording_url": "",
+        "transcription": "",
     }
     if party.held is not None:
         held = party.held

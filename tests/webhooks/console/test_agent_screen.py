@@ -11,7 +11,11 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
+from callback.dispatch import Budget, Eligible, Limit
 from callback.store import QueueStore
+from callback.store.calls import CallStore
+from callback.store.dispatching import DispatchStore, Offer
+from callback.store.held import HeldStore, Joining
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.users import Role, UserStore
 from callback.store.wrap_up import OfferKind, WrapUpStore
@@ -251,3 +255,26 @@ def test_the_screen_speaks_persian_right_to_left(
     assert '<html lang="fa" dir="rtl">' in page
     assert "تماس پایان یافت: جمع\u200cبندی · تماس برگشتی" in page
     assert "ذخیره و پایان جمع\u200cبندی" in page
+
+
+def test_a_caller_on_hold_offered_to_the_agent_is_shown_without_a_number(
+    client: TestClient, console_engine: Engine
+) -> None:
+    caller = HeldStore(console_engine).join(
+        Joining("CA" + "4e" * 16, SUPPORT, "QU" + "1" * 32, "is", 0, at(0)), at(0)
+    )
+    CallStore(console_engine).note(caller.call_sid, "reason", "outage", at(0))
+    presence = PresenceStore(console_engine)
+    presence.sync_roster([ALICE], at(0))
+    assert presence.set_status(ALICE, AgentStatus.OFFLINE, AgentStatus.AVAILABLE, at(0), "t")
+
+    def no_callbacks(_snapshot: object) -> Budget:
+        return Budget(0, Limit.RESERVED_FOR_LIVE)
+
+    wanted = Offer(SUPPORT, ALICE, (ALICE,), LEASE, lambda _r, _d: Eligible(), no_callbacks, True)
+    assert DispatchStore(console_engine).offer(wanted, at(1)).held is not None
+    sign_in(client, "alice")
+    page = client.get("/console/me/party").text
+    assert 'data-kind="held"' in page and "Offered to you now · caller on hold" in page
+    assert '<dd id="party-reason">outage</dd>' in page and "<dd>is</dd>" in page
+    assert "their number is not kept" in page and 'id="party-number"' not in page
