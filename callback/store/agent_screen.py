@@ -7,7 +7,8 @@ agent's own offer is ever read: every query is keyed by their agent id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, Row, Select, literal, select
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, Engine, Row, Select, literal, select
 from callback.request import CallbackRequest
 from callback.store.convert import to_request
 from callback.store.engine import read_transaction
+from callback.store.held_history import noted_caller
 from callback.store.queries import request_row
 from callback.store.tables import ATTEMPT, CALL_EVENT, HELD_CALL, HELD_OFFER, PRESENCE, REQUEST
 from callback.store.wrap_up import WRAP_UP_NOTE, OfferKind
@@ -80,6 +82,8 @@ class HeldParty:
     reason: str | None
     bridged: bool
     """The caller is talking to the agent now."""
+    number: str = ""
+    """Masked, once the connect step noted it ("" before, or for a hidden caller ID)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +167,10 @@ def _noted(connection: Connection, offer: Offer) -> bool:
 def party_of(connection: Connection, offer: Offer) -> Party:
     """Everything the screen shows about the person of `offer`."""
     if offer.kind is OfferKind.HELD:
-        return Party(offer, held=_held(connection, offer.subject))
+        noted = noted_caller(connection, offer.id)
+        masked, ids = noted if noted is not None else ("", [])
+        held = replace(_held(connection, offer.subject), number=masked)
+        return Party(offer, held=held, earlier=_earlier_by_id(connection, ids))
     row = request_row(connection, RequestId(offer.subject))
     assert row is not None  # the attempt's foreign key keeps its request
     request = to_request(row)
@@ -189,6 +196,17 @@ def _held(connection: Connection, held_id: int) -> HeldParty:
         .limit(1)
     ).scalar_one_or_none()
     return HeldParty(row.queue, row.language, row.virtual_start, reason, row.state == "bridged")
+
+
+def _earlier_by_id(connection: Connection, ids: Sequence[int]) -> tuple[Earlier, ...]:
+    if not ids:
+        return ()
+    query = (
+        select(_r.id, _r.queue, _r.channel, _r.state, _r.created_at, _r.attempts)
+        .where(_r.id.in_(ids))
+        .order_by(_r.created_at.desc(), _r.id.desc())
+    )
+    return tuple(Earlier(*row) for row in connection.execute(query))
 
 
 def _attempts(connection: Connection, request_id: RequestId) -> tuple[Attempt, ...]:
@@ -220,6 +238,8 @@ class Glance:
     status: str
     offer: Offer | None
     talking: bool
+    noted: bool = False
+    """A held caller's connect step has noted who they are."""
 
 
 def _talking(connection: Connection, offer: Offer) -> bool:
@@ -247,7 +267,12 @@ class AgentScreenStore:
             status = connection.execute(select(_p.status).where(_p.agent_id == agent)).scalar()
             offer = offer_now(connection, agent)
             talking = offer is not None and _talking(connection, offer)
-        return Glance(status or "offline", offer, talking)
+            noted = (
+                offer is not None
+                and offer.kind is OfferKind.HELD
+                and noted_caller(connection, offer.id) is not None
+            )
+        return Glance(status or "offline", offer, talking, noted)
 
     def party(self, agent: AgentId) -> Party | None:
         """The person of the agent's offer now, with their history."""

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, delete, exists, or_, select, update
 
+from callback.store.held_history import HELD_CALLER_NOTE
 from callback.store.request_sms import REQUEST_SMS
 from callback.store.tables import (
     ATTEMPT,
@@ -99,6 +100,7 @@ def _old_rows(before: datetime) -> list[tuple[Table, ColumnElement[bool]]]:
         (CONFIG_CHANGE, CONFIG_CHANGE.c.at < before),
         # Notes about callers on hold belong to no request: they go by age.
         (WRAP_UP_NOTE, WRAP_UP_NOTE.c.at < before),
+        (HELD_CALLER_NOTE, HELD_CALLER_NOTE.c.at < before),
         (EVENT_OUTBOX, settled),
         # Offers first: a caller's row goes once none of its offers is left.
         (HELD_OFFER, HELD_OFFER.c.ended_at < before),

@@ -62,11 +62,11 @@ def fingerprint(svc: Services, agent: AgentId) -> str:
     seen = AgentScreenStore(svc.store.engine).glance(agent)
     offer = seen.offer
     if offer is None:
-        return json.dumps([seen.status, None, None, None, None])
+        return json.dumps([seen.status, None, None, None, None, False])
     busy = seen.status == AgentStatus.BUSY.value
     shown = phase(ended=offer.ended_at is not None or not busy, talking=seen.talking)
     note_due = offer.ended_at is not None and offer.talked
-    return json.dumps([seen.status, offer.kind.value, offer.id, shown, note_due])
+    return json.dumps([seen.status, offer.kind.value, offer.id, shown, note_due, seen.noted])
 
 
 @requires(Role.AGENT)

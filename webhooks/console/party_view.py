@@ -62,6 +62,8 @@ def party_view(party: Party, status: AgentStatus, now: datetime) -> dict[str, An
             "language": held.language,
             "reason": held.reason or "",
             "waited": clock_text((now - held.waiting_since).total_seconds()),
+            "number": held.number,
+            "earlier": [_earlier(item) for item in party.earlier],
         }
     if party.request is not None:
         view |= _request_view(party, now)

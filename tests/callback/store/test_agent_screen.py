@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from callback.dispatch import Budget, Eligible, Limit, Snapshot
@@ -18,6 +18,7 @@ from callback.store.agent_screen import AgentScreenStore, Glance
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore, Offer
 from callback.store.held import HeldStore, Joining
+from callback.store.held_history import HELD_CALLER_NOTE, HeldCallerNotes
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.wrap_up import NoteExists, OfferKind, WrapUp, WrapUpStore
 from callback.types import AgentId, Channel, State
@@ -160,6 +161,14 @@ def test_a_caller_on_hold_is_shown_with_the_reason_chosen_in_the_menu(engine: En
     assert party.held.bridged is False
     assert AgentScreenStore(engine).glance(ALICE) == Glance("busy", party.offer, talking=False)
     assert AgentScreenStore(engine).glance(BORIS) == Glance("offline", None, talking=False)
+    notes = HeldCallerNotes(engine)
+    assert notes.note(caller.id, claim.caller.fence + 1, number(9), at(3)) is False  # no such offer
+    assert notes.note(caller.id, claim.caller.fence, number(1), at(3)) is True
+    assert notes.note(caller.id, claim.caller.fence, number(2), at(4)) is True  # a retried step
+    party = AgentScreenStore(engine).party(ALICE)
+    assert party is not None and party.held is not None
+    assert (party.held.number, party.earlier) == ("+44 ******* 01", ())  # the first note stays
+    assert AgentScreenStore(engine).glance(ALICE).noted is True
 
 
 def test_a_purged_number_matches_no_earlier_request(store: QueueStore) -> None:
@@ -186,6 +195,9 @@ def test_notes_are_erased_with_the_person_and_deleted_with_the_history(store: Qu
     for kind, offer_id, request_id in kinds:
         note = WrapUp(kind, offer_id, ALICE, "alice", request_id, "resolved", "Lives at 4 Elm Rd")
         notes.write(note, at(21))
+    row = {"offer_id": 77, "masked": "+44 ******* 01", "earlier": [], "at": at(21)}
+    with store.engine.begin() as connection:
+        connection.execute(insert(HELD_CALLER_NOTE).values(row))
     store.purge(at(21) + timedelta(days=2), timedelta(days=1), timedelta(days=30))
     erased = notes.for_offer(OfferKind.CALLBACK, claim.attempt_id)
     assert erased is not None and erased.notes == "" and erased.disposition == "resolved"
@@ -194,6 +206,8 @@ def test_notes_are_erased_with_the_person_and_deleted_with_the_history(store: Qu
     store.purge(at(21) + timedelta(days=31), timedelta(days=1), timedelta(days=30))
     assert notes.for_offer(OfferKind.CALLBACK, claim.attempt_id) is None
     assert notes.for_offer(OfferKind.HELD, 77) is None
+    with store.engine.connect() as connection:
+        assert connection.execute(select(HELD_CALLER_NOTE)).all() == []
 
 
 def test_the_screen_reads_by_index_only(sqlite_url: str) -> None:

@@ -16,6 +16,7 @@ from callback.store import QueueStore
 from callback.store.calls import CallStore
 from callback.store.dispatching import DispatchStore, Offer
 from callback.store.held import HeldStore, Joining
+from callback.store.held_history import HeldCallerNotes
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.users import Role, UserStore
 from callback.store.wrap_up import OfferKind, WrapUpStore
@@ -240,9 +241,9 @@ def test_the_stream_tells_the_screen_when_a_callback_is_offered(
         with http.stream("GET", STREAM) as answer:
             assert answer.headers["content-type"].startswith("text/event-stream")
             changes = _changes(answer.iter_lines())
-            assert next(changes) == ["offline", None, None, None, None]
+            assert next(changes) == ["offline", None, None, None, None, False]
             attempt, _ = _offer_to(console_engine, ALICE, 1)
-            assert next(changes) == ["busy", "callback", attempt, "offered", False]
+            assert next(changes) == ["busy", "callback", attempt, "offered", False, False]
 
 
 def test_the_screen_speaks_persian_right_to_left(
@@ -272,9 +273,15 @@ def test_a_caller_on_hold_offered_to_the_agent_is_shown_without_a_number(
         return Budget(0, Limit.RESERVED_FOR_LIVE)
 
     wanted = Offer(SUPPORT, ALICE, (ALICE,), LEASE, lambda _r, _d: Eligible(), no_callbacks, True)
-    assert DispatchStore(console_engine).offer(wanted, at(1)).held is not None
+    claim = DispatchStore(console_engine).offer(wanted, at(1)).held
+    assert claim is not None
     sign_in(client, "alice")
     page = client.get("/console/me/party").text
     assert 'data-kind="held"' in page and "Offered to you now · caller on hold" in page
     assert '<dd id="party-reason">outage</dd>' in page and "<dd>is</dd>" in page
-    assert "their number is not kept" in page and 'id="party-number"' not in page
+    assert "not known yet" in page and 'id="party-number"' not in page
+    earlier = QueueStore(console_engine).enqueue(SALES, number(3), incoming(0), at(0)).request
+    assert HeldCallerNotes(console_engine).note(caller.id, claim.caller.fence, number(3), at(1))
+    page = client.get("/console/me/party").text
+    assert '<dd id="party-number">+44 ******* 03</dd>' in page and "not known yet" not in page
+    assert f"<td>#{earlier.id}</td>" in page

@@ -139,7 +139,7 @@ TEXTS = {
     "f_page": "Web page or app screen",
     "no_name": "(no name given)",
     "held_no_number": (
-        "A caller on hold: their number is not kept, so earlier requests cannot be shown."
+        "Caller on hold: their number is hidden or not known yet, so no earlier requests are shown."
     ),
     "contexts": "What they told us (IVR choices, page, context fields)",
     "their_voicemail": "Their voicemail",

@@ -139,7 +139,7 @@ TEXTS = {
     "f_page": "Vefsíða eða skjár í appi",
     "no_name": "(ekkert nafn gefið)",
     "held_no_number": (
-        "Hringjandi í bið: númerið er ekki geymt og því er ekki hægt að sýna fyrri beiðnir."
+        "Hringjandi í bið: númerið er falið eða ekki enn þekkt, svo fyrri beiðnir eru ekki sýndar."
     ),
     "contexts": "Það sem hann sagði okkur (val í símsvara, síða, samhengisreitir)",
     "their_voicemail": "Talskilaboð hans",

@@ -1,4 +1,5 @@
-"""Wrap-up notes and disposition codes; indexes for the agent's screen.
+"""Wrap-up notes and disposition codes; held callers' masked numbers and earlier requests;
+indexes for the agent's screen.
 
 Revision ID: 0015
 Revises: 0013
@@ -43,10 +44,21 @@ def upgrade() -> None:
     op.create_index(
         "ix_callback_request_number_created", "callback_request", ["number", "created_at"]
     )
+    op.create_table(
+        "held_caller_note",
+        sa.Column("offer_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("masked", sa.String(), nullable=False),
+        sa.Column("earlier", sa.JSON(), nullable=False),
+        sa.Column("at", UtcTimestamp(), nullable=False),
+        sa.PrimaryKeyConstraint("offer_id", name="pk_held_caller_note"),
+    )
+    op.create_index("ix_held_caller_note_at", "held_caller_note", ["at"])
 
 
 def downgrade() -> None:
-    """Drop the indexes and the table."""
+    """Drop the indexes and the tables."""
+    op.drop_index("ix_held_caller_note_at", table_name="held_caller_note")
+    op.drop_table("held_caller_note")
     op.drop_index("ix_callback_request_number_created", table_name="callback_request")
     op.drop_index("ix_held_offer_agent_claimed", table_name="held_offer")
     op.drop_index("ix_dial_attempt_agent_claimed", table_name="dial_attempt")
