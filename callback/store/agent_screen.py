@@ -129,15 +129,16 @@ def _offer(row: Row[tuple[object, ...]]) -> Offer:
 
 def offer_now(connection: Connection, agent: AgentId) -> Offer | None:
     """The offer holding `agent` now, else their latest talked-to offer still without a note."""
-    held = connection.execute(
+    presence = connection.execute(
         select(_p.status, _p.attempt_id, _p.held_offer_id).where(_p.agent_id == agent)
     ).first()
-    if held is not None and held.status == "busy":
-        if held.attempt_id is not None:
-            query = _offers(OfferKind.CALLBACK).where(_a.id == held.attempt_id)
+    if presence is not None and presence.status == "busy":
+        if presence.attempt_id is not None:
+            query = _offers(OfferKind.CALLBACK).where(_a.id == presence.attempt_id)
         else:
-            query = _offers(OfferKind.HELD).where(_o.id == held.held_offer_id)
+            query = _offers(OfferKind.HELD).where(_o.id == presence.held_offer_id)
         row = connection.execute(query).first()
+        # None: the offer vanished under a busy agent (the dispatcher frees them next pass).
         return None if row is None else _offer(row)
     return _latest_unnoted(connection, agent)
 

@@ -250,3 +250,17 @@ def test_a_store_error_other_than_a_second_note_is_not_taken_for_one(store: Queu
         WrapUpStore(store.engine).write(broken, at(0))
     assert not isinstance(raised.value, NoteExists)
     assert WrapUpStore(store.engine).for_offer(OfferKind.HELD, 5) is None
+
+
+def test_a_busy_agent_whose_offer_vanished_sees_nobody(store: QueueStore) -> None:
+    presence = PresenceStore(store.engine)
+    presence.sync_roster([ALICE], at(0))
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE agent_presence SET status = 'busy', attempt_id = 4242"
+                " WHERE agent_id = 'alice'"
+            )
+        )
+    screen = AgentScreenStore(store.engine)
+    assert screen.offer_now(ALICE) is None and screen.party(ALICE) is None
