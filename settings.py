@@ -31,6 +31,7 @@ _PLACEHOLDER = re.compile(
 )
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
 _AUTH_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_API_KEY_SECRET = re.compile(r"^[0-9A-Za-z]{32}$")
 
 Carrier = Literal["twilio", "simulated"]
 CREDENTIALS = {
@@ -57,6 +58,16 @@ def _proxy(entry: str) -> str:
     if network.prefixlen == 0:
         raise ValueError("a trusted proxy network may not cover every address")
     return str(network) if "/" in entry else str(network.network_address)
+
+
+def _sid(value: str | None, prefix: str, field: str) -> str | None:
+    """A Twilio SID: `prefix` and 32 hex digits, not a sample's placeholder."""
+    if value is None:
+        return None
+    _refuse_placeholder(value.removeprefix(prefix), field)
+    if not re.fullmatch(rf"{prefix}[0-9a-f]{{32}}", value):
+        raise ValueError(f"{field} must be '{prefix}' followed by 32 hex digits")
+    return value
 
 
 class Settings(BaseSettings):
@@ -154,6 +165,58 @@ class Settings(BaseSettings):
         return value
 
     # -- end of the console's settings -----------------------------------------------------
+
+    # -- Browser phones (webhooks/console/voice_token.py): Twilio Voice access tokens ---------
+    twilio_api_key_sid: str | None = Field(
+        default=None,
+        description="The API key ('SK' + 32 hex digits) that signs agents' voice access tokens",
+    )
+    twilio_api_key_secret: SecretStr | None = Field(
+        default=None, description="That API key's secret (32 characters); never logged"
+    )
+    twilio_twiml_app_sid: str | None = Field(
+        default=None,
+        description="The TwiML app ('AP' + 32 hex digits) a browser phone's outgoing calls use",
+    )
+    voice_token_ttl_seconds: int = Field(
+        default=3600,
+        ge=60,
+        le=86_400,
+        description="How long a voice access token lives (Twilio allows at most 24 hours)",
+    )
+
+    @field_validator("twilio_api_key_sid")
+    @classmethod
+    def _api_key_sid(cls, value: str | None) -> str | None:
+        return _sid(value, "SK", "twilio_api_key_sid")
+
+    @field_validator("twilio_twiml_app_sid")
+    @classmethod
+    def _twiml_app_sid(cls, value: str | None) -> str | None:
+        return _sid(value, "AP", "twilio_twiml_app_sid")
+
+    @field_validator("twilio_api_key_secret")
+    @classmethod
+    def _api_key_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        _refuse_placeholder(raw, "twilio_api_key_secret")
+        if not _API_KEY_SECRET.match(raw):
+            raise ValueError("twilio_api_key_secret is 32 letters and digits")
+        return value
+
+    def voice_token_missing(self) -> list[str]:
+        """The environment variables voice access tokens still need (empty: they can be made)."""
+        wanted = {
+            "HOLDLESS_TWILIO_ACCOUNT_SID": self.twilio_account_sid,
+            "HOLDLESS_TWILIO_API_KEY_SID": self.twilio_api_key_sid,
+            "HOLDLESS_TWILIO_API_KEY_SECRET": self.twilio_api_key_secret,
+            "HOLDLESS_TWILIO_TWIML_APP_SID": self.twilio_twiml_app_sid,
+        }
+        return [env for env, value in wanted.items() if value is None]
+
+    # -- end of the browser phones' settings -------------------------------------------------
 
     @field_validator("twilio_account_sid")
     @classmethod

@@ -12,6 +12,7 @@ from callback.calling_window import CallingWindow
 from callback.config.abuse import AbuseConfig
 from callback.config.api import ApiConfig, api_issues
 from callback.config.catalogue import Catalogue, from_context
+from callback.config.console import ConsoleConfig
 from callback.config.events import EventsConfig, PromisesConfig
 from callback.config.fields import EndpointKind, FrozenModel, ReadOnlyMap
 from callback.config.issues import ConfigError
@@ -48,6 +49,7 @@ class SupervisorConfig(FrozenModel):
     events: EventsConfig = Field(default_factory=EventsConfig)
     promises: PromisesConfig = Field(default_factory=PromisesConfig)
     prompts: ReadOnlyMap[str, PromptPack] = Field(default_factory=dict)
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
 
     _catalogue: Catalogue = PrivateAttr()
 

@@ -2,7 +2,9 @@
 
 # The console's and the sent-texts tables join the metadata wherever the store is used.
 import callback.store.console_tables
-import callback.store.request_sms  # noqa: F401
+import callback.store.held_history
+import callback.store.request_sms
+import callback.store.wrap_up  # noqa: F401
 from callback.store.engine import DEFAULT_URL, make_engine
 from callback.store.migrate import current_revision, head_revision, upgrade
 from callback.store.queue import QueueStore

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, Table, and_, delete, exists, or_, select, update
 
 from callback.store.announcements import ANNOUNCEMENT
+from callback.store.held_history import HELD_CALLER_NOTE
 from callback.store.request_sms import REQUEST_SMS
 from callback.store.tables import (
     ATTEMPT,
@@ -31,6 +32,7 @@ from callback.store.tables import (
     STATUS_TOKEN,
     VOICEMAIL,
 )
+from callback.store.wrap_up import WRAP_UP_NOTE
 
 BATCH = 500
 _r, _a = REQUEST.c, ATTEMPT.c
@@ -54,6 +56,9 @@ def erase_personal_data(connection: Connection, ids: Sequence[int], now: datetim
         .values(number="", name=None, contexts=[], purged_at=now)
     )
     connection.execute(update(ATTEMPT).where(_a.request_id.in_(ids)).values(number=""))
+    # What an agent wrote about the person is personal data too.
+    notes = WRAP_UP_NOTE.c
+    connection.execute(update(WRAP_UP_NOTE).where(notes.request_id.in_(ids)).values(notes=""))
 
 
 def expired_ids(connection: Connection, before: datetime) -> Sequence[int]:
@@ -70,6 +75,7 @@ _PER_REQUEST = (
     EVENT_OUTBOX,
     REQUEST_SMS,
     ANNOUNCEMENT,
+    WRAP_UP_NOTE,
 )
 """Rows that belong to one request and go with it."""
 
@@ -94,6 +100,9 @@ def _old_rows(before: datetime) -> list[tuple[Table, ColumnElement[bool]]]:
         (PHONE_CALL, PHONE_CALL.c.updated_at < before),
         (PRESENCE_CHANGE, PRESENCE_CHANGE.c.at < before),
         (CONFIG_CHANGE, CONFIG_CHANGE.c.at < before),
+        # Notes about callers on hold belong to no request: they go by age.
+        (WRAP_UP_NOTE, WRAP_UP_NOTE.c.at < before),
+        (HELD_CALLER_NOTE, HELD_CALLER_NOTE.c.at < before),
         (EVENT_OUTBOX, settled),
         # Offers first: a caller's row goes once none of its offers is left.
         (HELD_OFFER, HELD_OFFER.c.ended_at < before),

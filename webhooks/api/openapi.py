@@ -10,7 +10,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from webhooks import agents
+from webhooks import agents, voice_token
 from webhooks.api import schemas, voicemails
 from webhooks.api.auth import KEY_ID, SIGNATURE, SITE_KEY, TIMESTAMP
 from webhooks.api.widget_style import WidgetStyleOut
@@ -67,6 +67,18 @@ OPERATIONS: tuple[Operation, ...] = (
         parameters=(_in_path("agent_id"),),
         security=("supervisor", "agent"),
         errors=(401, 403, 404, 409, 422),
+        error=agents.PresenceErrorBody,
+    ),
+    Operation(
+        "/agents/{agent_id}/voice-token",
+        "post",
+        "A Twilio Voice access token for a 'client:' agent's browser phone (their key or the"
+        " supervisor's); 503 until the API key and TwiML app settings are given",
+        {200: voice_token.VoiceTokenOut},
+        parameters=(_in_path("agent_id"),),
+        security=("supervisor", "agent"),
+        errors=(401, 403, 404, 409, 503),
+        database=False,
         error=agents.PresenceErrorBody,
     ),
     Operation(

@@ -15,6 +15,7 @@ from webhooks.api.verify import verify_callback
 from webhooks.api.voicemails import list_voicemails, voicemail_handled
 from webhooks.api.widget_style import widget_style
 from webhooks.queue_state import queue_state
+from webhooks.voice_token import api_voice_token
 
 
 def api_routes() -> list[BaseRoute]:
@@ -31,6 +32,7 @@ def api_routes() -> list[BaseRoute]:
         Route("/widget", widget_style, methods=["GET"]),
         Route("/abuse", abuse_view, methods=["GET"]),
         Route("/agents/{agent_id}/status", agent_status, methods=["POST"]),
+        Route("/agents/{agent_id}/voice-token", api_voice_token, methods=["POST"]),
         Route("/voicemails", list_voicemails, methods=["GET"]),
         Route("/voicemails/{id}/handled", voicemail_handled, methods=["POST"]),
         Route("/{path:path}", preflight, methods=["OPTIONS"]),

@@ -11,6 +11,7 @@ from callback.store.users import Role, User
 from callback.types import AgentId
 from webhooks.agents import ApiError, Chosen, set_presence
 from webhooks.console.guard import requires
+from webhooks.console.my_call import my_state_page
 from webhooks.console.pages import render
 from webhooks.console.state import audit
 from webhooks.console.wallboard import wallboard_page
@@ -28,29 +29,7 @@ async def home(request: Request, user: User) -> Response:
 
 
 def _my_state(request: Request, user: User, status: int = 200, **notice: str) -> Response:
-    svc = services(request)
-    assert user.agent_id is not None  # the table's check ties every agent user to one
-    presence = svc.presence.get(AgentId(user.agent_id))
-    current = presence.status if presence is not None else AgentStatus.OFFLINE
-    since = presence.since if presence is not None else None
-    context: dict[str, object] = {
-        "current": current.value,
-        "since": since.strftime("%H:%M UTC") if since is not None else "",
-        "choices": [choice.value for choice in Chosen],
-        "agent": _agent_name(request, user.agent_id),
-        "just_set": _just_set(request) if status == 200 else None,
-    }
-    return render(request, "my_state.html", user, status=status, **context, **notice)
-
-
-def _just_set(request: Request) -> str | None:
-    shown = request.query_params.get("set")
-    return shown if shown in set(Chosen) else None
-
-
-def _agent_name(request: Request, agent_id: str) -> str:
-    roster = services(request).config.current.agents
-    return next((agent.name for agent in roster if agent.id == agent_id), agent_id)
+    return my_state_page(request, user, status, **notice)
 
 
 @requires(Role.AGENT)

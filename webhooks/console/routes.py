@@ -17,6 +17,7 @@ from settings import Settings
 from webhooks.console.agents import agents_page, set_agent_state
 from webhooks.console.config_page import config_page
 from webhooks.console.home import home, not_found, set_my_state
+from webhooks.console.my_call import my_party, my_stream, my_voice_token, wrap_up
 from webhooks.console.requests import (
     cancel_request,
     move_up_request,
@@ -65,6 +66,10 @@ def console_routes(settings: Settings, passwords: Passwords | None = None) -> li
     routes = [
         Route("/", home, methods=["GET"]),
         Route("/", set_my_state, methods=["POST"], name="my-state"),
+        Route("/me/party", my_party, methods=["GET"]),
+        Route("/me/stream", my_stream, methods=["GET"]),
+        Route("/me/wrap-up", wrap_up, methods=["POST"]),
+        Route("/me/voice-token", my_voice_token, methods=["POST"]),
         Route("/sign-in", sign_in_page, methods=["GET"]),
         Route("/sign-in", sign_in, methods=["POST"]),
         Route("/sign-out", sign_out, methods=["POST"]),

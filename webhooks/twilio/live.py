@@ -7,6 +7,9 @@ the caller's own call rings the agent with `<Dial>`.
 
 from __future__ import annotations
 
+import logging
+
+from callback.store.held_history import HeldCallerNotes
 from callback.store.held_line import IN_LINE, HeldCaller
 from ivr import live
 from ivr.call import QueueCall
@@ -14,6 +17,8 @@ from ivr.confirm import farewell
 from scheduler.dispatch_dial import agent_endpoint
 from webhooks.twilio.booking import REASON_NOTE
 from webhooks.twilio.turn import Turn
+
+log = logging.getLogger("holdless.twilio")
 
 
 def _claim(turn: Turn) -> tuple[int, int] | None:
@@ -49,10 +54,23 @@ def connect(turn: Turn) -> str:
     if endpoint is None:  # the roster changed under the claim
         turn.svc.held.release(found.caller, turn.now)
         return live.back_on_hold(call)
+    _note_caller(turn, found.caller.id, found.caller.fence, call.queue)
     agents = QueueCall.of(turn.config, call.queue)
     return live.connect(
         call, agent=endpoint, held_id=found.caller.id, fence=found.caller.fence, whisper_call=agents
     )
+
+
+def _note_caller(turn: Turn, held_id: int, fence: int, queue: str) -> None:
+    """For the agent's screen: the caller's masked number and earlier requests (never the
+    number). A failure here must not cost the caller their agent, so it is only logged."""
+    number = turn.caller(queue)
+    if number is None:  # a hidden or unusable caller ID: nothing to match
+        return
+    try:
+        HeldCallerNotes(turn.svc.store.engine).note(held_id, fence, number, turn.now)
+    except Exception:
+        log.exception("noting held caller %s for the agent's screen failed", held_id)
 
 
 def whisper(turn: Turn) -> str:
