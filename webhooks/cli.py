@@ -1,4 +1,4 @@
-"""The `holdless` command: serve, migrate the database, check a supervisor config."""
+"""The `holdless` command: serve, migrate the database, check a supervisor config, advise."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from callback.config import ConfigError, SupervisorConfig, check_file, load_conf
 from callback.store.migrate import upgrade
 from scheduler.dispatch_lock import InstanceLock, InstanceLocked, lock_path
 from settings import Settings, SettingsError, load_settings
+from webhooks.cli_staffing import add_staffing_commands
 from webhooks.cli_users import add_user_commands
 from webhooks.devsite import dev_links
 from webhooks.logs import configure_logging, known_secrets
@@ -153,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", help="path to the TOML file")
     check.set_defaults(run=cmd_config_check)
     add_user_commands(commands, _settings_or_exit)
+    add_staffing_commands(commands, _settings_or_exit)
     return parser
 
 
