@@ -99,15 +99,25 @@ def advise(
     handle_prior: timedelta,
     goal: Goal,
     window: Window,
+    now: datetime,
 ) -> list[Advice]:
-    """Advice for every interval of `window` in which `queue` offered work or planned agents."""
-    cut = spans(plan.tz, window.first, window.days, window.length)
+    """Advice for the intervals of `window` up to `now` (the last one measured until `now`),
+    from the first in which anyone joined `queue`'s line to the last: empty without any."""
+    cut = [
+        (start, min(end, now))
+        for start, end in spans(plan.tz, window.first, window.days, window.length)
+        if start < now
+    ]
     counted = tallies(history, queue, cut)
+    busy = [index for index, tally in enumerate(counted) if tally.offered]
+    if not busy:
+        return []
     whole = sum(counted, Tally())
     handle = whole.occupied_s / whole.served if whole.served else handle_prior.total_seconds()
+    measured = _Measured(handle, whole)
     rows = (
-        _advice(queue, span, tally, _Measured(handle, whole), plan, goal)
-        for span, tally in zip(cut, counted, strict=True)
+        _advice(queue, cut[index], counted[index], measured, plan, goal)
+        for index in range(busy[0], busy[-1] + 1)
     )
     return [row for row in rows if row.tally.offered or row.planned]
 

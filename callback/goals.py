@@ -16,7 +16,7 @@ from callback.staffing import (
     agents_for_abandonment_a,
     agents_for_service_level_a,
     agents_needed,
-    erlang_a,
+    erlang_a_or_fluid,
     service_level,
 )
 
@@ -77,10 +77,10 @@ def _seconds(within: timedelta) -> str:
     return f"{within.total_seconds():g}s"
 
 
-def _share(text: str, flag: str, rule: str) -> float:
-    share = float(text) / 100
+def _share(percent: str, flag: str, text: str, rule: str) -> float:
+    share = float(percent) / 100
     if not 0.0 < share < 1.0:
-        raise GoalError(flag, f"{text}%", rule)
+        raise GoalError(flag, text, rule)
     return share
 
 
@@ -89,9 +89,10 @@ def parse_target(text: str) -> ServiceGoal:
     match = _TARGET.fullmatch(text)
     if match is None:
         raise GoalError("--target", text, TARGET_RULE)
-    share = _share(match[1], "--target", TARGET_RULE)
+    share = _share(match[1], "--target", text, TARGET_RULE)
     try:
-        within = parse_duration(match[2])
+        # Bare digits are seconds, as in the config file.
+        within = parse_duration(int(match[2]) if match[2].isdigit() else match[2])
     except ValueError:
         raise GoalError("--target", text, TARGET_RULE) from None
     return ServiceGoal(share, within)
@@ -102,7 +103,7 @@ def parse_abandonment(text: str) -> AbandonmentGoal:
     match = _PERCENT.fullmatch(text)
     if match is None:
         raise GoalError("--abandonment", text, ABANDONMENT_RULE)
-    return AbandonmentGoal(_share(match[1], "--abandonment", ABANDONMENT_RULE))
+    return AbandonmentGoal(_share(match[1], "--abandonment", text, ABANDONMENT_RULE))
 
 
 def agents_for(goal: Goal, load: Load) -> int:
@@ -133,13 +134,7 @@ def outcome(goal: Goal, load: Load, agents: int) -> float:
         if isinstance(goal, AbandonmentGoal):
             return 0.0
         return service_level(load.traffic, agents, load.handle_s, seconds)
-    try:
-        figures = erlang_a(load.traffic, agents, load.handle_s, load.patience_s, seconds)
-    except ValueError:
-        # A queue too long to sum is deep in overload: its fluid limit serves n/A of the
-        # calls, each after a long wait, and the rest give up.
-        lost = 1.0 - agents / load.traffic
-        return lost if isinstance(goal, AbandonmentGoal) else 0.0
+    figures = erlang_a_or_fluid(load.traffic, agents, load.handle_s, load.patience_s, seconds)
     if isinstance(goal, AbandonmentGoal):
         return figures.abandon_probability
     return figures.service_level

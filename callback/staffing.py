@@ -238,6 +238,22 @@ def erlang_a(
     )
 
 
+def erlang_a_or_fluid(
+    traffic: float, agents: int, handle_time_s: float, patience_s: float, target_s: float
+) -> ErlangAResult:
+    """`erlang_a`, or its fluid limit where the queue is too long to sum (deep overload).
+
+    There the agents serve n/A of the calls, each after about patience * ln(A/n), nobody
+    within a target of seconds, and the rest give up.
+    """
+    _check_erlang_a(traffic, agents, handle_time_s, patience_s, target_s)
+    if (traffic - agents) * patience_s / handle_time_s <= _MAX_QUEUE_PEAK:
+        return erlang_a(traffic, agents, handle_time_s, patience_s, target_s)
+    lost = 1.0 - agents / traffic
+    served_wait = patience_s * math.log(traffic / agents)
+    return ErlangAResult(1.0, lost, 0.0, lost * patience_s, served_wait)
+
+
 def _fewest_agents_a(
     traffic: float,
     handle_time_s: float,
@@ -251,13 +267,9 @@ def _fewest_agents_a(
     if traffic == 0:
         return 0
     agents = max(1, start)
-    decay = handle_time_s / patience_s
-    while True:
-        # A queue too long to sum state by state is overloaded far past any goal: skip it.
-        summable = (traffic - agents) / decay <= _MAX_QUEUE_PEAK
-        if summable and meets(erlang_a(traffic, agents, handle_time_s, patience_s, target_s)):
-            return agents
+    while not meets(erlang_a_or_fluid(traffic, agents, handle_time_s, patience_s, target_s)):
         agents += 1
+    return agents
 
 
 def agents_for_service_level_a(

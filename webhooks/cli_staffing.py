@@ -67,7 +67,7 @@ def run_advise(args: argparse.Namespace, settings: Settings, now: datetime) -> i
         print(error.text(), file=sys.stderr)
         return 1
     try:
-        report = _report(args, config, settings.database_url, now)
+        report = build_report(args, config, settings.database_url, now)
     except (Refused, GoalError) as refusal:
         print(f"staffing advise: {refusal}", file=sys.stderr)
         return 2
@@ -75,23 +75,29 @@ def run_advise(args: argparse.Namespace, settings: Settings, now: datetime) -> i
     return 0
 
 
-def _report(
+def build_report(
     args: argparse.Namespace, config: SupervisorConfig, url: str, now: datetime
 ) -> list[QueueAdvice]:
+    """Every queue's advice as the options ask, from the history in the database at `url`."""
     goal, queues = _goal(args), _queues(args, config)
     days, length = _days(args.days), _interval(args.interval)
     windows = {name: Window(_first(args.first, config, name, now), days, length) for name in queues}
     history = _history(url, config, windows, now)
-    return [_queue(config, name, windows[name], goal, history) for name in queues]
+    return [_queue(config, name, windows[name], goal, history, now) for name in queues]
 
 
 def _queue(
-    config: SupervisorConfig, name: str, window: Window, goal: Goal | None, history: History
+    config: SupervisorConfig,
+    name: str,
+    window: Window,
+    goal: Goal | None,
+    history: History,
+    now: datetime,
 ) -> QueueAdvice:
     queue, policy = config.queues[name], config.callback_policy(name)
     goal = goal or ServiceGoal(DEFAULT_SHARE, queue.service_level_target)
     prior = policy.handle_time_prior
-    rows = advise(history, name, queue.staffing_plan(), prior, goal, window)
+    rows = advise(history, name, queue.staffing_plan(), prior, goal, window, now)
     return QueueAdvice(name, queue.zone, window, goal, rows, prior)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from callback.advice import Advice, Window
+from callback.advice import Advice, Check, Window, with_simulated_check
 from callback.config import format_duration
 from callback.goals import AbandonmentGoal, Goal
 
@@ -32,7 +32,12 @@ class QueueAdvice:
     @property
     def has_history(self) -> bool:
         """True when anyone joined the queue's line in the window."""
-        return any(row.tally.offered for row in self.rows)
+        return bool(self.rows)
+
+
+def checked(report: Sequence[QueueAdvice], check: Check) -> list[QueueAdvice]:
+    """The report with a simulation's verdict on each interval (the "simulated" column)."""
+    return [replace(advice, rows=with_simulated_check(advice.rows, check)) for advice in report]
 
 
 def _span(advice: QueueAdvice) -> str:
@@ -143,7 +148,7 @@ def as_json(report: Sequence[QueueAdvice]) -> dict[str, Any]:
                 "interval_s": advice.window.length.total_seconds(),
                 "goal": _goal(advice.goal),
                 "history": advice.has_history,
-                "rows": [_row(row) for row in advice.rows] if advice.has_history else [],
+                "rows": [_row(row) for row in advice.rows],
             }
             for advice in report
         ]
