@@ -61,6 +61,8 @@ class Advice:
     """Agents planned, averaged over the interval."""
     at_plan: float
     """The goal's figure (service level or abandonment) with the planned agents."""
+    running: bool = False
+    """The interval had not ended: it is measured until now."""
     simulated: SimulatedCheck | None = None
 
     @property
@@ -103,11 +105,8 @@ def advise(
 ) -> list[Advice]:
     """Advice for the intervals of `window` up to `now` (the last one measured until `now`),
     from the first in which anyone joined `queue`'s line to the last: empty without any."""
-    cut = [
-        (start, min(end, now))
-        for start, end in spans(plan.tz, window.first, window.days, window.length)
-        if start < now
-    ]
+    whole_spans = spans(plan.tz, window.first, window.days, window.length)
+    cut = [(start, min(end, now)) for start, end in whole_spans if start < now]
     counted = tallies(history, queue, cut)
     busy = [index for index, tally in enumerate(counted) if tally.offered]
     if not busy:
@@ -115,10 +114,12 @@ def advise(
     whole = sum(counted, Tally())
     handle = whole.occupied_s / whole.served if whole.served else handle_prior.total_seconds()
     measured = _Measured(handle, whole)
-    rows = (
+    rows = [
         _advice(queue, cut[index], counted[index], measured, plan, goal)
         for index in range(busy[0], busy[-1] + 1)
-    )
+    ]
+    if whole_spans[busy[-1]][1] > now:
+        rows[-1] = replace(rows[-1], running=True)
     return [row for row in rows if row.tally.offered or row.planned]
 
 

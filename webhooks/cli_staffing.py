@@ -45,16 +45,28 @@ def add_staffing_commands(commands: Commands, load: Loader) -> None:
     goal = advise_cmd.add_mutually_exclusive_group()
     goal.add_argument(
         "--target",
+        metavar="GOAL",
         help='service level goal, e.g. "80%% in 60s" '
         "(default: 80%% within each queue's service_level_target)",
     )
-    goal.add_argument("--abandonment", help='largest share of callers giving up, e.g. "5%%"')
-    advise_cmd.add_argument("--queue", help="one queue (default: every queue of the config)")
-    advise_cmd.add_argument(
-        "--from", dest="first", help="first day of history, YYYY-MM-DD (default: today)"
+    goal.add_argument(
+        "--abandonment", metavar="SHARE", help='largest share of callers giving up, e.g. "5%%"'
     )
-    advise_cmd.add_argument("--days", default="1", help=f"days of history, 1-{MAX_DAYS}")
-    advise_cmd.add_argument("--interval", default="30m", help="interval length (5m to 24h)")
+    advise_cmd.add_argument(
+        "--queue", metavar="Q", help="one queue (default: every queue of the config)"
+    )
+    advise_cmd.add_argument(
+        "--from",
+        dest="first",
+        metavar="DATE",
+        help="first day of history, YYYY-MM-DD (default: today in each queue's zone)",
+    )
+    advise_cmd.add_argument(
+        "--days", default="1", metavar="N", help=f"days of history, 1-{MAX_DAYS} (default: 1)"
+    )
+    advise_cmd.add_argument(
+        "--interval", default="30m", help="interval length, 5m to 24h (default: 30m)"
+    )
     advise_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
     advise_cmd.set_defaults(run=lambda args: run_advise(args, load(), datetime.now(UTC)))
 

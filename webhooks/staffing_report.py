@@ -77,7 +77,7 @@ def _clock(seconds: float | None) -> str:
 
 
 def _line(row: Advice, zone: ZoneInfo, simulated: bool) -> str:
-    label = row.start.astimezone(zone).strftime("%a %d %H:%M")
+    label = row.start.astimezone(zone).strftime("%a %d %H:%M") + ("*" if row.running else "")
     text = (
         f"  {label:<15}{row.tally.held:>6}{row.tally.callbacks:>11}{_clock(row.handle_s):>8}"
         f"{_clock(row.patience_s):>10}{row.model:>7}{row.traffic:>9.2f}{row.needed:>8}"
@@ -100,8 +100,12 @@ def text(report: Sequence[QueueAdvice]) -> str:
         simulated = any(row.simulated is not None for row in advice.rows)
         head = _HEAD + f"{'at plan':>10}" + (f"{'simulated':>12}" if simulated else "")
         lines = [_line(row, advice.zone, simulated) for row in advice.rows]
-        note = f"  at plan: the {_figure(advice.goal)} the formula expects with the planned agents"
-        blocks.append("\n".join([title, head, *lines, note]))
+        notes = [
+            f"  at plan: the {_figure(advice.goal)} the formula expects with the planned agents"
+        ]
+        if advice.rows[-1].running:
+            notes.append("  * still running: measured until now")
+        blocks.append("\n".join([title, head, *lines, *notes]))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -111,11 +115,13 @@ def _goal(goal: Goal) -> dict[str, Any]:
     return {"kind": "service_level", "share": goal.share, "within_s": goal.within.total_seconds()}
 
 
-def _row(row: Advice) -> dict[str, Any]:
+def _row(row: Advice, zone: ZoneInfo) -> dict[str, Any]:
     tally, check = row.tally, row.simulated
     return {
         "start": row.start.isoformat(),
         "end": row.end.isoformat(),
+        "local_start": row.start.astimezone(zone).isoformat(),
+        "running": row.running,
         "held": tally.held,
         "callbacks": tally.callbacks,
         "offered": tally.offered,
@@ -148,7 +154,7 @@ def as_json(report: Sequence[QueueAdvice]) -> dict[str, Any]:
                 "interval_s": advice.window.length.total_seconds(),
                 "goal": _goal(advice.goal),
                 "history": advice.has_history,
-                "rows": [_row(row) for row in advice.rows],
+                "rows": [_row(row, advice.zone) for row in advice.rows],
             }
             for advice in report
         ]

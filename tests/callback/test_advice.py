@@ -157,6 +157,7 @@ def test_a_quiet_planned_hour_between_busy_ones_shows_what_could_be_spared() -> 
         (_at(11), 6, 2),
     ]
     assert (rows[1].difference, rows[1].at_plan) == (-2, 1.0)
+    assert not any(row.running for row in rows)
 
 
 def test_no_arrivals_is_no_advice() -> None:
@@ -168,7 +169,7 @@ def test_the_interval_running_now_is_measured_until_now() -> None:
     now, plan = _at(9, 30), _plan((9, 10, 3))
     (row,) = advise(_busy_hour(), "support", plan, SIX_MINUTES, EIGHTY_IN_60, HOUR, now)
     # The later hours have not begun; this one counts its first half hour.
-    assert (row.start, row.end, row.tally.offered) == (_at(9), now, 30)
+    assert (row.start, row.end, row.tally.offered, row.running) == (_at(9), now, 30, True)
     # 30 arrivals in half an hour is still one a minute: 4 Erlangs at 240 s each.
     assert row.traffic == pytest.approx(4.0)
 

@@ -120,6 +120,7 @@ def test_the_json_carries_every_figure(
     assert (queue["queue"], queue["history"], queue["interval_s"]) == ("support", True, 3600)
     (row,) = queue["rows"]
     assert row["start"] == "2026-03-02T10:00:00+00:00"
+    assert row["local_start"] == "2026-03-02T10:00:00+00:00"  # London keeps GMT in March
     # The last caller on hold was taken at 11:00:40: served in the next hour.
     assert (row["held"], row["callbacks"], row["served"], row["abandoned"]) == (30, 30, 54, 5)
     assert (row["handle_s"], row["patience_s"], row["line_patience_s"]) == (240.0, 600.0, 1200.0)
@@ -206,3 +207,16 @@ def test_a_simulated_check_shows_as_its_own_column(recorded: Settings) -> None:
     assert json.loads(json.dumps(as_json(checked(report, check))))["queues"][0]["rows"][0][
         "simulated"
     ] == {"agents": 7, "outcome": 0.83, "note": "reserved agents idle"}
+
+
+def test_the_interval_still_running_is_marked(
+    recorded: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = build_parser().parse_args(
+        ["staffing", "advise", "--from", "2026-03-02", "--queue", "support", "--interval", "1h"]
+    )
+    assert run_advise(args, recorded, _minute(30)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # Half the hour has passed: 15 callbacks and 15 callers on hold so far.
+    assert lines[3].startswith("  Mon 02 10:00*      15         15")
+    assert lines[-1] == "  * still running: measured until now"
