@@ -11,7 +11,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Table, func, or_, select
 
 from callback.history import Arrival, History, Hold, Occupation
 from callback.retry import DialOutcome
@@ -101,9 +101,10 @@ def _holds(
 ) -> list[Hold]:
     """Callers who joined the hold in the window: until taken, gone or `now`."""
     o = HELD_OFFER.c
+    # Taken by the offer that connected, or by the one still open (ringing or talking now).
     taken = (
         select(func.min(o.claimed_at))
-        .where(and_(o.held_id == _h.id, o.outcome == _CONNECTED))
+        .where(o.held_id == _h.id, or_(o.outcome == _CONNECTED, o.ended_at.is_(None)))
         .scalar_subquery()
     )
     query = select(_h.queue, _h.joined_at, taken, _h.ended_at, _h.state).where(

@@ -12,13 +12,13 @@ from callback.request import CallbackRequest
 from callback.store import QueueStore
 from callback.store.dispatching import DispatchStore, Offer
 from callback.store.held import HeldStore, Joining
-from callback.store.held_line import HeldState
+from callback.store.held_line import HeldClaim, HeldState
 from callback.store.history import read_history
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import AgentId, QueueName
 from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
-ANN, BOB, CAT = AgentId("ann"), AgentId("bob"), AgentId("cat")
+ANN, BOB, CAT, DAN = AgentId("ann"), AgentId("bob"), AgentId("cat"), AgentId("dan")
 
 
 def _joining(sid: str, minute: float, queue: QueueName = SUPPORT) -> Joining:
@@ -33,17 +33,24 @@ def _reserved(_snapshot: Snapshot) -> Budget:
     return Budget(0, Limit.RESERVED_FOR_LIVE)  # this agent takes only callers on hold
 
 
+def _take_held(engine: Engine, agent: AgentId, minute: float) -> HeldClaim:
+    """`agent` logs in and takes the head of the held callers at `minute`."""
+    presence = PresenceStore(engine)
+    presence.sync_roster([agent], at(0))
+    assert presence.set_status(agent, AgentStatus.OFFLINE, AgentStatus.AVAILABLE, at(0), "in")
+    offer = Offer(SUPPORT, agent, (agent,), LEASE, _eligible, _reserved)
+    claim = DispatchStore(engine).offer(offer, at(minute)).held
+    assert claim is not None
+    return claim
+
+
 def _serve_held(engine: Engine, held: HeldStore, minutes: tuple[float, float, float]) -> None:
     """CAT takes the caller on hold at the first minute, talks until the second and wraps
     up until the third."""
     claimed, ended, free = minutes
-    presence = PresenceStore(engine)
-    presence.sync_roster([CAT], at(0))
-    assert presence.set_status(CAT, AgentStatus.OFFLINE, AgentStatus.AVAILABLE, at(0), "in")
-    offer = Offer(SUPPORT, CAT, (CAT,), LEASE, _eligible, _reserved)
-    claim = DispatchStore(engine).offer(offer, at(claimed)).held
-    assert claim is not None
+    claim = _take_held(engine, CAT, claimed)
     assert held.end(claim.caller, HeldState.SERVED, "connected", at(ended)) is not None
+    presence = PresenceStore(engine)
     assert presence.set_status(CAT, AgentStatus.BUSY, AgentStatus.WRAP_UP, at(ended), "wrap")
     assert presence.set_status(CAT, AgentStatus.WRAP_UP, AgentStatus.AVAILABLE, at(free), "ok")
 
@@ -64,7 +71,9 @@ def test_arrivals_occupation_and_time_on_hold(engine: Engine, store: QueueStore)
     assert held.finish_holding(gone, HeldState.ABANDONED, at(5)) is not None
     switched = held.join(_joining("CA-switched", 4), at(4))
     assert held.finish_holding(switched, HeldState.LEFT, at(6)) is not None
-    held.join(_joining("CA-waiting", 7), at(7))
+    held.join(_joining("CA-talking", 7), at(7))
+    _take_held(engine, DAN, 15)  # still ringing DAN or talking at 30
+    held.join(_joining("CA-waiting", 16), at(16))
     held.join(_joining("CA-sales", 7, SALES), at(7))
     store.enqueue(SUPPORT, number(1), incoming(0), at(0))
     store.enqueue(SUPPORT, number(2), incoming(1, slot=(120, 150)), at(1))  # a booked slot
@@ -83,6 +92,7 @@ def test_arrivals_occupation_and_time_on_hold(engine: Engine, store: QueueStore)
         Arrival(SUPPORT, at(2), True),  # joined the hold at 2 (the call came at 1)
         Arrival(SUPPORT, at(3), True),
         Arrival(SUPPORT, at(7), True),
+        Arrival(SUPPORT, at(16), True),
         Arrival(SUPPORT, at(19), False),
         Arrival(SUPPORT, at(120), False),  # the slot's start, not when it was booked
     ]  # the caller who switched to a callback is not a held arrival
@@ -95,7 +105,8 @@ def test_arrivals_occupation_and_time_on_hold(engine: Engine, store: QueueStore)
         Hold(SUPPORT, at(2), 360.0, False),  # until an agent took them at 8
         Hold(SUPPORT, at(3), 120.0, True),  # hung up at 5
         Hold(SUPPORT, at(4), 120.0, False),  # left for a callback at 6
-        Hold(SUPPORT, at(7), 23 * 60.0, False),  # still holding at 30
+        Hold(SUPPORT, at(7), 480.0, False),  # until DAN's offer at 15, still open
+        Hold(SUPPORT, at(16), 14 * 60.0, False),  # still holding at 30
     ]
 
 
