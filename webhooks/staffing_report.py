@@ -59,7 +59,7 @@ def _no_history(advice: QueueAdvice) -> str:
 
 
 def _figure(goal: Goal) -> str:
-    return "abandoning" if isinstance(goal, AbandonmentGoal) else "service level"
+    return "share abandoning" if isinstance(goal, AbandonmentGoal) else "service level"
 
 
 def _number(value: float) -> str:
