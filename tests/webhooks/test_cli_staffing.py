@@ -220,3 +220,15 @@ def test_the_interval_still_running_is_marked(
     # Half the hour has passed: 15 callbacks and 15 callers on hold so far.
     assert lines[3].startswith("  Mon 02 10:00*      15         15")
     assert lines[-1] == "  * still running: measured until now"
+
+
+def test_an_abandonment_goal_reads_as_such_in_the_table(
+    recorded: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = ("--queue", "support", "--abandonment", "5%", "--interval", "1h")
+    assert _advise(recorded, *options) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "  goal: at most 5% abandoning"
+    # 5 agents needed and planned: no change; 4.9% of the callers give up with them.
+    assert lines[3].endswith("       5        5       0        5%")
+    assert lines[4] == "  at plan: the share abandoning the formula expects with the planned agents"
