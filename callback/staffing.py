@@ -7,6 +7,7 @@ Times are seconds. Nothing here reads the clock or does I/O.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _RESCALE = 1e200
@@ -29,6 +30,11 @@ def _check_agents(agents: int) -> None:
 def _check_positive(name: str, value: float) -> None:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+
+
+def _check_share(name: str, share: float) -> None:
+    if not 0.0 < share < 1.0:
+        raise ValueError(f"{name} must be in (0, 1), got {share!r}")
 
 
 def _check_target(target_s: float) -> None:
@@ -91,8 +97,7 @@ def agents_needed(
     _check_traffic(traffic)
     _check_positive("handle_time_s", handle_time_s)
     _check_target(target_s)
-    if not 0.0 < service_level_goal < 1.0:
-        raise ValueError(f"service_level_goal must be in (0, 1), got {service_level_goal!r}")
+    _check_share("service_level_goal", service_level_goal)
     if traffic == 0:
         return 0
     agents = math.floor(traffic) + 1
@@ -230,4 +235,62 @@ def erlang_a(
         service_level=(below + sums.served_in_target) / total,
         mean_wait_s=sums.wait / total * handle_time_s,
         mean_wait_served_s=sums.wait_served / (below + sums.served) * handle_time_s,
+    )
+
+
+def erlang_a_or_fluid(
+    traffic: float, agents: int, handle_time_s: float, patience_s: float, target_s: float
+) -> ErlangAResult:
+    """`erlang_a`, or its fluid limit where the queue is too long to sum (deep overload).
+
+    There the agents serve n/A of the calls, each after about patience * ln(A/n), nobody
+    within a target of seconds, and the rest give up.
+    """
+    _check_erlang_a(traffic, agents, handle_time_s, patience_s, target_s)
+    if (traffic - agents) * patience_s / handle_time_s <= _MAX_QUEUE_PEAK:
+        return erlang_a(traffic, agents, handle_time_s, patience_s, target_s)
+    lost = 1.0 - agents / traffic
+    served_wait = patience_s * math.log(traffic / agents)
+    return ErlangAResult(1.0, lost, 0.0, lost * patience_s, served_wait)
+
+
+def _fewest_agents_a(
+    traffic: float,
+    handle_time_s: float,
+    patience_s: float,
+    target_s: float,
+    start: int,
+    meets: Callable[[ErlangAResult], bool],
+) -> int:
+    """The fewest agents from `start` up whose Erlang A figures `meets` accepts."""
+    _check_erlang_a(traffic, 1, handle_time_s, patience_s, target_s)
+    if traffic == 0:
+        return 0
+    agents = max(1, start)
+    while not meets(erlang_a_or_fluid(traffic, agents, handle_time_s, patience_s, target_s)):
+        agents += 1
+    return agents
+
+
+def agents_for_service_level_a(
+    traffic: float, handle_time_s: float, patience_s: float, target_s: float, goal: float
+) -> int:
+    """Fewest agents whose Erlang A service level (abandoned calls missed) reaches `goal`."""
+    _check_share("goal", goal)
+    # Agents answer at most n/A of the calls: fewer than goal*A agents cannot reach it.
+    start = math.floor(goal * traffic)
+    return _fewest_agents_a(
+        traffic, handle_time_s, patience_s, target_s, start, lambda r: r.service_level >= goal
+    )
+
+
+def agents_for_abandonment_a(
+    traffic: float, handle_time_s: float, patience_s: float, goal: float
+) -> int:
+    """Fewest agents whose Erlang A abandonment is at most `goal` (a share of all calls)."""
+    _check_share("goal", goal)
+    # At least 1 - n/A of the calls abandon: fewer than (1-goal)*A agents lose too many.
+    start = math.floor((1.0 - goal) * traffic)
+    return _fewest_agents_a(
+        traffic, handle_time_s, patience_s, 0.0, start, lambda r: r.abandon_probability <= goal
     )

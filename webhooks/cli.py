@@ -1,4 +1,4 @@
-"""The `holdless` command: serve, migrate the database, check a supervisor config."""
+"""The `holdless` command: serve, migrate the database, check a supervisor config, advise."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from settings import Settings, SettingsError, load_settings
 from webhooks.cli_calls import add_calls_commands
 from webhooks.cli_demo import add_demo_config_command
 from webhooks.cli_simulate import add_simulate_command
+from webhooks.cli_staffing import add_staffing_commands
 from webhooks.cli_users import add_user_commands
 from webhooks.devsite import dev_links
 from webhooks.logs import configure_logging, known_secrets
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_user_commands(commands, _settings_or_exit)
     add_calls_commands(commands, _settings_or_exit)
     add_simulate_command(commands, _settings_or_exit, read_history)
+    add_staffing_commands(commands, _settings_or_exit)
     return parser
 
 

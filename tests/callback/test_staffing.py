@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import mpmath
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from callback.staffing import (
+    agents_for_abandonment_a,
+    agents_for_service_level_a,
     agents_needed,
     average_speed_of_answer,
     erlang_a,
+    erlang_a_or_fluid,
     erlang_b,
     erlang_c,
     service_level,
@@ -113,6 +117,9 @@ def test_erlang_b_is_stable_where_factorials_would_overflow() -> None:
         (lambda: erlang_a(5.0, 6, 180, 0.0, 20), "patience_s"),
         (lambda: erlang_a(5.0, 6, 180, math.inf, 20), "patience_s"),
         (lambda: erlang_a(5.0, -1, 180, 60, 20), "agents"),
+        (lambda: agents_for_service_level_a(5.0, 180, 60, 20, 1.0), "goal"),
+        (lambda: agents_for_abandonment_a(5.0, 180, 60, 0.0), "goal"),
+        (lambda: agents_for_abandonment_a(5.0, 180, -1.0, 0.05), "patience_s"),
     ],
 )
 def test_invalid_inputs_name_the_argument(call: Callable[[], object], name: str) -> None:
@@ -316,3 +323,97 @@ def test_erlang_a_figures_are_probabilities_improving_with_agents(
     assert more.wait_probability <= now.wait_probability + 1e-12
     assert more.abandon_probability <= now.abandon_probability + 1e-12
     assert more.service_level >= now.service_level - 1e-12
+
+
+# --- Erlang A against Palm's closed form, in 50-digit arithmetic ------------------------
+# Mandelbaum and Zeltyn, "The Palm/Erlang-A Queue, with Applications to Call Centers"
+# (2005), sections 4.4-4.5: with A(x, y) = x e^y y^-x gamma(x, y) (lower incomplete gamma),
+# E = Erlang B(n, lambda/mu) and rho = lambda/(n mu),
+#   P{W > 0} = A(n mu/theta, lambda/theta) E / (1 + (A(n mu/theta, lambda/theta) - 1) E),
+#   P{Ab} = P{W > 0} (1/(rho A(n mu/theta, lambda/theta)) + 1 - 1/rho),  E[W] = P{Ab}/theta.
+# mpmath evaluates the incomplete gamma function independently of our state-by-state sums.
+def _palm(
+    traffic: float, agents: int, handle: float, patience: float
+) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
+    with mpmath.workdps(50):
+        lam, mu, theta = (
+            mpmath.mpf(traffic) / handle,
+            1 / mpmath.mpf(handle),
+            1 / mpmath.mpf(patience),
+        )
+        x, y = agents * mu / theta, lam / theta
+        big_a = x * mpmath.exp(y) / y**x * mpmath.gammainc(x, 0, y)
+        blocking = mpmath.mpf(1)
+        for k in range(1, agents + 1):
+            blocking = traffic * blocking / (k + traffic * blocking)
+        rho = lam / (agents * mu)
+        wait = big_a * blocking / (1 + (big_a - 1) * blocking)
+        abandon = wait * (1 / (rho * big_a) + 1 - 1 / rho)
+        return wait, abandon, abandon / theta
+
+
+@pytest.mark.parametrize(
+    ("traffic", "agents", "handle", "patience"),
+    [
+        (10.0, 14, 180.0, 300.0),
+        (20.0, 14, 180.0, 300.0),
+        (3.0, 2, 240.0, 60.0),
+        (48.0, 50, 300.0, 90.0),
+    ],
+)
+def test_erlang_a_matches_palms_closed_form(
+    traffic: float, agents: int, handle: float, patience: float
+) -> None:
+    wait, abandon, mean_wait = _palm(traffic, agents, handle, patience)
+    result = erlang_a(traffic, agents, handle, patience, 20.0)
+    assert result.wait_probability == pytest.approx(float(wait), rel=1e-12)
+    assert result.abandon_probability == pytest.approx(float(abandon), rel=1e-12)
+    assert result.mean_wait_s == pytest.approx(float(mean_wait), rel=1e-12)
+
+
+# --- the fewest agents for a goal under Erlang A ------------------------------------------
+def test_agents_for_service_level_a_with_endless_patience_is_the_published_erlang_c_figure() -> (
+    None
+):
+    # Nobody gives up in a billion seconds: Erlang C's 14 agents for 80% in 20 s (above).
+    assert agents_for_service_level_a(EXAMPLE_TRAFFIC, 180, 1e9, 20, 0.80) == 14
+
+
+def test_agents_for_service_level_a_is_the_first_count_that_reaches_the_goal() -> None:
+    needed = agents_for_service_level_a(10.0, 180, 300, 20, 0.80)
+    # Brute-force chain (written apart, above): 12 agents miss 80% in 20 s, 13 reach it.
+    assert _brute_force(10.0, needed - 1, 180, 300, 20)["service_level"] < 0.80
+    assert _brute_force(10.0, needed, 180, 300, 20)["service_level"] >= 0.80
+    assert needed == 13
+    # Callers who give up shorten the line for the rest: one agent fewer than Erlang C.
+    assert needed < agents_needed(10.0, 180, 20, 0.80)
+
+
+def test_agents_for_abandonment_a_when_patience_equals_handle_time() -> None:
+    # With patience = handle time the number present is Poisson(A), so the share giving up
+    # is E[(N - n)+] / A: for A = 4, n = 5 loses 10.3% and n = 6 loses 4.9% (by hand below).
+    def lost(agents: int) -> float:
+        pmf = [math.exp(-4.0) * 4.0**k / math.factorial(k) for k in range(80)]
+        return sum((k - agents) * p for k, p in enumerate(pmf) if k > agents) / 4.0
+
+    assert lost(5) == pytest.approx(0.1026, abs=1e-4)
+    assert lost(6) == pytest.approx(0.0489, abs=1e-4)
+    assert agents_for_abandonment_a(4.0, 240, 240, 0.05) == 6
+
+
+def test_agents_for_a_goal_with_no_traffic_is_zero() -> None:
+    assert agents_for_service_level_a(0.0, 180, 300, 20, 0.8) == 0
+    assert agents_for_abandonment_a(0.0, 180, 300, 0.05) == 0
+
+
+def test_a_queue_too_long_to_sum_is_judged_by_its_fluid_limit() -> None:
+    # 100 E on 50 agents with patience 10^5 handle times: 5 million waiting, never summed.
+    fluid = erlang_a_or_fluid(100.0, 50, 1.0, 1e5, 20.0)
+    assert (fluid.wait_probability, fluid.service_level) == (1.0, 0.0)
+    assert fluid.abandon_probability == pytest.approx(0.5)
+    assert fluid.mean_wait_s == pytest.approx(0.5 * 1e5)
+    assert fluid.mean_wait_served_s == pytest.approx(1e5 * math.log(2))
+    # Half may give up: the fluid limit says 50 agents do it, where summing would refuse.
+    assert agents_for_abandonment_a(100.0, 1.0, 1e5, 0.5) == 50
+    summed = erlang_a_or_fluid(10.0, 14, 180, 300, 20)
+    assert summed == erlang_a(10.0, 14, 180, 300, 20)
