@@ -5,15 +5,16 @@ request is created or a caller starts holding (not those who left the hold for a
 who are offered as that callback), reached and abandoned when the request or call ended,
 broken promises when recorded. The slot of a row is its time's 15-minute step from the
 range's start, computed by the database, so a range of any length returns a few thousand
-rows at most. The estimate accuracy comes in through `EstimateReader`, so that a table of
-every announcement can replace the promise stored on the request.
+rows at most. The requests that ended are read in one scan of the range for every figure
+they give. The estimate accuracy may come in through an `EstimateReader` instead, so that a
+table of every announcement can replace the promise stored on the request.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +42,8 @@ from callback.types import QueueName, State
 
 _r, _a, _b, _h, _o = REQUEST.c, ATTEMPT.c, BROKEN_PROMISE.c, HELD_CALL.c, HELD_OFFER.c
 SURVEY_KEY = "survey_rating"
+SEPARATOR = "\x1e"
+"""Joins the rated rows' contexts: JSON text escapes every control character."""
 Slots = dict[int, Tally]
 EstimateReader = Callable[[Connection, QueueName, datetime, datetime], Slots]
 """Reads the estimate figures (estimated, estimate_error_seconds, estimate_in_range)."""
@@ -95,45 +98,60 @@ def offered(connection: Connection, queue: QueueName, start: datetime, end: date
 def callbacks(
     connection: Connection, queue: QueueName, start: datetime, end: datetime, target: timedelta
 ) -> Slots:
-    """Completed and abandoned callbacks by the slot they ended in, with waits and promises."""
+    """Callbacks ended per slot: completed (wait, attempts, promise kept, the estimate told
+    against the real wait, survey ratings) and abandoned; one scan of the range."""
     dialect = _dialect(connection)
     slot = slot_of(_r.finished_at, start, dialect)
     done = _r.state == State.COMPLETED.value
     gone = and_(state_in(_r.state, UNSERVED), _r.attempts == 0)
     wait = seconds_between(_a.claimed_at, _r.virtual_start, dialect)
-    kept = and_(done, _r.promise_by.is_not(None), _a.claimed_at <= _r.promise_by)
+    told = and_(done, _r.promise_wait_s.is_not(None))
+    actual = seconds_between(_a.claimed_at, _r.promise_announced_at, dialect)
+    inside = and_(told, actual >= _r.promise_low_s, actual <= _r.promise_high_s)
+    rated = and_(done, cast(_r.contexts, Text).like(f'%"{SURVEY_KEY}"%'))
     joined = REQUEST.outerjoin(ATTEMPT, and_(_a.request_id == _r.id, _a.fence == _r.fence))
     query = (
         select(
             slot,
-            func.sum(case((done, 1), else_=0)),
-            func.sum(case((gone, 1), else_=0)),
-            func.sum(case((and_(done, wait <= target.total_seconds()), 1), else_=0)),
+            _count(done),
+            _count(gone),
+            _count(and_(done, wait <= target.total_seconds())),
             func.sum(case((done, wait), else_=0)),
             func.sum(case((done, _r.attempts), else_=0)),
-            func.sum(case((kept, 1), else_=0)),
+            _count(and_(done, _r.promise_by.is_not(None), _a.claimed_at <= _r.promise_by)),
+            _count(told),
+            func.sum(case((told, func.abs(actual - _r.promise_wait_s)), else_=0)),
+            _count(inside),
+            # The rated rows' contexts, joined by a character JSON text never holds raw.
+            func.aggregate_strings(case((rated, cast(_r.contexts, Text))), SEPARATOR),
         )
         .select_from(joined)
         .where(_r.queue == queue, _r.finished_at >= start, _r.finished_at < end)
         .group_by(slot)
     )
-    slots = Slots()
-    for index, completed, abandoned, within, waited, attempts, kept_count in connection.execute(
-        query
-    ):
-        _add(
-            slots,
-            int(index),
-            Tally(
-                completed=int(completed or 0),
-                abandoned=int(abandoned or 0),
-                within_target=int(within or 0),
-                answer_seconds=float(waited or 0.0),
-                attempts=int(attempts or 0),
-                kept=int(kept_count or 0),
-            ),
-        )
-    return slots
+    return {int(row[0]): _callback_tally(row[1:]) for row in connection.execute(query)}
+
+
+def _count(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _callback_tally(row: Sequence[Any]) -> Tally:
+    completed, gone, within, waited, attempts, kept, told, error, inside, contexts = row
+    found = [r for text in (contexts or "").split(SEPARATOR) if text for r in ratings_in(text)]
+    return Tally(
+        completed=int(completed or 0),
+        abandoned=int(gone or 0),
+        within_target=int(within or 0),
+        answer_seconds=float(waited or 0.0),
+        attempts=int(attempts or 0),
+        kept=int(kept or 0),
+        estimated=int(told or 0),
+        estimate_error_seconds=float(error or 0.0),
+        estimate_in_range=int(inside or 0),
+        ratings=len(found),
+        rating_total=sum(found),
+    )
 
 
 def held(
@@ -177,61 +195,6 @@ def broken(connection: Connection, queue: QueueName, start: datetime, end: datet
     return {int(index): Tally(broken=int(count)) for index, count in rows}
 
 
-def promise_accuracy(
-    connection: Connection, queue: QueueName, start: datetime, end: datetime
-) -> Slots:
-    """The promise told at joining against the real wait, for completed callbacks.
-
-    The seam for a table of every announcement: pass another `EstimateReader` to `slot_tallies`.
-    """
-    dialect = _dialect(connection)
-    slot = slot_of(_r.finished_at, start, dialect)
-    actual = seconds_between(_a.claimed_at, _r.promise_announced_at, dialect)
-    inside = and_(actual >= _r.promise_low_s, actual <= _r.promise_high_s)
-    joined = REQUEST.join(ATTEMPT, and_(_a.request_id == _r.id, _a.fence == _r.fence))
-    query = (
-        select(
-            slot,
-            func.count(),
-            func.sum(func.abs(actual - _r.promise_wait_s)),
-            func.sum(case((inside, 1), else_=0)),
-        )
-        .select_from(joined)
-        .where(_r.queue == queue, _r.finished_at >= start, _r.finished_at < end)
-        .where(_r.state == State.COMPLETED.value, _r.promise_wait_s.is_not(None))
-        .group_by(slot)
-    )
-    return {
-        int(index): Tally(
-            estimated=int(count),
-            estimate_error_seconds=float(error or 0.0),
-            estimate_in_range=int(hits or 0),
-        )
-        for index, count, error, hits in connection.execute(query)
-    }
-
-
-def surveys(connection: Connection, queue: QueueName, start: datetime, end: datetime) -> Slots:
-    """Survey ratings (1-5) stored on completed callbacks, by the slot they ended in."""
-    slot = slot_of(_r.finished_at, start, _dialect(connection))
-    # Only rows whose contexts mention a rating are read back and parsed.
-    query = select(slot, _r.contexts).where(
-        _r.queue == queue,
-        _r.finished_at >= start,
-        _r.finished_at < end,
-        _r.state == State.COMPLETED.value,
-        cast(_r.contexts, Text).like(f'%"{SURVEY_KEY}"%'),
-    )
-    counts: defaultdict[int, list[int]] = defaultdict(list)
-    for index, contexts in connection.execute(query):
-        counts[int(index)] += ratings_in(contexts)
-    return {
-        index: Tally(ratings=len(found), rating_total=sum(found))
-        for index, found in counts.items()
-        if found
-    }
-
-
 def ratings_in(contexts: Any) -> list[int]:
     """The survey ratings among a request's stored context entries."""
     entries = json.loads(contexts) if isinstance(contexts, str) else contexts
@@ -244,23 +207,35 @@ def ratings_in(contexts: Any) -> list[int]:
     return found
 
 
+def without_estimates(tally: Tally) -> Tally:
+    """The tally with the estimate figures taken out (another reader gives them)."""
+    return replace(tally, estimated=0, estimate_error_seconds=0.0, estimate_in_range=0)
+
+
 def slot_tallies(
     connection: Connection,
     queue: QueueName,
     start: datetime,
     end: datetime,
     target: timedelta,
-    estimates: EstimateReader = promise_accuracy,
+    estimates: EstimateReader | None = None,
 ) -> Slots:
-    """Every figure of `queue` over [start, end), per 15-minute slot from `start`."""
-    parts = (
+    """Every figure of `queue` over [start, end), per 15-minute slot from `start`.
+
+    The estimate accuracy is the promise stored on each completed callback unless `estimates`
+    reads it from elsewhere (the seam for a table of every announcement).
+    """
+    ended = callbacks(connection, queue, start, end, target)
+    if estimates is not None:
+        ended = {index: without_estimates(tally) for index, tally in ended.items()}
+    parts = [
         offered(connection, queue, start, end),
-        callbacks(connection, queue, start, end, target),
+        ended,
         held(connection, queue, start, end, target),
         broken(connection, queue, start, end),
-        estimates(connection, queue, start, end),
-        surveys(connection, queue, start, end),
-    )
+    ]
+    if estimates is not None:
+        parts.append(estimates(connection, queue, start, end))
     slots = Slots()
     for part in parts:
         for index, tally in part.items():

@@ -163,9 +163,13 @@ def test_a_reader_for_an_announcements_table_replaces_the_promise(engine: Engine
     def announced(_c: Connection, _q: QueueName, _s: datetime, _e: datetime) -> Slots:
         return {0: Tally(estimated=5, estimate_in_range=5)}
 
+    with write_transaction(engine) as connection:
+        _history(connection)
     with read_transaction(engine) as connection:
         slots = slot_tallies(connection, SUPPORT, start, end, TARGET, estimates=announced)
-    assert slots == {0: Tally(estimated=5, estimate_in_range=5)}
+    assert slots[0] == Tally(estimated=5, estimate_in_range=5)
+    whole = group(slots, DAY, DAY, LONDON, Grain.DAY)[0].tally
+    assert (whole.completed, whole.estimated, whole.estimate_error_seconds) == (2, 5, 0.0)
 
 
 def test_ratings_are_read_from_text_or_parsed_contexts() -> None:
