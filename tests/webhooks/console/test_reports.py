@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, delete, insert
 from starlette.testclient import TestClient
 
 from callback.store.engine import write_transaction
@@ -146,3 +146,28 @@ def test_the_requests_csv_masks_numbers_defuses_formulas_and_reads_every_page(
 )
 def test_cells_that_a_spreadsheet_would_run_get_a_quote(value: object, cell: str) -> None:
     assert safe_cell(value) == cell
+
+
+def _total(client: TestClient) -> list[str]:
+    page = client.get("/console/reports?queue=support&from=2026-03-02&to=2026-03-02").text
+    total = page.split('<tr class="total">')[1].split("</tr>")[0]
+    return [part.split("<")[0] for part in total.split("<td>")[1:]]
+
+
+def test_final_slots_come_from_memory_and_the_last_minutes_from_the_database(
+    client: TestClient, day: None, console_engine: Engine
+) -> None:
+    sign_in(client, "sam")
+    assert _total(client)[:4] == ["6", "3", "2", "2"]
+    late = {
+        "queue": "support", "number": "+442079460099", "channel": "web", "state": "waiting",
+        "language": "en", "priority": 0, "virtual_start": at(9, 59), "due_at": at(9, 59),
+        "attempts": 0, "contexts": [], "entered_line_at": at(9, 59), "fence": 0,
+        "created_at": at(9, 59), "updated_at": at(9, 59),
+    }  # fmt: skip
+    with write_transaction(console_engine) as connection:
+        # The 09:00 slots ended before 09:58 (now less two minutes): taken as final, so a row
+        # removed behind the app's back stays counted; 09:59 is still open and read again.
+        connection.execute(delete(REQUEST).where(REQUEST.c.id == 3))
+        connection.execute(insert(REQUEST), [late])
+    assert _total(client)[:4] == ["7", "3", "2", "2"]
