@@ -7,6 +7,7 @@ module folds the slots into local days or 30/60-minute intervals and derives the
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
@@ -175,11 +176,20 @@ class ClosedSlots:
     limit: int = 500_000
     kept: dict[tuple[str, float, datetime], Tally] = field(default_factory=dict)
     reads: int = 0
+    # Reports run in worker threads; one at a time, so a clear never pulls a slot from under
+    # another (they are few, and the second mostly finds the first one's slots kept).
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def tallies(
         self, read: Reader, key: tuple[str, float], start: datetime, end: datetime, now: datetime
     ) -> dict[int, Tally]:
         """The slots of [start, end) for `key` (queue, target), final ones from memory."""
+        with self._lock:
+            return self._tallies(read, key, start, end, now)
+
+    def _tallies(
+        self, read: Reader, key: tuple[str, float], start: datetime, end: datetime, now: datetime
+    ) -> dict[int, Tally]:
         final = min(end, start + SLOT * ((now - SETTLED - start) // SLOT))
         count = max(0, (final - start) // SLOT)
         runs = list(self._missing(key, start, count))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -173,3 +174,23 @@ def test_a_range_still_open_is_read_whole_and_nothing_kept() -> None:
     assert reads.ranges == [(DAY_START, DAY_START + 2 * SLOT)]
     assert slots == {0: Tally(offered=1)}
     assert memory.kept == {}
+
+
+def test_reports_in_many_threads_at_once_with_a_small_memory_all_answer_right() -> None:
+    # A limit below two ranges makes the threads clear the memory under each other's feet.
+    memory = ClosedSlots(limit=100)
+    now = DAY_START + timedelta(days=2)
+    ranges = [
+        (("support", 60.0), DAY_START),
+        (("sales", 60.0), DAY_START),
+        (("support", 30.0), DAY_START + timedelta(hours=12)),
+    ]
+    expected = {index: Tally(offered=1) for index in range(0, 96, 2)}
+
+    def report(n: int) -> dict[int, Tally]:
+        key, start = ranges[n % len(ranges)]
+        return memory.tallies(Reads(), key, start, start + timedelta(days=1), now)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(report, range(256)))
+    assert all(answer == expected for answer in answers)
