@@ -61,7 +61,9 @@ def _scale(top: float) -> float:
 
 
 def _x_labels(labels: Sequence[str], band: float) -> list[tuple[float, str]]:
-    every = max(1, -(-len(labels) // MAX_LABELS))
+    # Long labels (day and time) need more room each, so fewer of them fit.
+    most = MAX_LABELS if max(map(len, labels), default=0) <= 5 else MAX_LABELS * 2 // 3
+    every = max(1, -(-len(labels) // most))
     return [(LEFT + band * (i + 0.5), text) for i, text in enumerate(labels) if i % every == 0]
 
 
