@@ -569,3 +569,13 @@ Index(
     postgresql_where=_offer_open,
 )
 Index("ix_held_call_ended", _h.ended_at)
+# The reports (callback.store.report): callers who held, by queue and time; and the reach time
+# of each request's last dial read from the index alone, so a month's report reads no attempt.
+Index("ix_held_call_queue_joined", _h.queue, _h.joined_at)
+Index("ix_held_call_queue_ended", _h.queue, _h.ended_at)
+Index(
+    "ix_dial_attempt_request_fence_claimed",
+    ATTEMPT.c.request_id,
+    ATTEMPT.c.fence,
+    ATTEMPT.c.claimed_at,
+)

@@ -101,6 +101,7 @@ async def request_list(request: Request, user: User) -> Response:
         older=f"{LIST}?{_query(wanted, last if isinstance(last, int) else None)}" if more else None,
         newer=f"{LIST}?{_query(wanted, None)}" if wanted.before is not None else None,
         here=f"{LIST}?{_query(wanted, wanted.before)}",
+        csv=f"/console/requests.csv?{_query(wanted, None)}",
         queues=list(config.queues),
         states=[state.value for state in State],
         channels=[channel.value for channel in Channel],

@@ -16,8 +16,10 @@ from callback.passwords import Passwords
 from settings import Settings
 from webhooks.console.agents import agents_page, set_agent_state
 from webhooks.console.config_page import config_page
+from webhooks.console.export import requests_csv
 from webhooks.console.home import home, not_found, set_my_state
 from webhooks.console.my_call import my_party, my_stream, my_voice_token, wrap_up
+from webhooks.console.reports import report_csv, reports_page
 from webhooks.console.requests import (
     cancel_request,
     move_up_request,
@@ -80,6 +82,9 @@ def console_routes(settings: Settings, passwords: Passwords | None = None) -> li
         Route("/config", config_page, methods=["GET"]),
         Route("/wallboard/stream", wallboard_stream, methods=["GET"]),
         Route("/requests", request_list, methods=["GET"]),
+        Route("/requests.csv", requests_csv, methods=["GET"]),
+        Route("/reports", reports_page, methods=["GET"]),
+        Route("/reports.csv", report_csv, methods=["GET"]),
         Route("/requests/{request_id:int}", request_timeline, methods=["GET"]),
         Route("/requests/{request_id:int}/reveal", reveal_number, methods=["POST"]),
         Route("/requests/{request_id:int}/cancel", cancel_request, methods=["POST"]),

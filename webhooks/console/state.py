@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 
 from callback.passwords import Passwords
+from callback.report import ClosedSlots
 from callback.store.abuse import AbuseStore, Window
 from callback.store.audit import AuditStore
 from callback.store.users import UserStore
@@ -34,6 +35,8 @@ class ConsoleState:
     """The public base URL's origin (media may come from it)."""
     board: Board = field(default_factory=Board)
     """The wallboard's shared snapshot (one per process)."""
+    reports: ClosedSlots = field(default_factory=ClosedSlots)
+    """The reports' tallies of final slots (one memory per process)."""
 
     def login_windows(self, name: str, ip: str) -> list[Window]:
         """The sign-in limits a try for `name` from `ip` counts against."""

@@ -155,4 +155,48 @@ TEXTS = {
     "wrap_submit": "Save and end wrap-up",
     "wrap_saved": "Wrap-up saved.",
     "wrap_refused": "The wrap-up was not saved: {rule}",
+    "reports": "Reports",
+    "rp_queue": "Queue",
+    "rp_from": "From",
+    "rp_to": "To",
+    "rp_grain": "Rows per",
+    "rp_grain_day": "day",
+    "rp_grain_60": "hour",
+    "rp_grain_30": "half hour",
+    "rp_show": "Show",
+    "rp_swapped": "The start came after the end, so the two were swapped.",
+    "rp_cut": (
+        "The range was too long for rows this fine, so it was shortened to end on the chosen day."
+    ),
+    "rp_caption": (
+        "{queue} queue, {first} to {last} on the queue’s clock; service level target {target} s"
+    ),
+    "rp_period": "Period",
+    "rp_offered": "Offered",
+    "rp_handled": "Handled",
+    "rp_completed": "Callbacks completed",
+    "rp_abandoned": "Abandoned",
+    "rp_service_level": "Service level",
+    "rp_asa": "Average speed of answer",
+    "rp_abandonment": "Abandonment",
+    "rp_attempts": "Attempts per completed callback",
+    "rp_kept": "Promises kept / due",
+    "rp_estimate_error": "Estimate error (mean)",
+    "rp_estimate_hits": "Waits within the announced range",
+    "rp_survey": "Survey score (1–5)",
+    "rp_total": "Total",
+    "rp_chart_volume": "Offered and handled",
+    "rp_chart_volume_desc": (
+        "Bars per period: people offered to the queue and people connected to "
+        "an agent. The same figures are in the table below."
+    ),
+    "rp_chart_service": "Service level and abandonment",
+    "rp_chart_service_desc": (
+        "Lines per period, in percent: the share reached within the target and "
+        "the share who left before being reached. The same figures are in the "
+        "table below."
+    ),
+    "rp_csv": "Download this report (CSV)",
+    "rp_none": "Nothing to show for this range.",
+    "rq_csv": "Download these requests (CSV, numbers masked)",
 }

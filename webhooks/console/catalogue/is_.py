@@ -155,4 +155,49 @@ TEXTS = {
     "wrap_submit": "Vista og ljúka frágangi",
     "wrap_saved": "Frágangur vistaður.",
     "wrap_refused": "Frágangur var ekki vistaður: {rule}",
+    "reports": "Skýrslur",
+    "rp_queue": "Biðröð",
+    "rp_from": "Frá",
+    "rp_to": "Til",
+    "rp_grain": "Ein lína á",
+    "rp_grain_day": "dag",
+    "rp_grain_60": "klukkustund",
+    "rp_grain_30": "hálftíma",
+    "rp_show": "Sýna",
+    "rp_swapped": "Upphafið var á eftir lokunum, svo dagsetningunum var víxlað.",
+    "rp_cut": (
+        "Tímabilið var of langt fyrir svo smáar línur og var stytt svo að það endi á völdum degi."
+    ),
+    "rp_caption": (
+        "Biðröðin {queue}, {first} til {last} á klukku biðraðarinnar; markmið "
+        "þjónustustigs {target} s"
+    ),
+    "rp_period": "Tímabil",
+    "rp_offered": "Boðið",
+    "rp_handled": "Afgreitt",
+    "rp_completed": "Lokin svarsímtöl",
+    "rp_abandoned": "Gáfust upp",
+    "rp_service_level": "Þjónustustig",
+    "rp_asa": "Meðalsvartími",
+    "rp_abandonment": "Hlutfall sem gafst upp",
+    "rp_attempts": "Tilraunir á hvert lokið svarsímtal",
+    "rp_kept": "Loforð efnd / öll",
+    "rp_estimate_error": "Skekkja áætlunar (meðaltal)",
+    "rp_estimate_hits": "Bið innan tilkynnts bils",
+    "rp_survey": "Einkunn í könnun (1–5)",
+    "rp_total": "Samtals",
+    "rp_chart_volume": "Boðið og afgreitt",
+    "rp_chart_volume_desc": (
+        "Súlur á tímabil: fólk sem kom í biðröðina og fólk sem var tengt við "
+        "þjónustufulltrúa. Sömu tölur eru í töflunni fyrir neðan."
+    ),
+    "rp_chart_service": "Þjónustustig og uppgjöf",
+    "rp_chart_service_desc": (
+        "Línur á tímabil, í prósentum: hlutfall sem náðist innan markmiðs og "
+        "hlutfall sem fór áður en náðist í það. Sömu tölur eru í töflunni fyrir "
+        "neðan."
+    ),
+    "rp_csv": "Sækja þessa skýrslu (CSV)",
+    "rp_none": "Ekkert að sýna fyrir þetta tímabil.",
+    "rq_csv": "Sækja þessar beiðnir (CSV, númer hulin)",
 }
