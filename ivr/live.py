@@ -15,7 +15,6 @@ from ivr.call import QueueCall
 from ivr.hold import enqueue
 from ivr.links import Link, Step
 from ivr.outbound import party
-from ivr.spoken import about_minutes
 from ivr.twiml import Document
 
 
@@ -43,8 +42,7 @@ def whisper(call: QueueCall, *, waited: timedelta, reason: str | None) -> str:
     """What the agent hears before a caller on hold is put through."""
     doc = Document()
     speaker = call.speaker
-    minutes = about_minutes(max(waited, timedelta(0)))
-    doc.say(speaker.line("live_whisper", queue=call.display_name, minutes=minutes))
+    doc.say(speaker.waited("live_whisper", call.display_name, waited))
     if reason:
         doc.say(speaker.line("whisper_reason", reason=reason))
     return doc.xml()

@@ -13,12 +13,12 @@ another language, which would read Persian text with the wrong phonetics.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from callback.config.catalogue import Catalogue
 from callback.estimate import Estimate
-from ivr.spoken import About, clock, day_key, spoken_wait
+from ivr.spoken import MIN_MINUTES, About, about_minutes, clock, day_key, spoken_wait
 from ivr.twiml import Line
 
 
@@ -65,6 +65,13 @@ class Speaker:
         if isinstance(spoken, About):
             return self.line("estimate_about", minutes=spoken.minutes)
         return self.line("estimate_range", low=spoken.low, high=spoken.high)
+
+    def waited(self, key: str, queue: str, span: timedelta) -> Line:
+        """How long someone has waited, told to an agent: prompt `key`, or its `_brief` form
+        under `MIN_MINUTES` (the smallest spoken figure would overstate a wait of seconds)."""
+        if span < timedelta(minutes=MIN_MINUTES):
+            return self.line(f"{key}_brief", queue=queue)
+        return self.line(key, queue=queue, minutes=about_minutes(span))
 
     def window(
         self, start: datetime, end: datetime, now: datetime, zone: ZoneInfo

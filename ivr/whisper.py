@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ivr.call import QueueCall
-from ivr.spoken import about_minutes
 from ivr.twiml import Document, Prompt
 
 
@@ -35,8 +34,7 @@ class Briefing:
 def brief(prompt: Prompt, call: QueueCall, briefing: Briefing) -> None:
     """Speak the briefing into `prompt`."""
     speaker = call.speaker
-    waited = about_minutes(briefing.waited)
-    prompt.say(speaker.line("agent_whisper", queue=call.display_name, minutes=waited))
+    prompt.say(speaker.waited("agent_whisper", call.display_name, briefing.waited))
     if briefing.reason:
         prompt.say(speaker.line("whisper_reason", reason=briefing.reason))
     attempt, attempts = briefing.attempt, briefing.attempts

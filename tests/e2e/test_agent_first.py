@@ -36,7 +36,7 @@ async def test_an_agent_first_callback_to_a_person_completes(world: World) -> No
     agent = await world.carrier.outbound_call(sid)
     assert await agent.until_end() is CallStatus.COMPLETED
     assert [(h.verb, h.text) for h in agent.transcript][:4] == [
-        ("Say", "Callback from the Sales queue. The customer has waited 2 minutes."),
+        ("Say", "Callback from the Sales queue. The customer has waited less than two minutes."),
         ("Say", "Reason: a quote."),
         ("Say", "Attempt 1 of 2."),
         ("Dial", CALLER),

@@ -95,7 +95,7 @@ async def test_the_callback_is_dialled_answered_bridged_and_completed(world: Wor
     await customer.until_gather()  # the survey, after the agent hung up
     [agent] = customer.children()
     assert agent.heard("Say")[0].text == (
-        "Callback from the Customer support queue. The customer has waited 2 minutes."
+        "Callback from the Customer support queue. The customer has waited less than two minutes."
     )
     assert [h.verb for h in agent.transcript][-2:] == ["Connected", "Hangup"]
     assert [h.text for h in customer.heard("Dial")] == ["client:alice"]

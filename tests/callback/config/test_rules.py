@@ -207,7 +207,7 @@ CASES = [
     (
         '[prompts.de]\nname = "Deutsch"\nsay_language = "de-DE"\ngreeting = "Danke, {company}."',
         "prompts.de",
-        "missing prompts: agent_whisper, apology_error",
+        "missing prompts: agent_whisper, agent_whisper_brief, apology_error",
     ),
 ]
 
@@ -271,6 +271,6 @@ def test_a_new_language_names_what_it_lacks() -> None:
     assert [where for where, _ in found] == ["prompts.de.name", "prompts.de"]
     assert "not shipped" in found[0][1]
     missing = found[1][1].removeprefix("missing prompts: ").split(", ")
-    assert missing[:2] == ["agent_whisper", "apology_error"]
+    assert missing[:3] == ["agent_whisper", "agent_whisper_brief", "apology_error"]
     assert "goodbye" in missing
     assert "greeting" not in missing

@@ -159,3 +159,83 @@ def test_the_sweep_renews_a_call_with_its_agent_and_ends_a_finished_one(engine: 
     carrier.status = CallStatus.COMPLETED  # the Dial's action was lost
     assert _sweep(service, carrier, later + LEASE + LEASE) == 1
     assert _state(engine) is HeldState.SERVED and _outcomes(engine) == ["connected"]
+
+
+def test_without_queue_members_the_claim_is_given_back(engine: Engine) -> None:
+    service = HeldService(HeldStore(engine), None)
+    assert service.hand_over(_claim(engine), "u", at(1)) is Handover.RETURNED
+    assert _state(engine) is HeldState.HOLDING and _outcomes(engine) == ["not_connected"]
+
+
+def test_a_caller_gone_from_twilios_queue_is_abandoned_not_connected(engine: Engine) -> None:
+    carrier = Carrier(queued=set())
+    service = HeldService(HeldStore(engine), carrier)
+    assert service.hand_over(_claim(engine), "u", at(1)) is Handover.GONE
+    assert _state(engine) is HeldState.ABANDONED and _outcomes(engine) == ["caller_gone"]
+    assert carrier.urls == ["u"]
+
+
+def test_a_whisper_under_a_stale_fence_bridges_nothing(engine: Engine) -> None:
+    service = HeldService(HeldStore(engine), Carrier())
+    claim = _claim(engine)
+    service.hand_over(claim, "u", at(1))
+    service.connect(claim.caller.id, claim.fence, SID, at(1))
+    assert not service.answered(claim.caller.id, claim.fence + 1, at(1))
+    assert not service.answered(claim.caller.id + 99, claim.fence, at(1))
+    assert _state(engine) is HeldState.CONNECTING
+
+
+def test_a_hang_up_on_hold_abandons_and_a_repeat_is_ignored(engine: Engine) -> None:
+    HeldStore(engine).join(Joining(SID, SUPPORT, "QU" + "1" * 32, "en", 0, at(0)), at(0))
+    service = HeldService(HeldStore(engine), Carrier())
+    moved = service.hung_up(SID, at(3))
+    assert moved is not None and moved.state is HeldState.ABANDONED
+    assert service.hung_up(SID, at(4)) is None  # already settled
+    assert service.hung_up("CA" + "9" * 32, at(4)) is None  # never held
+
+
+@pytest.mark.parametrize(
+    ("answered", "state"), [(True, HeldState.SERVED), (False, HeldState.ABANDONED)]
+)
+def test_a_hang_up_during_an_offer_ends_it_by_how_far_it_got(
+    engine: Engine, answered: bool, state: HeldState
+) -> None:
+    service = HeldService(HeldStore(engine), Carrier())
+    claim = _claim(engine)
+    service.hand_over(claim, "u", at(1))
+    service.connect(claim.caller.id, claim.fence, SID, at(1))
+    if answered:
+        service.answered(claim.caller.id, claim.fence, at(1))
+    moved = service.hung_up(SID, at(4))
+    assert moved is not None and moved.state is state
+
+
+def test_leaving_the_hold_for_a_callback_only_from_the_line(engine: Engine) -> None:
+    service = HeldService(HeldStore(engine), Carrier())
+    assert service.left(SID, at(1)) is None  # not held at all
+    HeldStore(engine).join(Joining(SID, SUPPORT, "QU" + "1" * 32, "en", 0, at(0)), at(0))
+    moved = service.left(SID, at(2))
+    assert moved is not None and moved.state is HeldState.LEFT
+    assert service.left(SID, at(3)) is None  # already left
+
+
+def test_the_sweep_skips_a_caller_the_carrier_cannot_tell_about(engine: Engine) -> None:
+    @dataclass
+    class Silent(Carrier):
+        def call_status(self, sid: str) -> CallRecord | None:
+            raise TelephonyError("timeout", retryable=True, ambiguous=True)
+
+    carrier = Silent()
+    service = HeldService(HeldStore(engine), carrier)
+    claim = _claim(engine)
+    service.hand_over(claim, "u", at(1))
+    assert _sweep(service, carrier, claim.lease_until + timedelta(seconds=1)) == 0
+    assert _state(engine) is HeldState.OFFERED  # left for the next sweep
+
+
+def test_an_unknown_caller_status_does_not_count_as_an_ended_call(engine: Engine) -> None:
+    service = HeldService(HeldStore(engine), Carrier())
+    claim = _claim(engine)
+    service.connect(claim.caller.id, claim.fence, SID, at(1))
+    moved = service.dial_ended(claim.caller.id, claim.fence, "no-answer", "weird", at(2))
+    assert moved is not None and moved.state is HeldState.RETURNING
