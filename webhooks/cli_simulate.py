@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from callback.config import ConfigError, SupervisorConfig, check_file, load_config
 from callback.simulate.arrivals import Interval, ProfileError, parse_profile
@@ -16,9 +15,8 @@ from callback.simulate.compare import Setup
 from callback.simulate.render import chart, text
 from callback.simulate.report import as_json, compare
 from settings import Settings
+from webhooks.cli_users import Commands
 
-Commands = Any
-"""argparse's private sub-parsers action: only its `add_parser` is used."""
 Loader = Callable[[], Settings]
 History = Callable[[Settings, SupervisorConfig, int], tuple[Interval, ...]]
 
