@@ -17,10 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from callback.merge import Incoming
 from callback.ordering import Position
 from callback.request import Promise
-from callback.store import calls, commands, returning
+from callback.store import calls, commands, returning, tokens
 from callback.store.abuse import AbuseStore, Admission
+from callback.store.convert import Row
 from callback.store.engine import is_unique_violation
-from callback.store.queue import enqueue_in, position_in
+from callback.store.queue import enqueue_row_in, position_in
 from callback.store.records import Enqueued, UnknownRequest
 from callback.types import E164, QueueName, RequestId
 
@@ -33,23 +34,32 @@ class Ledger:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        # The rows this booking wrote, as the writes returned them: read again for nothing.
+        self._written: dict[RequestId, Row] = {}
 
     def enqueue(
         self, queue: QueueName, number: E164, incoming: Incoming, now: datetime
     ) -> Enqueued:
         """Add a request, or merge it into the number's unfinished one in `queue`."""
-        return enqueue_in(self._connection, queue, number, incoming, now)
+        enqueued, row = enqueue_row_in(self._connection, queue, number, incoming, now)
+        self._written[enqueued.request.id] = row
+        return enqueued
 
     def position(self, request_id: RequestId, now: datetime) -> Position | None:
         """The request's place in line (None: not in line)."""
-        return position_in(self._connection, request_id, now)
+        return position_in(self._connection, request_id, now, self._written.get(request_id))
 
     def announce(
         self, request_id: RequestId, ahead: int, promise: Promise | None, now: datetime
     ) -> None:
         """Remember what the customer is told: the number ahead and the promise, if any."""
+        self._written.pop(request_id, None)
         if not commands.announce(self._connection, request_id, ahead, promise, now):
             raise UnknownRequest(request_id)
+
+    def add_token(self, token_sha256: str, request_id: RequestId, now: datetime) -> None:
+        """Remember that the status token hashing to `token_sha256` shows `request_id`."""
+        tokens.add_in(self._connection, token_sha256, request_id, now)
 
     def returning(
         self, request_id: RequestId, queue: QueueName, now: datetime
