@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import (
     CompoundSelect,
@@ -190,8 +191,8 @@ class Admission:
         values = _window_values(windows, now) | {"number": number, "queue": queue}
         values |= {"span_kind": span.kind, "span_key": span.key, "span_since": span.since}
         values["span_until"] = span.until
-        statement = _READS[len(windows)] if len(windows) < len(_READS) else _reads(len(windows))
-        counts = {n: int(counted) for n, counted in self._connection.execute(statement, values)}
+        rows = self._connection.execute(_reads(len(windows)), values)
+        counts = {n: int(counted) for n, counted in rows}
         found = tuple(counts[n] for n in range(len(windows)))
         return Counted(counts[_ELSEWHERE], counts[_SPAN], found)
 
@@ -279,6 +280,7 @@ _ACTIVE_ELSEWHERE = select(func.count()).select_from(REQUEST).where(*_ACTIVE_FOR
 _ELSEWHERE, _SPAN = -1, -2
 
 
+@cache  # built once per number of windows (a handful): building costs more than running
 def _reads(windows: int) -> CompoundSelect[int, int]:
     """The number's requests elsewhere, the span's count and each window's, numbered."""
     elsewhere = select(literal(_ELSEWHERE).label("n"), func.count().label("counted"))
@@ -294,6 +296,3 @@ def _reads(windows: int) -> CompoundSelect[int, int]:
         in_span.select_from(ABUSE_EVENT).where(*span),
         *(_count_in(n) for n in range(windows)),
     )
-
-
-_READS = tuple(_reads(windows) for windows in range(8))
