@@ -198,3 +198,18 @@ def test_the_booking_places_the_request_from_its_own_write(desk: Desk, engine: E
     assert not [s for s in statements if read_back.fullmatch(s)]
     assert merged.position == desk.store.position(merged.request.id, later)
     assert first.position is not None and first.position.number == 1
+
+
+def test_a_number_waiting_in_another_queue_is_refused_and_not_counted(desk: Desk) -> None:
+    assert isinstance(_book(desk, _ask(desk, SALES)), Booked)
+    later = MONDAY_10 + timedelta(minutes=1)
+    assert _book(desk, _ask(desk), later) == Refused(Refusal.NUMBER_ACTIVE)
+    # Refused before any window counted it: only the first booking is in the number's window.
+    assert desk.abuse.count("number", NUMBER, MONDAY_10 - DAY, MONDAY_10 + DAY) == 1
+    assert desk.store.active_for(SUPPORT, E164(NUMBER)) is None
+
+
+def test_a_booking_counted_before_is_booked_without_counting_it_again(desk: Desk) -> None:
+    done = _book(desk, _ask(desk, counted=True))
+    assert isinstance(done, Booked) and done.position is not None
+    assert desk.abuse.count("number", NUMBER, MONDAY_10 - DAY, MONDAY_10 + DAY) == 0
