@@ -11,18 +11,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from callback.merge import Incoming
 from callback.ordering import Position
 from callback.request import Promise
-from callback.store import calls, commands, returning, tokens
+from callback.store import calls, commands, returning
 from callback.store.abuse import AbuseStore, Admission
-from callback.store.convert import Row
 from callback.store.engine import is_unique_violation
 from callback.store.queue import enqueue_row_in, position_in
 from callback.store.records import Enqueued, UnknownRequest
+from callback.store.tokens import add_in
 from callback.types import E164, QueueName, RequestId
 
 T = TypeVar("T")
@@ -35,7 +35,7 @@ class Ledger:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         # The rows this booking wrote, as the writes returned them: read again for nothing.
-        self._written: dict[RequestId, Row] = {}
+        self._written: dict[RequestId, RowMapping] = {}
 
     def enqueue(
         self, queue: QueueName, number: E164, incoming: Incoming, now: datetime
@@ -47,19 +47,15 @@ class Ledger:
 
     def position(self, request_id: RequestId, now: datetime) -> Position | None:
         """The request's place in line (None: not in line)."""
-        return position_in(self._connection, request_id, now, self._written.get(request_id))
+        # The row as this booking last wrote it, used once: a later write would make it stale.
+        return position_in(self._connection, request_id, now, self._written.pop(request_id, None))
 
     def announce(
         self, request_id: RequestId, ahead: int, promise: Promise | None, now: datetime
     ) -> None:
         """Remember what the customer is told: the number ahead and the promise, if any."""
-        self._written.pop(request_id, None)
         if not commands.announce(self._connection, request_id, ahead, promise, now):
             raise UnknownRequest(request_id)
-
-    def add_token(self, token_sha256: str, request_id: RequestId, now: datetime) -> None:
-        """Remember that the status token hashing to `token_sha256` shows `request_id`."""
-        tokens.add_in(self._connection, token_sha256, request_id, now)
 
     def returning(
         self, request_id: RequestId, queue: QueueName, now: datetime
@@ -74,6 +70,10 @@ class Ledger:
     def is_suppressed(self, number: E164) -> bool:
         """True when `number` asked for no more SMS."""
         return calls.is_suppressed_in(self._connection, number)
+
+    def add_token(self, token_sha256: str, request_id: RequestId, now: datetime) -> None:
+        """Remember that the status token hashing to `token_sha256` shows `request_id`."""
+        add_in(self._connection, token_sha256, request_id, now)
 
 
 class BookingStore:
