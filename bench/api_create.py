@@ -11,8 +11,10 @@ queue is open from two hours before the start to four after (`--always-open`: 24
 
 (a) Saturation: keep-alive connections each sending on the last answer; rounds alternate
 the servers (ABBA); requests/s is the median of the rounds.
-(b) Open loop: one offered rate for both (default half the slower backend's median
+(b) Open loop: one offered rate for all (default half the slowest backend's median
 saturated rate, rounded to 5/s), latency from each request's scheduled send time.
+`--against DIR` also serves each backend from another checkout (PYTHONPATH=DIR, its own
+database), measured in the same rounds: before and after a change, side by side.
 Every answer must be 201, and every 201 a stored row with its own number.
 """
 
@@ -237,32 +239,51 @@ def report(backends: Sequence[Results], size: Size, notes: Sequence[str]) -> str
     )
 
 
+AGAINST = " (against)"
+"""Suffix of a backend served from the `--against` checkout."""
+
+
 @contextmanager
-def _urls(workdir: Path, backends: Sequence[str]) -> Iterator[dict[str, str]]:
-    urls = {"sqlite": f"sqlite:///{workdir / 'api.db'}"}
-    if "postgres" not in backends:
+def database_urls(workdir: Path, names: Sequence[str]) -> Iterator[dict[str, str]]:
+    """A database for each backend: a SQLite file each, PostgreSQL databases on one cluster."""
+    urls = {n: f"sqlite:///{_log(workdir, n).with_suffix('.db')}" for n in names}
+    pg = [n for n in names if n.startswith("postgres")]
+    if not pg:
         yield urls
         return
     with running_cluster() as cluster:
-        yield urls | {"postgres": create_database(cluster, "bench_api")}
+        yield urls | {n: create_database(cluster, f"bench_api{i}") for i, n in enumerate(pg)}
 
 
-def run(names: Sequence[str], size: Size, workdir: Path, hours: str) -> str:
+def served(names: Sequence[str], against: Path | None) -> list[str]:
+    """The backends, each also from the other checkout when there is one (side by side)."""
+    return [*names, *(f"{n}{AGAINST}" for n in names)] if against is not None else [*names]
+
+
+def _log(workdir: Path, name: str) -> Path:
+    return workdir / f"{name.replace(AGAINST, '-against')}.log"
+
+
+def run(
+    names: Sequence[str], size: Size, workdir: Path, hours: str, against: Path | None = None
+) -> str:
     """Start the servers, measure, stop them, check the rows."""
     key = AppKey.fresh()
     config = write_config(workdir / "api.toml", hours)
-    with _urls(workdir, names) as urls, ExitStack() as stack:
+    names = served(names, against)
+    with database_urls(workdir, names) as urls, ExitStack() as stack:
         backends = []
         for index, name in enumerate(names):
-            log = workdir / f"{name}.log"
-            server = stack.enter_context(holdless(name, urls[name], config, key, log))
-            maker = SignedCallbacks(server.port, key, first=index * 4_000_000)
+            log = _log(workdir, name)
+            source = against if name.endswith(AGAINST) else None
+            server = stack.enter_context(holdless(name, urls[name], config, key, log, source))
+            maker = SignedCallbacks(server.port, key, first=index * 2_000_000)
             endpoint = Target(HOST, server.port, maker)
             backends.append(Results(name, server, urls[name], endpoint))
         asyncio.run(measure(backends, size))
         stack.close()
         notes = [
-            checks(b, stored_requests(b.url), logged_errors(workdir / f"{b.name}.log"))
+            checks(b, stored_requests(b.url), logged_errors(_log(workdir, b.name)))
             for b in backends
         ]
         return f"queue hours: daily {hours} (Europe/London)\n" + report(backends, size, notes)
@@ -278,16 +299,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--always-open", action="store_true", help="the queue open 24/7 instead of around now"
     )
     parser.add_argument("--logs", type=Path, help="keep the servers' logs (and SQLite) here")
+    parser.add_argument(
+        "--against", type=Path, help="also serve each backend from this checkout, side by side"
+    )
     options = parser.parse_args(argv)
     size = replace(QUICK if options.quick else FULL, rate=options.rate)
     backends = options.backend or list(BACKENDS)
     hours = ALWAYS if options.always_open else hours_around(datetime.now(ZONE))
     if options.logs is not None:
         options.logs.mkdir(parents=True, exist_ok=True)
-        print(run(backends, size, options.logs, hours))
+        print(run(backends, size, options.logs, hours, options.against))
         return
     with tempfile.TemporaryDirectory(prefix="holdless-bench-api-") as tmp:
-        print(run(backends, size, Path(tmp), hours))
+        print(run(backends, size, Path(tmp), hours, options.against))
 
 
 if __name__ == "__main__":

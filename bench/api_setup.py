@@ -101,10 +101,13 @@ def write_config(path: Path, hours: str) -> Path:
 
 
 def holdless(
-    name: str, url: str, config: Path, key: AppKey, log: Path
+    name: str, url: str, config: Path, key: AppKey, log: Path, source: Path | None = None
 ) -> AbstractContextManager[Server]:
-    """`holdless serve` on `url` with the bench config and the app key's secret."""
+    """`holdless serve` on `url` with the bench config and the app key's secret (the code of
+    the checkout `source` when given)."""
     settings = {"HOLDLESS_DATABASE_URL": url, "HOLDLESS_CONFIG_FILE": str(config)}
+    if source is not None:
+        settings |= {"PYTHONPATH": str(source.resolve())}
     return serve(name, settings | {SECRET_ENV: key.secret}, log)
 
 

@@ -266,9 +266,17 @@ def _refuse_extension(number: PhoneNumber) -> RefusedNumber | None:
     return None
 
 
-def _refuse_short_code(number: PhoneNumber) -> RefusedNumber | None:
+def _refuse_not_valid(number: PhoneNumber) -> RefusedNumber | None:
+    # One validity check for both refusals: it is the costliest step of the whole check.
     if phonenumbers.is_valid_number(number):
         return None
+    return _refuse_short_code(number) or RefusedNumber(
+        Refusal.INVALID, "the number is not valid in its country's numbering plan"
+    )
+
+
+def _refuse_short_code(number: PhoneNumber) -> RefusedNumber | None:
+    """An emergency number or a short code (`number` is not a valid full number)."""
     digits = phonenumbers.national_significant_number(number)
     regions = phonenumbers.region_codes_for_country_code(number.country_code or 0)
     if any(shortnumberinfo.connects_to_emergency_number(digits, region) for region in regions):
@@ -278,16 +286,9 @@ def _refuse_short_code(number: PhoneNumber) -> RefusedNumber | None:
     return None
 
 
-def _refuse_invalid(number: PhoneNumber) -> RefusedNumber | None:
-    if phonenumbers.is_valid_number(number):
-        return None
-    return RefusedNumber(Refusal.INVALID, "the number is not valid in its country's numbering plan")
-
-
 _NUMBER_SCREENS: tuple[Callable[[PhoneNumber], RefusedNumber | None], ...] = (
     _refuse_extension,
-    _refuse_short_code,
-    _refuse_invalid,
+    _refuse_not_valid,
 )
 
 

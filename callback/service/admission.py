@@ -14,7 +14,7 @@ from typing import Protocol
 
 from callback.config.abuse import AbuseConfig
 from callback.numbers import AcceptedNumber
-from callback.store.abuse import Admission, Window
+from callback.store.abuse import Admission, Span, Window
 from callback.types import QueueName
 
 HOUR = timedelta(hours=1)
@@ -96,30 +96,45 @@ def windows(config: AbuseConfig, applicant: Applicant) -> list[Window]:
     return found
 
 
+def recent(config: AbuseConfig, now: datetime) -> Span:
+    """The span the breaker counts requests in."""
+    window = config.breaker.window
+    # Requests stamped after `now` count too: they read a later clock but took their turn first.
+    return Span(WEB, ALL, now - window, now + window)
+
+
 def breaker_open(config: AbuseConfig, store: Counts, now: datetime) -> bool:
     """True when volume over the breaker window is far above its usual level."""
+    span = recent(config, now)
+    return surging(config, store.count(span.kind, span.key, span.since, span.until), store, now)
+
+
+def surging(config: AbuseConfig, recently: int, store: Counts, now: datetime) -> bool:
+    """`breaker_open`, with the count over its `recent` span read already."""
     breaker = config.breaker
-    # Requests stamped after `now` count too: they read a later clock but took their turn first.
-    recent = store.count(WEB, ALL, now - breaker.window, now + breaker.window)
-    if recent < breaker.min_requests:
+    if recently < breaker.min_requests:
         return False
     before = store.count(WEB, ALL, now - breaker.window - BREAKER_BASELINE, now - breaker.window)
     usual = before * (breaker.window / BREAKER_BASELINE)
-    return recent > breaker.factor * usual
+    return recently > breaker.factor * usual
 
 
 def admit(
     admission: Admission, config: AbuseConfig, applicant: Applicant, now: datetime
 ) -> Refused | None:
     """Refused, or None once the booking is counted in every window (in `admission`)."""
-    refused = number_busy(admission, config, applicant)
-    if refused is not None:
-        return refused
-    if breaker_open(config, admission, now):
+    # Everything the decision reads, in one statement of the admission's transaction.
+    found, number = windows(config, applicant), applicant.number.e164
+    counted = admission.read(number, applicant.queue, recent(config, now), found, now)
+    if counted.active_elsewhere >= config.per_number_active:
+        return Refused(Refusal.NUMBER_ACTIVE)
+    if surging(config, counted.in_span, admission, now):
         return Refused(Refusal.SURGE, retry_after=config.breaker.window)
-    exceeded = admission.admit(windows(config, applicant), now)
-    if exceeded is not None:
-        return Refused(Refusal.LIMIT, exceeded.window.kind, exceeded.retry_after)
+    for window, count in zip(found, counted.windows, strict=True):
+        if count >= window.limit:
+            exceeded = admission.exceeded(window, count, now)
+            return Refused(Refusal.LIMIT, window.kind, exceeded.retry_after)
+    admission.record(found, now)
     return None
 
 

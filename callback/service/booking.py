@@ -43,6 +43,8 @@ class Ask:
     """The incoming call that is taking the callback (it leaves hold)."""
     counted: bool = False
     """The limits counted this booking already (when its number was held for verification)."""
+    status_token: str | None = None
+    """The SHA-256 of the private status link's token to store with the request, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,8 @@ def _book(
         return refused
     enqueued = ledger.enqueue(applicant.queue, applicant.number.e164, ask.incoming, now)
     request = enqueued.request
+    if ask.status_token is not None:
+        ledger.add_token(ask.status_token, request.id, now)
     if ask.call_sid:
         ledger.leave_hold(ask.call_sid, now)
     position = ledger.position(request.id, now)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import (
     CompoundSelect,
@@ -65,6 +66,26 @@ class Exceeded:
 
     window: Window
     retry_after: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Requests counted under `kind`/`key` in `[since, until)`."""
+
+    kind: str
+    key: str
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What an admission reads before it decides: the number's unfinished requests in other
+    queues, the requests in one span (the breaker's) and in each window since its start."""
+
+    active_elsewhere: int
+    in_span: int
+    windows: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +181,29 @@ class Admission:
         for window, counted in zip(windows, counts, strict=True):
             if counted >= window.limit:
                 return _exceeded(self._connection, window, counted, now)
-        rows = [{"kind": w.kind, "key": w.key, "at": now} for w in windows]
-        self._connection.execute(insert(ABUSE_EVENT), rows)
+        self.record(windows, now)
         return None
+
+    def read(
+        self, number: E164, queue: QueueName, span: Span, windows: Sequence[Window], now: datetime
+    ) -> Counted:
+        """`active_elsewhere`, `count` over `span` and each window's count, in one statement."""
+        values = _window_values(windows, now) | {"number": number, "queue": queue}
+        values |= {"span_kind": span.kind, "span_key": span.key, "span_since": span.since}
+        values["span_until"] = span.until
+        rows = self._connection.execute(_reads(len(windows)), values)
+        counts = {n: int(counted) for n, counted in rows}
+        found = tuple(counts[n] for n in range(len(windows)))
+        return Counted(counts[_ELSEWHERE], counts[_SPAN], found)
+
+    def exceeded(self, window: Window, counted: int, now: datetime) -> Exceeded:
+        """How long until the full `window`, which counted `counted` requests, has room."""
+        return _exceeded(self._connection, window, counted, now)
+
+    def record(self, windows: Sequence[Window], now: datetime) -> None:
+        """Count the request in every window."""
+        rows = [{"kind": w.kind, "key": w.key, "at": now} for w in windows]
+        self._connection.execute(_INSERT_EVENT, rows)
 
 
 def _count(connection: Connection, kind: str, key: str, since: datetime, until: datetime) -> int:
@@ -170,11 +211,16 @@ def _count(connection: Connection, kind: str, key: str, since: datetime, until: 
     return int(connection.execute(_COUNT, values).one().counted)
 
 
-def _window_counts(connection: Connection, windows: Sequence[Window], now: datetime) -> list[int]:
-    """Requests counted in each window since its start, in one statement."""
+def _window_values(windows: Sequence[Window], now: datetime) -> dict[str, object]:
     values: dict[str, object] = {}
     for n, w in enumerate(windows):
         values |= {f"kind{n}": w.kind, f"key{n}": w.key, f"since{n}": now - w.length}
+    return values
+
+
+def _window_counts(connection: Connection, windows: Sequence[Window], now: datetime) -> list[int]:
+    """Requests counted in each window since its start, in one statement."""
+    values = _window_values(windows, now)
     query = _COUNTS[len(windows) - 1] if len(windows) <= len(_COUNTS) else _counts(len(windows))
     counts = {n: counted for n, counted in connection.execute(query, values)}
     return [int(counts[n]) for n in range(len(windows))]
@@ -222,13 +268,31 @@ def _counts(windows: int) -> Select[int, int] | CompoundSelect[int, int]:
 # Built once: putting a statement together costs more than SQLite takes to run it.
 _COUNTS = tuple(_counts(windows) for windows in range(1, 7))
 _COUNT = _count_in(0).where(_e.at < bindparam("until"))
+_INSERT_EVENT = insert(ABUSE_EVENT)
 _r = REQUEST.c
-_ACTIVE_ELSEWHERE = (
-    select(func.count())
-    .select_from(REQUEST)
-    .where(
-        _r.number == bindparam("number"),
-        _r.queue != bindparam("queue"),
-        state_in(_r.state, ACTIVE_STATES),
-    )
+_ACTIVE_FOR_NUMBER = (
+    _r.number == bindparam("number"),
+    _r.queue != bindparam("queue"),
+    state_in(_r.state, ACTIVE_STATES),
 )
+_ACTIVE_ELSEWHERE = select(func.count()).select_from(REQUEST).where(*_ACTIVE_FOR_NUMBER)
+# Row numbers of `Admission.read` besides the windows' 0, 1, ...
+_ELSEWHERE, _SPAN = -1, -2
+
+
+@cache  # built once per number of windows (a handful): building costs more than running
+def _reads(windows: int) -> CompoundSelect[int, int]:
+    """The number's requests elsewhere, the span's count and each window's, numbered."""
+    elsewhere = select(literal(_ELSEWHERE).label("n"), func.count().label("counted"))
+    in_span = select(literal(_SPAN).label("n"), func.count().label("counted"))
+    span = (
+        _e.kind == bindparam("span_kind"),
+        _e.key == bindparam("span_key"),
+        _e.at >= bindparam("span_since"),
+        _e.at < bindparam("span_until"),
+    )
+    return union_all(
+        elsewhere.select_from(REQUEST).where(*_ACTIVE_FOR_NUMBER),
+        in_span.select_from(ABUSE_EVENT).where(*span),
+        *(_count_in(n) for n in range(windows)),
+    )

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from callback.merge import Incoming
@@ -21,8 +21,9 @@ from callback.store import calls, commands, returning
 from callback.store.abuse import AbuseStore, Admission
 from callback.store.announcements import Told, told_request
 from callback.store.engine import is_unique_violation
-from callback.store.queue import enqueue_in, position_in
+from callback.store.queue import enqueue_row_in, position_in
 from callback.store.records import Enqueued, UnknownRequest
+from callback.store.tokens import add_in
 from callback.types import E164, QueueName, RequestId
 
 T = TypeVar("T")
@@ -34,16 +35,21 @@ class Ledger:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        # The rows this booking wrote, as the writes returned them: read again for nothing.
+        self._written: dict[RequestId, RowMapping] = {}
 
     def enqueue(
         self, queue: QueueName, number: E164, incoming: Incoming, now: datetime
     ) -> Enqueued:
         """Add a request, or merge it into the number's unfinished one in `queue`."""
-        return enqueue_in(self._connection, queue, number, incoming, now)
+        enqueued, row = enqueue_row_in(self._connection, queue, number, incoming, now)
+        self._written[enqueued.request.id] = row
+        return enqueued
 
     def position(self, request_id: RequestId, now: datetime) -> Position | None:
         """The request's place in line (None: not in line)."""
-        return position_in(self._connection, request_id, now)
+        # The row as this booking last wrote it, used once: a later write would make it stale.
+        return position_in(self._connection, request_id, now, self._written.pop(request_id, None))
 
     def announce(self, request: CallbackRequest, ahead: int, promise: Promise, source: str) -> None:
         """Remember what the customer is told through `source` (a channel): the number ahead
@@ -71,6 +77,10 @@ class Ledger:
     def is_suppressed(self, number: E164) -> bool:
         """True when `number` asked for no more SMS."""
         return calls.is_suppressed_in(self._connection, number)
+
+    def add_token(self, token_sha256: str, request_id: RequestId, now: datetime) -> None:
+        """Remember that the status token hashing to `token_sha256` shows `request_id`."""
+        add_in(self._connection, token_sha256, request_id, now)
 
 
 class BookingStore:

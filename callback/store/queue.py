@@ -235,20 +235,31 @@ def enqueue_in(
     connection: Connection, queue: QueueName, number: E164, incoming: Incoming, now: datetime
 ) -> Enqueued:
     """`QueueStore.enqueue` inside the caller's write transaction."""
+    return enqueue_row_in(connection, queue, number, incoming, now)[0]
+
+
+def enqueue_row_in(
+    connection: Connection, queue: QueueName, number: E164, incoming: Incoming, now: datetime
+) -> tuple[Enqueued, Row]:
+    """`enqueue_in`, and the stored row as the write returned it (no second read for it)."""
     row = queries.active_row(connection, queue, number, lock=True)
     if row is None:
         inserted = commands.insert_request(
             connection, new_request(queue, number, incoming, now), now
         )
-        return Enqueued(to_request(inserted), merged=None)
+        return Enqueued(to_request(inserted), merged=None), inserted
     merged = merge(to_request(row), incoming, now)
-    stored = to_request(commands.save_merge(connection, row, merged))
-    return Enqueued(stored, merged=dataclasses.replace(merged, request=stored))
+    saved = commands.save_merge(connection, row, merged)
+    stored = to_request(saved)
+    return Enqueued(stored, merged=dataclasses.replace(merged, request=stored)), saved
 
 
-def position_in(connection: Connection, request_id: RequestId, now: datetime) -> Position | None:
-    """`QueueStore.position` inside the caller's transaction."""
-    row = _existing(connection, request_id)
+def position_in(
+    connection: Connection, request_id: RequestId, now: datetime, row: Row | None = None
+) -> Position | None:
+    """`QueueStore.position` inside the caller's transaction (`row`: the request's row as
+    this transaction last wrote it, when the caller has it)."""
+    row = row if row is not None else _existing(connection, request_id)
     if State(row["state"]) not in PENDING_STATES or row["due_at"] > now:
         return None
     return _position(connection, row, now)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.tables import STATUS_TOKEN
 from callback.types import RequestId
 
 _t = STATUS_TOKEN.c
+_INSERT = insert(STATUS_TOKEN)
+
+
+def add_in(connection: Connection, token_sha256: str, request_id: RequestId, now: datetime) -> None:
+    """`TokenStore.add` inside the caller's write transaction."""
+    row = {"token_sha256": token_sha256, "request_id": request_id, "created_at": now}
+    connection.execute(_INSERT, row)
 
 
 class TokenStore:
@@ -21,9 +28,8 @@ class TokenStore:
 
     def add(self, token_sha256: str, request_id: RequestId, now: datetime) -> None:
         """Remember that the token hashing to `token_sha256` shows `request_id`."""
-        row = {"token_sha256": token_sha256, "request_id": request_id, "created_at": now}
         with write_transaction(self._engine) as connection:
-            connection.execute(insert(STATUS_TOKEN), row)
+            add_in(connection, token_sha256, request_id, now)
 
     def request_for(self, token_sha256: str) -> RequestId | None:
         """The request the token shows, or None for an unknown token."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from bench.api_create import PATH, SignedCallbacks, phone
+from bench.api_create import AGAINST, PATH, SignedCallbacks, database_urls, phone, served
 from bench.api_setup import AppKey
 from callback.numbers import AcceptedNumber, NumberPolicy, check_number
 from webhooks.api.auth import Signed, signature
@@ -33,3 +34,13 @@ def test_each_request_has_a_new_valid_number() -> None:
     assert numbers[0] == phone(0)
     for number in (phone(0), phone(8_999_999)):
         assert isinstance(check_number(number, "GB", NumberPolicy()), AcceptedNumber)
+
+
+def test_another_checkout_is_served_beside_each_backend_on_its_own_database(
+    tmp_path: Path,
+) -> None:
+    names = served(["sqlite"], tmp_path / "before")
+    assert names == ["sqlite", f"sqlite{AGAINST}"]
+    with database_urls(tmp_path, names) as urls:
+        assert len(set(urls.values())) == 2
+    assert served(["sqlite"], None) == ["sqlite"]

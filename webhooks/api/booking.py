@@ -25,7 +25,6 @@ from callback.service import booking
 from callback.service.admission import Applicant, Refused
 from callback.service.booking import Booked, Bookings
 from callback.service.slots import SlotCounts, free_slots
-from callback.store.tokens import TokenStore
 from callback.types import Channel, QueueName
 from ivr.capture import refusal_key
 from webhooks.api.auth import SITE_KEY, Client, Signed, Verifier, sha256_hex, site_client
@@ -33,7 +32,7 @@ from webhooks.api.errors import ApiProblem, Code
 from webhooks.api.limits import refusal
 from webhooks.api.openapi import PREFIX
 from webhooks.api.schemas import CallbackIn, CallbackOut, StatusOut
-from webhooks.api.state import ApiState, api_state
+from webhooks.api.state import ApiState
 from webhooks.api.view import next_slots, status_of
 from webhooks.services import services
 
@@ -54,11 +53,10 @@ class Ask:
 
 @dataclass(frozen=True, slots=True)
 class Desk:
-    """What an API booking needs: the use case, the slot counts, the tokens, config and time."""
+    """What an API booking needs: the use case, the slot counts, config and time."""
 
     bookings: Bookings
     slots: SlotCounts
-    tokens: TokenStore
     config: SupervisorConfig
     now: datetime
 
@@ -74,8 +72,8 @@ class Outcome:
 
 def desk(request: Request) -> Desk:
     """The desk of this request: the running app's collaborators, its config and the time."""
-    svc, api = services(request), api_state(request)
-    return Desk(svc.bookings, svc.store, api.tokens, svc.config.current, svc.clock())
+    svc = services(request)
+    return Desk(svc.bookings, svc.store, svc.config.current, svc.clock())
 
 
 async def authenticated(
@@ -138,20 +136,22 @@ def admit_and_book(desk: Desk, ask: Ask) -> Outcome:
 
 def book(desk: Desk, ask: Ask, slot: Slot | None, *, counted: bool) -> Outcome:
     """Book `ask` (`counted`: the limits counted it already) and make its answer."""
-    wanted = booking.Ask(applicant(ask), _incoming(ask, slot, desk.now), counted=counted)
+    # The private status link's token is stored in the booking's own transaction.
+    token = secrets.token_urlsafe(32)
+    incoming = _incoming(ask, slot, desk.now)
+    wanted = booking.Ask(
+        applicant(ask), incoming, counted=counted, status_token=sha256_hex(token.encode())
+    )
     done = desk.bookings.book(desk.config, wanted, desk.now)
     if isinstance(done, Refused):
         raise refusal(desk.config.abuse, done)
-    return outcome(desk, done)
+    return outcome(done, token)
 
 
-def outcome(desk: Desk, booked: Booked) -> Outcome:
-    """A new private status token for the booked request, and its status as booked."""
-    token = secrets.token_urlsafe(32)
-    request = booked.request
-    desk.tokens.add(sha256_hex(token.encode()), request.id, desk.now)
+def outcome(booked: Booked, token: str) -> Outcome:
+    """The booked request's status as booked, with its private status token."""
     # The promise's own estimate: the same inputs a second forecast would read a moment later.
-    status = status_of(request, booked.position, booked.estimate)
+    status = status_of(booked.request, booked.position, booked.estimate)
     return Outcome(status, token, booked.merged)
 
 

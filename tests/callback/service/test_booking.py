@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +24,7 @@ from callback.store.abuse import AbuseStore
 from callback.store.booking import BookingStore
 from callback.store.calls import CallStore
 from callback.store.queue import QueueStore
+from callback.store.tokens import TokenStore
 from callback.types import E164, Channel, QueueName, State
 from tests.callback.config.test_loader import EXAMPLE
 from tests.webhooks.conftest import MONDAY_10
@@ -160,3 +163,53 @@ def test_a_surge_pauses_bookings_from_every_channel(desk: Desk) -> None:
     assert isinstance(refused, Refused) and refused.refusal is Refusal.SURGE
     assert refused.tally == "service_paused"
     assert desk.store.active_for(SUPPORT, E164(NUMBER)) is None
+
+
+def test_the_status_token_is_stored_in_the_booking_write(desk: Desk, engine: Engine) -> None:
+    begun: list[object] = []
+    event.listen(engine, "begin", begun.append)
+    asked = dataclasses.replace(_ask(desk), status_token="a" * 64)
+    done = _book(desk, asked)
+    assert len(begun) == 1  # the limits, the request, its promise and its status link
+    assert isinstance(done, Booked)
+    assert TokenStore(engine).request_for("a" * 64) == done.request.id
+
+
+def test_a_refused_booking_stores_no_status_token(desk: Desk, engine: Engine) -> None:
+    for minute in range(3):
+        assert isinstance(_book(desk, _ask(desk), MONDAY_10 + timedelta(minutes=minute)), Booked)
+    asked = dataclasses.replace(_ask(desk), status_token="b" * 64)
+    assert isinstance(_book(desk, asked, MONDAY_10 + timedelta(minutes=5)), Refused)
+    assert TokenStore(engine).request_for("b" * 64) is None
+
+
+def test_the_booking_places_the_request_from_its_own_write(desk: Desk, engine: Engine) -> None:
+    statements: list[str] = []
+
+    def seen(*executed: object) -> None:
+        statements.append(" ".join(str(executed[2]).split()))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    later = MONDAY_10 + timedelta(minutes=1)
+    first, merged = _book(desk, _ask(desk)), _book(desk, _ask(desk), later)
+    assert isinstance(first, Booked) and isinstance(merged, Booked) and merged.merged
+    # The row the insert (or the merge's update) returned is placed: nothing reads it again.
+    read_back = re.compile(r"SELECT callback_request\.id, .* WHERE callback_request\.id = \S+$")
+    assert not [s for s in statements if read_back.fullmatch(s)]
+    assert merged.position == desk.store.position(merged.request.id, later)
+    assert first.position is not None and first.position.number == 1
+
+
+def test_a_number_waiting_in_another_queue_is_refused_and_not_counted(desk: Desk) -> None:
+    assert isinstance(_book(desk, _ask(desk, SALES)), Booked)
+    later = MONDAY_10 + timedelta(minutes=1)
+    assert _book(desk, _ask(desk), later) == Refused(Refusal.NUMBER_ACTIVE)
+    # Refused before any window counted it: only the first booking is in the number's window.
+    assert desk.abuse.count("number", NUMBER, MONDAY_10 - DAY, MONDAY_10 + DAY) == 1
+    assert desk.store.active_for(SUPPORT, E164(NUMBER)) is None
+
+
+def test_a_booking_counted_before_is_booked_without_counting_it_again(desk: Desk) -> None:
+    done = _book(desk, _ask(desk, counted=True))
+    assert isinstance(done, Booked) and done.position is not None
+    assert desk.abuse.count("number", NUMBER, MONDAY_10 - DAY, MONDAY_10 + DAY) == 0

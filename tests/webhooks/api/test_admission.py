@@ -108,9 +108,9 @@ def test_a_web_request_in_line_costs_one_forecast_and_few_transactions(
     response = api.web(form())
     assert response.status_code == 201
     assert forecasts == [1]  # one ahead: the first request
-    # The limits, the request, the retries due back ahead of it (issue 13) and its promise in
-    # one transaction; the status token in another (presence and measured figures cached).
-    assert len(begun) == 2
+    # The limits, the request, the retries due back ahead of it (issue 13), its promise and
+    # its status token in one transaction (presence and measured figures cached).
+    assert len(begun) == 1
     out = CallbackOut.model_validate_json(response.text)
     assert out.position == 2 and out.estimate is not None and out.promise is not None
     # The answer's estimate is the one the promise was made from.
