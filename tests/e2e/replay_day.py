@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from callback.config import SupervisorConfig
 from callback.store.tables import ATTEMPT, HELD_CALL, HELD_OFFER, REQUEST
-from devtools.carrier.day import play_day
+from devtools.carrier.day import DemoDay, play_day
 from settings import Settings
 from tests.e2e.demo_world import demo_world
 from webhooks.simulation import demo_day
@@ -26,6 +26,9 @@ from webhooks.simulation import demo_day
 ARRIVAL_TASKS = frozenset({"demo callers", "demo web"})
 """The names of the demo day's carrier tasks that bring people (devtools.carrier.day)."""
 CONNECTED = "connected"
+DRAIN_S = 1800.0
+"""How long the service works its line down after the hour: a callback missed late in the
+hour is retried 5 minutes on, and a promise of the hour has passed by then."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ class Measured:
         return self.in_target / self.held
 
 
-def support_only(settings: Settings, config: SupervisorConfig, rate: float, seed: int) -> object:
+def support_only(settings: Settings, config: SupervisorConfig, rate: float, seed: int) -> DemoDay:
     """The demo day's callers and web visitors, all for the support queue."""
     day = demo_day(settings, config, rate, seed)
     support = config.queues["support"]
@@ -60,11 +63,12 @@ def support_only(settings: Settings, config: SupervisorConfig, rate: float, seed
     return dataclasses.replace(day, lines=tuple(support.numbers), web=web)
 
 
-def _stop_arrivals() -> None:
+def _stop_arrivals() -> int:
     """Nobody new comes: the day's arrival tasks end (each is parked on the clock)."""
-    for task in asyncio.all_tasks():
-        if task.get_name() in ARRIVAL_TASKS:
-            task.cancel()
+    found = [task for task in asyncio.all_tasks() if task.get_name() in ARRIVAL_TASKS]
+    for task in found:
+        task.cancel()
+    return len(found)
 
 
 async def record_hour(
@@ -73,15 +77,11 @@ async def record_hour(
     """Play an hour of the day from `start` on `settings`' database, then work it down."""
     day = support_only(settings, config, rate, seed)
     async with demo_world(settings, start, seed) as world:
-        play_day(world.carrier, day, world.http)  # type: ignore[arg-type]
+        play_day(world.carrier, day, world.http)
         await world.carrier.run_for(3600)
-        _stop_arrivals()
+        assert _stop_arrivals() == len(ARRIVAL_TASKS)
         await world.carrier.run_for(DRAIN_S)
         assert world.carrier.app_errors == []
-
-
-DRAIN_S = 1800.0
-"""How long the service works its line down after the hour (retries wait up to 15 min)."""
 
 
 def measure(engine: Engine, queue: str, start: datetime, target: timedelta) -> Measured:
