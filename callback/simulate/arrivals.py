@@ -57,6 +57,9 @@ class Interval:
     machine: float = 0.0
     day: str = "daily"
     """Which days the row is for: daily, weekdays, weekend, or one day's name (monday ...)."""
+    declined: float = 0.0
+    """The share of callback dials the customer answers but does not take ("not now")."""
+    """The share of callback dials the customer answers but does not take ("not now")."""
 
     def applies(self, weekday: int) -> bool:
         """Whether the row holds on `weekday` (0 = Monday)."""
@@ -83,10 +86,12 @@ class Contact:
     """Uniform: below the profile's share, they take a callback when it is offered."""
     answers: tuple[float, ...]
     """A uniform per dial attempt: below no_answer it rings out, below that plus machine a
-    machine answers, else the customer does."""
+    machine answers, below that plus declined the customer answers but says not now, else
+    the customer takes the call."""
     no_answer: float
     machine: float
     share: float
+    declined: float = 0.0
 
 
 FIELDS = (
@@ -101,6 +106,7 @@ FIELDS = (
     "no_answer",
     "machine",
     "day",
+    "declined",
 )
 
 
@@ -161,6 +167,7 @@ def _row(row: dict[str, str], line: int) -> Interval:
         no_answer=_share(row, "no_answer", line),
         machine=_share(row, "machine", line),
         day=day,
+        declined=_share(row, "declined", line),
     )
     begin, end = interval.seconds
     if not interval.queue or end <= begin or interval.handle_s <= 0:
@@ -169,7 +176,7 @@ def _row(row: dict[str, str], line: int) -> Interval:
 
 
 def parse_profile(text: str) -> tuple[Interval, ...]:
-    """The rows of a forecast CSV (header `FIELDS`; the last five columns may be left out)."""
+    """The rows of a forecast CSV (header `FIELDS`; the last seven columns may be left out)."""
     reader = csv.DictReader(io.StringIO(text))
     missing = [name for name in FIELDS[:6] if name not in (reader.fieldnames or ())]
     if missing:
@@ -189,6 +196,7 @@ def _contact(rng: Random, at: float, row: Interval) -> Contact:
         no_answer=row.no_answer,
         machine=row.machine,
         share=row.callback_share,
+        declined=row.declined,
     )
 
 

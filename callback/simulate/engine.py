@@ -33,6 +33,8 @@ ANSWER_S = 6.0
 """Seconds a customer who answers lets the phone ring."""
 MACHINE_S = 12.0
 """Seconds until a machine is detected."""
+DECLINE_S = 10.0
+"""Seconds a customer who answers and says "not now" keeps the line (after ringing)."""
 DRAIN = DAY
 """How long after the last day the run goes on to serve those still in line."""
 
@@ -212,7 +214,13 @@ class Run:
         contact = entry.contact
         draw = contact.answers[min(entry.attempts, DRAWS) - 1]
         self.measured.dials += 1
-        if draw < contact.no_answer + contact.machine:
+        missed = contact.no_answer + contact.machine
+        if missed <= draw < missed + contact.declined:  # answered, but not now: a miss
+            self.measured.unanswered += 1
+            self._occupy(now, ANSWER_S + DECLINE_S, 0.0)
+            self.at(now + ANSWER_S + DECLINE_S, "declined", ident)
+            return
+        if draw < missed:
             outcome = DialOutcome.NO_ANSWER if draw < contact.no_answer else DialOutcome.MACHINE
             ring = self.line.policy.ring_timeout.total_seconds()
             ring = ring if outcome is DialOutcome.NO_ANSWER else min(ring, MACHINE_S)
@@ -238,6 +246,9 @@ class Run:
 
     def _machine(self, now: float, ident: int) -> None:
         self._retry(now, ident, DialOutcome.MACHINE)
+
+    def _declined(self, now: float, ident: int) -> None:
+        self._retry(now, ident, DialOutcome.DECLINED)
 
     def _retry(self, now: float, ident: int, outcome: DialOutcome) -> None:
         line = self.line

@@ -4,10 +4,10 @@ Callers who held and callers who asked for a callback from the phone menu are th
 channel; requests from the web page, the app, the API or SMS are the web channel (or the
 slot channel when booked for a time). Counts are averaged per weekday over the days of that
 weekday in the window read, so a closed Sunday does not thin out Monday. Handle time,
-patience and the shares of dials that ring out or reach a machine are measured per queue over
-the whole window (an hour alone holds too few); a queue without a connected dial keeps its
-configured handle-time prior. The share taking a callback is the phone-menu requests over
-the phone contacts of the hour.
+patience and the shares of dials that ring out, reach a machine or are answered and declined
+are measured per queue over the whole window (an hour alone holds too few); a queue without
+a connected dial keeps its configured handle-time prior. The share taking a callback is the
+phone-menu requests over the phone contacts of the hour.
 """
 
 from __future__ import annotations
@@ -57,13 +57,15 @@ def _patience(history: History, queue: str) -> float | None:
     return exposure / abandoned if abandoned else None
 
 
-def _shares(occupied: list[Occupied]) -> tuple[float, float]:
+def _shares(occupied: list[Occupied]) -> tuple[float, float, float]:
+    """The shares of dials that rang out, reached a machine, or were answered and declined."""
     dials = [o for o in occupied if o.dial]
     if not dials:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     missed = sum(o.outcome in MISSED for o in dials)
     machine = sum(o.outcome == "machine" for o in dials)
-    return missed / len(dials), machine / len(dials)
+    declined = sum(o.outcome == "declined" for o in dials)
+    return missed / len(dials), machine / len(dials), declined / len(dials)
 
 
 def queue_profile(
@@ -74,7 +76,7 @@ def queue_profile(
     occupied = [o for o in history.occupied if o.queue == queue]
     handle = _handle(occupied) or config.callback_policy(queue).handle_time_prior.total_seconds()
     patience = _patience(history, queue)
-    no_answer, machine = _shares(occupied)
+    no_answer, machine, declined = _shares(occupied)
     held = _hours((h.joined for h in history.held if h.queue == queue and h.state != "left"), zone)
     mine = [r for r in history.requested if r.queue == queue]
     menu = _hours((r.created for r in mine if r.channel == IVR), zone)
@@ -93,7 +95,7 @@ def queue_profile(
                 0, Interval(queue, start, end, Kind.PHONE, phone / days, handle, patience, share)
             )
         rows += [replace(row, day=WEEKDAYS[weekday]) for row in here if row.offered]
-    return [replace(row, no_answer=no_answer, machine=machine) for row in rows]
+    return [replace(row, no_answer=no_answer, machine=machine, declined=declined) for row in rows]
 
 
 def covered_days(history: History, until: datetime, most: int) -> int:

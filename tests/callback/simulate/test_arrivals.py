@@ -67,3 +67,12 @@ def test_a_row_for_some_days_only_brings_people_on_those_days() -> None:
     days = {int(c.at // 86400) for c in week}
     assert days == {1, 2, 3}  # Saturday, Sunday, Monday
     assert {c.kind for c in week if c.at // 86400 == 3} == {Kind.WEB}
+
+
+def test_a_declined_column_gives_the_share_of_answered_dials_that_say_not_now() -> None:
+    text = HEADER.rstrip() + ",day,declined\nq,09:00,10:00,web,5,300,,,0.1,0,,0.25\n"
+    (row,) = parse_profile(text)
+    assert (row.no_answer, row.declined, row.day) == (0.1, 0.25, "daily")
+    assert all(c.declined == 0.25 for c in contacts((row,), "q", 1, seed=1))
+    with pytest.raises(ProfileError, match="line 2: declined must be within"):
+        parse_profile(text.replace("0.25", "2"))

@@ -131,3 +131,22 @@ def test_bookings_for_a_time_fill_the_first_slots_with_room_and_keep_their_promi
     full = config(3, hours="08:00-08:30", policy='slot_capacity = 1\nslot_length = "30m"')
     refused = run_queue(full, QUEUE, _setup(night), 2).total()
     assert refused.callbacks == 7 and refused.closed == refused.offered - 7  # a slot a day
+
+
+def test_customers_who_answer_but_say_not_now_are_retried_and_their_promises_broken() -> None:
+    def web(declined: float) -> tuple[Interval, ...]:
+        return (Interval(QUEUE, time(8), time(12), Kind.WEB, 20.0, 240.0, None, declined=declined),)
+
+    config_ = config(3, hours=DAY_HOURS)
+    never = run_queue(config_, QUEUE, _setup(web(1.0)), 5).total()
+    assert never.callbacks > 0 and never.callbacks_completed == 0
+    assert never.promises_broken == never.callbacks  # given up after the last attempt
+    # Three attempts each (max_attempts), ringing and a "not now" each: agent time, no talk.
+    assert 0 < never.busy_s <= never.callbacks * 3 * 16.0
+    always = run_queue(config_, QUEUE, _setup(web(0.0)), 5).total()
+    half = run_queue(config_, QUEUE, _setup(web(0.5)), 5).total()
+    assert always.callbacks_completed == always.callbacks == half.callbacks
+    assert half.callbacks_completed < half.callbacks or half.promises_broken > 0
+    # Those who said not now were called again after the retry policy's backoff (5 minutes).
+    waits = [c.callback_wait_s / c.callbacks_completed for c in (always, half)]
+    assert waits[1] > waits[0] + 60
