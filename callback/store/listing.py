@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, or_, select
 
-from callback.store.request_sms import sms_for
+from callback.store.positions import announced
+from callback.store.request_sms import SentSms, SmsKind, sms_for
 from callback.store.tables import ATTEMPT, BROKEN_PROMISE, EVENT_OUTBOX, PHONE_CALL, REQUEST
 from callback.types import RequestId
 
@@ -85,7 +86,7 @@ class Step:
 
 
 def timeline(connection: Connection, request_id: RequestId) -> list[Step]:
-    """Every recorded change, dial, text sent and broken promise of one request, oldest first."""
+    """Every change, dial, announcement, text sent and broken promise of one request, in order."""
     steps: list[Step] = []
     row = connection.execute(select(REQUEST).where(_r.id == request_id)).mappings().first()
     if row is None:
@@ -99,12 +100,19 @@ def timeline(connection: Connection, request_id: RequestId) -> list[Step]:
     broken = select(_b.at, _b.promise_by).where(_b.request_id == request_id)
     steps += [Step(at, "promise_broken", f"by={by:%H:%M}") for at, by in connection.execute(broken)]
     steps += [
-        Step(sms.at, f"sms_{sms.kind.value}", f"sid={sms.message_sid or 'none'}")
+        Step(sms.at, f"sms_{sms.kind.value}", _sms_detail(sms))
         for sms in sms_for(connection, request_id)
     ]
+    steps += [Step(told.at, "announced", told.detail) for told in announced(connection, request_id)]
     if row["finished_at"] is not None:
         steps.append(Step(row["finished_at"], str(row["state"]), "finished"))
     return sorted(steps, key=lambda step: step.at)
+
+
+def _sms_detail(sms: SentSms) -> str:
+    # A verification row never holds the code; the page says so rather than leave a doubt.
+    hidden = "code not shown; " if sms.kind is SmsKind.VERIFICATION else ""
+    return f"{hidden}sid={sms.message_sid or 'none'}"
 
 
 def _attempts(connection: Connection, request_id: RequestId) -> list[Step]:
