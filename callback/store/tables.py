@@ -199,15 +199,16 @@ Index(
 Index("ix_dial_attempt_queue_ended", ATTEMPT.c.queue, ATTEMPT.c.ended_at)
 Index("ix_callback_request_queue_finished", _r.queue, _r.finished_at)
 # The wallboard's day (callback.store.today) reads only these: no table row per person.
-Index(
-    "ix_callback_request_queue_finished_day",
-    *(_r.queue, _r.finished_at, _r.state, _r.attempts, _r.fence, _r.virtual_start, _r.promise_by),
-)
-Index(
-    "ix_dial_attempt_request_fence_claimed",
-    ATTEMPT.c.request_id,
-    ATTEMPT.c.fence,
-    ATTEMPT.c.claimed_at,
+COVERING = (
+    Index(
+        "ix_callback_request_queue_finished_day",
+        *(_r.queue, _r.finished_at, _r.state, _r.attempts, _r.fence, _r.virtual_start),
+        _r.promise_by,
+    ),
+    Index(
+        "ix_dial_attempt_request_fence_claimed",
+        *(ATTEMPT.c.request_id, ATTEMPT.c.fence, ATTEMPT.c.claimed_at),
+    ),
 )
 # Retention (callback.store.retention): finished requests whose personal data is still held,
 # and the whole history by age for deletion.
