@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -83,11 +84,14 @@ def main(argv: list[str] | None = None) -> None:
     database = workdir / "console.db"
     build(f"sqlite:///{database}", 10_000, history, datetime.now(UTC))
     command = [sys.executable, "-m", "webhooks.cli", "serve"]
-    with serving("holdless", command, environment(database), workdir / "serve.log") as server:
-        base = f"http://{HOST}:{server.port}"
-        idle = _idle(server, window)
-        used, events = asyncio.run(_boards(base, args.boards, window, server))
-    print(f"sqlite, 10,000 waiting, {history:,} finished; {window:.0f} s windows; {workdir}")
+    try:
+        with serving("holdless", command, environment(database), workdir / "serve.log") as server:
+            base = f"http://{HOST}:{server.port}"
+            idle = _idle(server, window)
+            used, events = asyncio.run(_boards(base, args.boards, window, server))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"sqlite, 10,000 waiting, {history:,} finished; {window:.0f} s windows")
     print("| case | server CPU (% of one core) | events read |\n|---|---:|---:|")
     print(f"| no board open (ticker only) | {idle / window * 100:.1f} | 0 |")
     print(f"| {args.boards} boards following | {used / window * 100:.1f} | {events} |")
