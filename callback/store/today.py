@@ -27,6 +27,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
     type_coerce,
 )
 
@@ -96,11 +97,22 @@ _ABANDONED = select(func.count()).where(
 _BROKEN = select(func.count()).where(_b.queue == _QUEUE, _b.at >= _START, _b.at < _UNTIL)
 
 
+def _joined(dialect: str) -> tuple[Any, Any]:
+    """Each request with its last attempt's claim, looked up by (request, fence)."""
+    if dialect == "sqlite":
+        return REQUEST.join(ATTEMPT, and_(_a.request_id == _r.id, _a.fence == _r.fence)), _a
+    # PostgreSQL hashes the whole attempt history for a plain join; a LATERAL lookup with
+    # LIMIT (never flattened into a join) reads one index entry per request instead.
+    claim = select(_a.claimed_at).where(_a.request_id == _r.id, _a.fence == _r.fence).limit(1)
+    found = claim.lateral("claim")
+    return REQUEST.join(found, true()), found.c
+
+
 def _reached_query(dialect: str) -> Any:
     """Completed in range: how many, how many within target, total wait, promises kept."""
-    wait = _seconds(_a.claimed_at, _r.virtual_start, dialect)
-    kept = and_(_r.promise_by.is_not(None), _a.claimed_at <= _r.promise_by)
-    joined = REQUEST.join(ATTEMPT, and_(_a.request_id == _r.id, _a.fence == _r.fence))
+    joined, claim = _joined(dialect)
+    wait = _seconds(claim.claimed_at, _r.virtual_start, dialect)
+    kept = and_(_r.promise_by.is_not(None), claim.claimed_at <= _r.promise_by)
     query = select(
         func.count(),
         func.sum(case((wait <= bindparam("target"), 1), else_=0)),
