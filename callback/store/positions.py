@@ -35,7 +35,8 @@ def moved(before: int | None, now: int | None) -> str:
     if before is None or now is None or before == now:
         return ""
     if now < before:
-        return f"; moved up {before - now}: people ahead were reached or left the line"
+        why = "people ahead were reached or left, or its priority rose"
+        return f"; moved up {before - now}: {why}"
     return f"; moved back {now - before}: people of higher priority joined ahead"
 
 

@@ -124,7 +124,7 @@ def test_the_timeline_shows_each_position_told_and_why_it_moved(
     assert [(s.at, s.detail) for s in steps] == [
         (at(0), "position 5; wait 10 min (5 min-20 min); via web"),
         (at(2), "position 2; wait 3 min (2 min-6 min); via web; moved up 3: people ahead were "
-         "reached or left the line"),
+         "reached or left, or its priority rose"),
         (at(3), "position 4; wait 5 min (2 min-10 min); via web; moved back 2: people of higher "
          "priority joined ahead"),
         (at(4), "position unknown; wait 1 min (0 min-2 min); via web"),
