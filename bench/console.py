@@ -6,6 +6,8 @@ the last eleven and a half days, so today's figures read about 36,000 of them. I
 the wallboard snapshot (one build serves every open board: the first of the day reads the
 whole day, later ones the last two minutes on top of the kept tally) and pages of the
 request list through the app, signed in as a supervisor. Goal: under 100 ms each.
+`--postgres` does the same in a throwaway PostgreSQL cluster. Each case is timed twice on
+the same data: without migration 0017's indexes, then with them (side by side).
 """
 
 from __future__ import annotations
@@ -181,7 +183,7 @@ def _indexes(url: str, present: bool) -> None:
         engine.dispose()
 
 
-def _both(url: str, config: Path, runs: int) -> dict[str, tuple[list[float], list[float]]]:
+def compare(url: str, config: Path, runs: int) -> dict[str, tuple[list[float], list[float]]]:
     """Each case without the 0017 indexes, then with them, on the same data."""
     _indexes(url, present=False)
     before = measure(url, config, runs)
@@ -194,7 +196,7 @@ def _run(url: str, workdir: Path, history: int, runs: int) -> tuple[float, dict[
     load_s = build(url, 10_000, history)
     config = workdir / "holdless.toml"
     shutil.copyfile(ROOT / "holdless.example.toml", config)
-    return load_s, _both(url, config, runs)
+    return load_s, compare(url, config, runs)
 
 
 def main(argv: list[str] | None = None) -> None:
