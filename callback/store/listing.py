@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, or_, select
 
-from callback.store.request_sms import sms_for
+from callback.store.positions import announced
+from callback.store.request_sms import SentSms, SmsKind, sms_for
 from callback.store.tables import ATTEMPT, BROKEN_PROMISE, EVENT_OUTBOX, PHONE_CALL, REQUEST
-from callback.types import RequestId
+from callback.types import FINAL_STATES, RequestId
 
 _r, _a, _o, _p, _b = REQUEST.c, ATTEMPT.c, EVENT_OUTBOX.c, PHONE_CALL.c, BROKEN_PROMISE.c
 PAGE = 50
+_FINAL = frozenset(state.value for state in FINAL_STATES)
 COLUMNS = (
     _r.id, _r.queue, _r.state, _r.channel, _r.number, _r.name, _r.priority,
     _r.created_at, _r.due_at, _r.attempts,
@@ -53,6 +55,9 @@ def _filtered(wanted: RequestFilter) -> Select[Any]:
     for column, value in ((_r.queue, wanted.queue), (_r.state, wanted.state)):
         if value:
             query = query.where(column == value)
+    if wanted.state in _FINAL:
+        # Implied by a final state; it lets the planner use the list's partial index.
+        query = query.where(_r.finished_at.is_not(None))
     if wanted.channel:
         query = query.where(_r.channel == wanted.channel)
     if wanted.day is not None:
@@ -85,7 +90,7 @@ class Step:
 
 
 def timeline(connection: Connection, request_id: RequestId) -> list[Step]:
-    """Every recorded change, dial, text sent and broken promise of one request, oldest first."""
+    """Every change, dial, announcement, text sent and broken promise of one request, in order."""
     steps: list[Step] = []
     row = connection.execute(select(REQUEST).where(_r.id == request_id)).mappings().first()
     if row is None:
@@ -99,12 +104,19 @@ def timeline(connection: Connection, request_id: RequestId) -> list[Step]:
     broken = select(_b.at, _b.promise_by).where(_b.request_id == request_id)
     steps += [Step(at, "promise_broken", f"by={by:%H:%M}") for at, by in connection.execute(broken)]
     steps += [
-        Step(sms.at, f"sms_{sms.kind.value}", f"sid={sms.message_sid or 'none'}")
+        Step(sms.at, f"sms_{sms.kind.value}", _sms_detail(sms))
         for sms in sms_for(connection, request_id)
     ]
+    steps += [Step(told.at, "announced", told.detail) for told in announced(connection, request_id)]
     if row["finished_at"] is not None:
         steps.append(Step(row["finished_at"], str(row["state"]), "finished"))
     return sorted(steps, key=lambda step: step.at)
+
+
+def _sms_detail(sms: SentSms) -> str:
+    # A verification row never holds the code; the page says so rather than leave a doubt.
+    hidden = "code not shown; " if sms.kind is SmsKind.VERIFICATION else ""
+    return f"{hidden}sid={sms.message_sid or 'none'}"
 
 
 def _attempts(connection: Connection, request_id: RequestId) -> list[Step]:

@@ -198,6 +198,25 @@ Index(
 # scan over the last day, however long the history.
 Index("ix_dial_attempt_queue_ended", ATTEMPT.c.queue, ATTEMPT.c.ended_at)
 Index("ix_callback_request_queue_finished", _r.queue, _r.finished_at)
+# The wallboard's day (callback.store.today) reads only the last two: no table row per person.
+_finished = _r.finished_at.is_not(None)
+CONSOLE_INDEXES = (
+    # The list filtered by a final state: partial, so only a query that names
+    # `finished_at IS NOT NULL` can use it and the line's counts keep their own index.
+    Index(
+        "ix_callback_request_finished_state_created",
+        *(_r.state, _r.created_at, _r.id),
+        sqlite_where=_finished,
+        postgresql_where=_finished,
+    ),
+    Index(
+        "ix_callback_request_queue_finished_day",
+        *(_r.queue, _r.finished_at, _r.state, _r.attempts, _r.fence, _r.virtual_start),
+        _r.promise_by,
+    ),
+)
+# ix_dial_attempt_request_fence_claimed (each attempt's claim, read from the index alone) is
+# declared below with the report's indexes: the console's reads use it too.
 # Retention (callback.store.retention): finished requests whose personal data is still held,
 # and the whole history by age for deletion.
 _unpurged = and_(_r.finished_at.is_not(None), _r.purged_at.is_(None))

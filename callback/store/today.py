@@ -17,14 +17,17 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     ColumnElement,
     Connection,
     and_,
+    bindparam,
     case,
     extract,
     func,
     literal,
     select,
+    true,
     type_coerce,
 )
 
@@ -77,26 +80,67 @@ def _seconds(later: ColumnElement[Any], earlier: ColumnElement[Any], dialect: st
     return extract("epoch", later - earlier)
 
 
+_QUEUE: BindParameter[str] = bindparam("queue")
+_START: BindParameter[datetime] = bindparam("start")
+_UNTIL: BindParameter[datetime] = bindparam("until")
+# Built once: the statements are the same on every build, only the bound values change.
+_OFFERED = select(func.count()).where(
+    _r.queue == _QUEUE, _r.created_at >= _START, _r.created_at < _UNTIL
+)
+_ABANDONED = select(func.count()).where(
+    _r.queue == _QUEUE,
+    _r.finished_at >= _START,
+    _r.finished_at < _UNTIL,
+    state_in(_r.state, UNSERVED),
+    _r.attempts == 0,
+)
+_BROKEN = select(func.count()).where(_b.queue == _QUEUE, _b.at >= _START, _b.at < _UNTIL)
+
+
+def _joined(dialect: str) -> tuple[Any, Any]:
+    """Each request with its last attempt's claim, looked up by (request, fence)."""
+    if dialect == "sqlite":
+        return REQUEST.join(ATTEMPT, and_(_a.request_id == _r.id, _a.fence == _r.fence)), _a
+    # PostgreSQL hashes the whole attempt history for a plain join; a LATERAL lookup with
+    # LIMIT (never flattened into a join) reads one index entry per request instead.
+    claim = select(_a.claimed_at).where(_a.request_id == _r.id, _a.fence == _r.fence).limit(1)
+    found = claim.lateral("claim")
+    return REQUEST.join(found, true()), found.c
+
+
+def _reached_query(dialect: str) -> Any:
+    """Completed in range: how many, how many within target, total wait, promises kept."""
+    joined, claim = _joined(dialect)
+    wait = _seconds(claim.claimed_at, _r.virtual_start, dialect)
+    kept = and_(_r.promise_by.is_not(None), claim.claimed_at <= _r.promise_by)
+    query = select(
+        func.count(),
+        func.sum(case((wait <= bindparam("target"), 1), else_=0)),
+        func.sum(wait),
+        func.sum(case((kept, 1), else_=0)),
+    ).select_from(joined)
+    return query.where(
+        _r.queue == _QUEUE,
+        _r.finished_at >= _START,
+        _r.finished_at < _UNTIL,
+        state_in(_r.state, {State.COMPLETED}),
+    )
+
+
+_REACHED = {dialect: _reached_query(dialect) for dialect in ("sqlite", "postgresql")}
+
+
 def today(
     connection: Connection, queue: QueueName, start: datetime, until: datetime, target: timedelta
 ) -> Today:
     """The figures of `queue` over [start, until): rows stamped from `start`, before `until`."""
-    offered = connection.execute(
-        select(func.count()).where(_r.queue == queue, _r.created_at >= start, _r.created_at < until)
-    ).scalar_one()
-    abandoned = connection.execute(
-        select(func.count()).where(
-            _r.queue == queue,
-            _r.finished_at >= start,
-            _r.finished_at < until,
-            state_in(_r.state, UNSERVED),
-            _r.attempts == 0,
-        )
-    ).scalar_one()
-    reached = _reached(connection, queue, start, until, target)
-    broken = connection.execute(
-        select(func.count()).where(_b.queue == queue, _b.at >= start, _b.at < until)
-    ).scalar_one()
+    span = {"queue": queue, "start": start, "until": until}
+    offered = connection.execute(_OFFERED, span).scalar_one()
+    abandoned = connection.execute(_ABANDONED, span).scalar_one()
+    reached = connection.execute(
+        _REACHED[connection.dialect.name], span | {"target": target.total_seconds()}
+    ).one()
+    broken = connection.execute(_BROKEN, span).scalar_one()
     return Today(
         offered=int(offered),
         completed=int(reached[0]),
@@ -106,25 +150,3 @@ def today(
         promises_kept=int(reached[3] or 0),
         promises_broken=int(broken),
     )
-
-
-def _reached(
-    connection: Connection, queue: QueueName, start: datetime, until: datetime, target: timedelta
-) -> Any:
-    """Completed today: how many, how many within target, total wait, promises kept."""
-    wait = _seconds(_a.claimed_at, _r.virtual_start, connection.dialect.name)
-    kept = and_(_r.promise_by.is_not(None), _a.claimed_at <= _r.promise_by)
-    joined = REQUEST.join(ATTEMPT, and_(_a.request_id == _r.id, _a.fence == _r.fence))
-    query = select(
-        func.count(),
-        func.sum(case((wait <= target.total_seconds(), 1), else_=0)),
-        func.sum(wait),
-        func.sum(case((kept, 1), else_=0)),
-    ).select_from(joined)
-    query = query.where(
-        _r.queue == queue,
-        _r.finished_at >= start,
-        _r.finished_at < until,
-        state_in(_r.state, {State.COMPLETED}),
-    )
-    return connection.execute(query).one()

@@ -15,8 +15,9 @@ from enum import StrEnum
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from callback.store.engine import write_transaction
+from callback.store.request_sms import SmsKind, record_sms
 from callback.store.tables import PHONE_VERIFICATION
-from callback.types import E164
+from callback.types import E164, RequestId
 
 _v = PHONE_VERIFICATION.c
 
@@ -94,6 +95,11 @@ class VerificationStore:
                 return Checked(Verdict.WRONG, left - 1)
             connection.execute(delete(PHONE_VERIFICATION).where(_v.id_sha256 == guess.id_sha256))
             return Checked(Verdict.RIGHT, left, found)
+
+    def texted(self, request_id: RequestId, pending: Pending) -> None:
+        """Put the code sent for `pending` on the timeline of the request it became (no code)."""
+        with write_transaction(self._engine) as connection:
+            record_sms(connection, request_id, SmsKind.VERIFICATION, None, pending.created_at)
 
     def forget_expired(self, now: datetime) -> int:
         """Delete verifications that expired before `now`, with the personal data they hold."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from bench.console import NOW, ROOT, build, measure
+from bench.console import NOW, ROOT, build, compare, measure
 from settings import Settings
 from webhooks.app import create_app
 from webhooks.console.board import snapshot
@@ -30,3 +30,22 @@ def test_the_bench_database_and_its_cases(tmp_path: Path) -> None:
     timings = measure(url, config, runs=2)
     assert all(len(times) == 2 and min(times) > 0 for times in timings.values())
     assert len(timings) == 8
+
+
+def test_both_databases_hold_the_same_day_and_answer_before_and_after(
+    db_url: str, tmp_path: Path
+) -> None:
+    # The PostgreSQL history is its own SQL: it must give the board the figures SQLite's gives.
+    build(db_url, waiting=100, history=5_000)
+    config = tmp_path / "holdless.toml"
+    shutil.copyfile(ROOT / "holdless.example.toml", config)
+    settings = Settings(
+        _env_file=None, database_url=db_url, config_file=config, carrier="simulated"
+    )
+    with TestClient(create_app(settings, clock=lambda: NOW, ticker=False)) as client:
+        fields = snapshot(client.app_state["services"], NOW)
+    assert (fields["support.line"], fields["support.offered"]) == ("50", str(50 + 3_334))
+    assert fields["support.completed"] == str(3_334 - 334)
+    timings = compare(db_url, config, runs=1)
+    assert len(timings) == 8
+    assert all(len(before) == len(after) == 1 for before, after in timings.values())

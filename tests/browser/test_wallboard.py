@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 from sqlalchemy import Engine
 
 from callback.store import QueueStore, make_engine
-from callback.types import State
+from callback.store.announcements import Told, told_request
+from callback.store.engine import write_transaction
+from callback.store.request_sms import SmsKind, record_sms
+from callback.types import RequestId, State
 from tests.browser.conftest import MONDAY_10, Shots, Stack
 from tests.callback.store.support import SUPPORT, incoming, number
 from tests.webhooks.console.support import PASSWORD, add_users, records
@@ -69,11 +73,24 @@ def test_the_wallboard_updates_live_when_a_request_is_booked(
     assert complaints == []
 
 
+def _told_and_texted(engine: Engine, request_id: RequestId) -> None:
+    """A code texted before booking and two positions told, the second after two went ahead."""
+    wait = timedelta(minutes=4)
+    with write_transaction(engine) as connection:
+        record_sms(connection, request_id, SmsKind.VERIFICATION, None, MONDAY_10)
+        for minutes, ahead in ((0, 2), (1, 0)):
+            told = Told(
+                SUPPORT, "web", MONDAY_10 + timedelta(minutes=minutes), ahead, wait, wait, wait
+            )
+            told_request(connection, request_id, told)
+
+
 def test_a_supervisor_moves_up_and_cancels_from_the_list(
     page: Page, stack: Stack, engine: Engine, shot: Shots, complaints: list[str]
 ) -> None:
     store = QueueStore(engine)
     first = store.enqueue(SUPPORT, number(1), incoming(0), MONDAY_10).request.id
+    _told_and_texted(engine, first)
     _sign_in(page, stack, "sam")
     page.get_by_role("link", name="Requests").click()
     row = page.locator(f"#request-{first}")
@@ -88,6 +105,10 @@ def test_a_supervisor_moves_up_and_cancels_from_the_list(
     shot("cancelled")
     page.get_by_role("link", name=f"#{first}").click()
     expect(page.get_by_role("heading", name=re.compile("Timeline"))).to_be_visible()
+    steps = page.locator("table tr")
+    expect(steps.filter(has_text="sms_verification")).to_contain_text("code not shown")
+    expect(steps.filter(has_text="announced").first).to_contain_text("position 3; wait 4 min")
+    expect(steps.filter(has_text="announced").last).to_contain_text("moved up 2")
     page.get_by_role("button", name="Reveal").click()
     expect(page.locator("#number")).to_have_text(number(1))
     shot("timeline-revealed")

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 
 from callback.privacy import mask_number
 from callback.store.verification import Checked, Guess, Pending, Verdict
+from callback.types import RequestId
 from webhooks.api.auth import Client, sha256_hex
 from webhooks.api.body import capped_body, json_object
 from webhooks.api.booking import (
@@ -124,6 +125,8 @@ async def _verify(request: Request, here: Desk, api: ApiState) -> Response:
     checked = await run_in_threadpool(api.verifications.check, guess, here.now)
     held = confirmed(checked)
     done = await run_in_threadpool(_book, here, client, held, client_ip(request))
+    # The code went out before the request existed: it joins the timeline once booked.
+    await run_in_threadpool(api.verifications.texted, RequestId(done.status.id), held)
     return created(request, done)
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine
 
 from callback.service.steer import Refused, cancel, move_to, move_up
 from callback.store import QueueStore
-from callback.store.engine import read_transaction
+from callback.store.announcements import Told, told_request
+from callback.store.engine import read_transaction, write_transaction
 from callback.store.listing import RequestFilter, list_requests, reached_at, timeline
 from callback.store.request_sms import REQUEST_SMS, SmsKind, record_sms, sms_for
 from callback.store.retention import delete_requests
@@ -106,3 +107,38 @@ def test_deleting_a_request_deletes_the_record_of_its_texts(
         delete_requests(connection, [request.id])
     with read_transaction(engine) as connection:
         assert sms_for(connection, request.id) == []
+
+
+def test_the_timeline_shows_each_position_told_and_why_it_moved(
+    store: QueueStore, engine: Engine
+) -> None:
+    request = store.enqueue(SUPPORT, number(1), incoming(0), at(0)).request
+    told = [(at(0), 4, 600.0), (at(2), 1, 180.0), (at(3), 3, 300.0), (at(4), None, 60.0)]
+    with write_transaction(engine) as connection:
+        for when, ahead, wait in told:
+            low, high = timedelta(seconds=wait / 2), timedelta(seconds=wait * 2)
+            said = Told(SUPPORT, "web", when, ahead, timedelta(seconds=wait), low, high)
+            told_request(connection, request.id, said)
+    with read_transaction(engine) as connection:
+        steps = [s for s in timeline(connection, request.id) if s.what == "announced"]
+    assert [(s.at, s.detail) for s in steps] == [
+        (at(0), "position 5; wait 10 min (5 min-20 min); via web"),
+        (at(2), "position 2; wait 3 min (2 min-6 min); via web; moved up 3: people ahead were "
+         "reached or left, or its priority rose"),
+        (at(3), "position 4; wait 5 min (2 min-10 min); via web; moved back 2: people of higher "
+         "priority joined ahead"),
+        (at(4), "position unknown; wait 1 min (0 min-2 min); via web"),
+    ]  # fmt: skip
+
+
+def test_a_verification_text_is_listed_without_its_code(store: QueueStore, engine: Engine) -> None:
+    request = store.enqueue(SUPPORT, number(1), incoming(0), at(0)).request
+    with write_transaction(engine) as connection:
+        record_sms(connection, request.id, SmsKind.VERIFICATION, None, at(-1))
+    with read_transaction(engine) as connection:
+        first = timeline(connection, request.id)[0]
+    assert (first.at, first.what, first.detail) == (
+        at(-1),
+        "sms_verification",
+        "code not shown; sid=none",
+    )

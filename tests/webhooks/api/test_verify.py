@@ -16,6 +16,8 @@ from starlette.testclient import TestClient
 
 from callback.merge import Incoming
 from callback.request import ContextEntry
+from callback.store.engine import read_transaction
+from callback.store.listing import timeline
 from callback.types import E164, Channel, QueueName, RequestId
 from settings import Settings
 from tests.webhooks.api.conftest import (
@@ -168,6 +170,21 @@ def test_the_right_code_books_exactly_what_was_sent(app: Verifying) -> None:
     assert stored is not None and (stored.number, stored.name) == (NUMBER, "Ann Lee")
     assert stored.contexts[0].data == {"client": "www", "page": "/bills", "reason": "bill too high"}
     assert app.client.get(out.status_url).json()["position"] == 1
+
+
+def test_the_code_sent_joins_the_timeline_of_the_request_without_the_code(app: Verifying) -> None:
+    held = app.held(name="Ann Lee")
+    code = app.code()
+    app.clock.now = MONDAY_10 + timedelta(minutes=2)
+    response = app.web(VERIFY, {"verification_id": held.verification_id, "code": code})
+    request_id = RequestId(CallbackOut.model_validate_json(response.text).id)
+    with read_transaction(app.svc.store.engine) as connection:
+        steps = timeline(connection, request_id)
+    texts = [step for step in steps if step.what == "sms_verification"]
+    assert [step.at for step in texts] == [MONDAY_10]
+    assert steps.index(texts[0]) < [s.what for s in steps].index("requested")
+    assert code not in " ".join(f"{s.what} {s.detail}" for s in steps)
+    assert texts[0].detail.startswith("code not shown")
 
 
 def test_the_answer_has_the_same_fields_as_an_unverified_request(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from callback.store import QueueStore
+from callback.store.announcements import Told, told_request
 from callback.store.request_sms import SmsKind, record_sms
 from callback.types import Channel, RequestId, State
 from tests.callback.store.support import LEASE, SALES, SUPPORT, claim_next, incoming, number
@@ -196,3 +198,22 @@ def test_the_timeline_shows_the_texts_sent_about_the_request(
     page = client.get(f"/console/requests/{booked[0]}").text
     assert "sms_confirmation" in page and "sid=SM" + "d" * 32 in page
     assert "sms_confirmation" not in client.get(f"/console/requests/{booked[2]}").text
+
+
+def test_the_timeline_shows_positions_told_and_the_code_text_in_order(
+    client: TestClient, console_engine: Engine, booked: list[RequestId], clock: Clock
+) -> None:
+    wait = timedelta(minutes=2)
+    with console_engine.begin() as connection:
+        record_sms(connection, booked[0], SmsKind.VERIFICATION, None, clock.now - wait)
+        for later, ahead in ((0, 3), (1, 1)):
+            when = clock.now + timedelta(minutes=later)
+            told_request(connection, booked[0], Told(SUPPORT, "ivr", when, ahead, wait, wait, wait))
+    sign_in(client, "vera")
+    page = client.get(f"/console/requests/{booked[0]}").text
+    code_text = page.index("sms_verification")
+    first = page.index("position 4; wait 2 min (2 min-2 min); via ivr")
+    second = page.index("position 2; wait 2 min (2 min-2 min); via ivr; moved up 2")
+    assert code_text < first < second
+    assert "code not shown" in page
+    assert "announced" not in client.get(f"/console/requests/{booked[2]}").text
