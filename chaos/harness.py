@@ -22,7 +22,7 @@ from chaos.balancer import Balancer
 from chaos.callers import Callers
 from chaos.config import LEASE_SECONDS, Credentials, agent_ids, supervisor_toml
 from chaos.faults import Faults
-from chaos.held import HeldTally, held_tally
+from chaos.held import HeldTally, findings, held_tally
 from chaos.instances import Deployment, Instance
 from chaos.load import Load, request_callbacks
 from chaos.standin import StandIn
@@ -144,10 +144,14 @@ class Stage:
         return False
 
     async def held_tally(self) -> HeldTally:
-        """The ground truth about the callers on hold against the database."""
+        """The ground truth about the callers on hold against the database; every finding
+        is written out to `held-truth.txt` in the run directory, for reading afterwards."""
         rows_by_sid = await asyncio.to_thread(rows.held, self.engine)
         callers = self.standin.callers(self.callers.sids)
-        return held_tally(callers, rows_by_sid, self.standin.agent_legs(), datetime.now(UTC))
+        agents, end = self.standin.agent_legs(), datetime.now(UTC)
+        lines = findings(callers, rows_by_sid, agents, end)
+        (self.run_dir / "held-truth.txt").write_text("".join(f"{line}\n" for line in lines))
+        return held_tally(callers, rows_by_sid, agents, end)
 
     async def tally(self) -> Tally:
         """The ground truth against the database."""

@@ -57,6 +57,9 @@ class AgentLeg:
     agent: str
     answered_at: datetime
     ended_at: datetime | None
+    sid: str = ""
+    parent: str | None = None
+    """The call whose `<Dial>` rang the agent (a held caller's, a customer's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +106,26 @@ def disagrees(found: Fate, row: HeldRow | None) -> bool:
     return False
 
 
-def agent_overlaps(legs: Iterable[AgentLeg], end: datetime) -> int:
-    """Answered legs of one agent that began before the agent's previous leg ended."""
+def overlapping(legs: Iterable[AgentLeg], end: datetime) -> list[tuple[AgentLeg, AgentLeg]]:
+    """Answered legs of one agent that began before the agent's previous leg ended, each
+    with the leg the agent was still on."""
     by_agent: dict[str, list[AgentLeg]] = defaultdict(list)
     for leg in legs:
         by_agent[leg.agent].append(leg)
-    found = 0
+    found = []
     for agent_legs in by_agent.values():
-        busy_until: datetime | None = None
+        busy: AgentLeg | None = None
         for leg in sorted(agent_legs, key=lambda one: one.answered_at):
-            if busy_until is not None and leg.answered_at < busy_until:
-                found += 1
-            ended = leg.ended_at or end
-            busy_until = ended if busy_until is None else max(busy_until, ended)
+            if busy is not None and leg.answered_at < (busy.ended_at or end):
+                found.append((busy, leg))
+            if busy is None or (leg.ended_at or end) > (busy.ended_at or end):
+                busy = leg
     return found
+
+
+def agent_overlaps(legs: Iterable[AgentLeg], end: datetime) -> int:
+    """Answered legs of one agent that began before the agent's previous leg ended."""
+    return len(overlapping(legs, end))
 
 
 def held_tally(
@@ -156,4 +165,27 @@ def held_failures(tally: HeldTally, wanted: int) -> list[str]:
         found.append(f"{tally.agent_overlaps} agent legs answered while the agent was busy")
     if tally.disagreements:
         found.append(f"{tally.disagreements} callers on hold stored otherwise than they ended")
+    return found
+
+
+def findings(
+    callers: Sequence[CallerLeg],
+    rows: Mapping[str, HeldRow],
+    agents: Sequence[AgentLeg],
+    end: datetime,
+) -> list[str]:
+    """One line per caller not served or gone as stored, and per agent with two parties."""
+    found = []
+    for caller in callers:
+        row = rows.get(caller.sid)
+        seen = fate(caller, row)
+        stored = "no row" if row is None else row.state
+        if seen in (Fate.LOST, Fate.HOLDING) or disagrees(seen, row):
+            found.append(f"caller {caller.sid}: {seen} by the carrier, {stored} in the database")
+    for busy, second in overlapping(agents, end):
+        found.append(
+            f"agent {busy.agent}: leg {busy.sid} (from {busy.parent}) answered "
+            f"{busy.answered_at:%H:%M:%S.%f}, ended {busy.ended_at or end:%H:%M:%S.%f}; "
+            f"leg {second.sid} (from {second.parent}) answered {second.answered_at:%H:%M:%S.%f}"
+        )
     return found

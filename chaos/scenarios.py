@@ -84,7 +84,7 @@ async def finish(
         )
     if failure:
         failures.append(failure)
-    if tally.lost:
+    if tally.lost or not drained:
         left = await asyncio.to_thread(rows.unfinished_by_state, run.engine)
         shown = ", ".join(f"{state} {count}" for state, count in sorted(left.items()))
         notes = f"{notes}; unfinished: {shown}" if notes else f"unfinished: {shown}"

@@ -181,7 +181,7 @@ class StandIn:
     def agent_legs(self) -> list[AgentLeg]:
         """Every answered leg that rang an agent, callbacks' and held callers' alike."""
         return [
-            AgentLeg(leg.to, leg.answered_at, leg.ended_at)
+            AgentLeg(leg.to, leg.answered_at, leg.ended_at, leg.sid, leg.parent_sid)
             for leg in list(self._carrier.sim.legs.values())
             if leg.to.startswith(AGENT_SCHEMES) and leg.answered_at is not None
         ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from ivr.apology import apology
-from ivr.hold import hold
+from ivr.hold import apology_on_hold, hold
 from ivr.links import Entry, Link, Step
 from webhooks.twilio import (
     capture,
@@ -59,8 +58,9 @@ def step_handler(link: Link) -> Handler:
 
 
 def fallback(turn: Turn) -> Reply:
-    """`POST /twilio/fallback`: Twilio could not reach or use the primary URL."""
-    return apology(turn.queue)
+    """`POST /twilio/fallback`: Twilio could not reach or use the primary URL: the apology,
+    then hold in the one line (the waitUrl joins the caller to it)."""
+    return apology_on_hold(turn.call())
 
 
 def twilio_routes() -> list[Route]:
