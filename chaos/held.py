@@ -182,10 +182,16 @@ def findings(
         stored = "no row" if row is None else row.state
         if seen in (Fate.LOST, Fate.HOLDING) or disagrees(seen, row):
             found.append(f"caller {caller.sid}: {seen} by the carrier, {stored} in the database")
+    held = {caller.sid for caller in callers}
     for busy, second in overlapping(agents, end):
         found.append(
-            f"agent {busy.agent}: leg {busy.sid} (from {busy.parent}) answered "
+            f"agent {busy.agent}: leg {busy.sid} ({_party(busy, held)}) answered "
             f"{busy.answered_at:%H:%M:%S.%f}, ended {busy.ended_at or end:%H:%M:%S.%f}; "
-            f"leg {second.sid} (from {second.parent}) answered {second.answered_at:%H:%M:%S.%f}"
+            f"leg {second.sid} ({_party(second, held)}) answered {second.answered_at:%H:%M:%S.%f}"
         )
     return found
+
+
+def _party(leg: AgentLeg, held: set[str]) -> str:
+    kind = "held caller" if leg.parent in held else "callback"
+    return f"{kind} {leg.parent}"
