@@ -38,7 +38,7 @@ def test_the_fallback_puts_the_caller_in_the_line_at_their_first_hold_round(
 
     caller = twilio.svc.held.held.by_sid(twilio.sid)
     assert caller is not None and caller.state is HeldState.HOLDING
-    assert twilio.svc.held.held.holding("support") == 1
+    assert twilio.svc.held.held.holding(QueueName("support")) == 1
 
 
 def test_a_step_that_fails_inside_holds_the_caller_in_the_line_too(twilio: Twilio) -> None:
