@@ -19,7 +19,7 @@ Scenario = Callable[[Cluster, Sizes], Awaitable[list[Figures]]]
 
 
 async def _kills(cluster: Cluster, sizes: Sizes) -> list[Figures]:
-    return [await kills(cluster, sizes.kills)]
+    return [await kills(cluster, sizes.kills, sizes.held)]
 
 
 async def _pg(cluster: Cluster, sizes: Sizes) -> list[Figures]:

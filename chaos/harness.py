@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -18,8 +19,10 @@ from starlette.types import ASGIApp
 
 from chaos import rows
 from chaos.balancer import Balancer
+from chaos.callers import Callers
 from chaos.config import LEASE_SECONDS, Credentials, agent_ids, supervisor_toml
 from chaos.faults import Faults
+from chaos.held import HeldTally, findings, held_tally
 from chaos.instances import Deployment, Instance
 from chaos.load import Load, request_callbacks
 from chaos.standin import StandIn
@@ -79,6 +82,7 @@ class Stage:
     instances: list[Instance]
     engine: Engine
     load: Load = field(default_factory=Load)
+    callers: Callers = field(default_factory=Callers)
 
     async def start_instances(self) -> None:
         """Start the instances one after the other (the first one migrates the database)."""
@@ -120,6 +124,34 @@ class Stage:
                 last, moved = left, time.monotonic()
             await asyncio.sleep(1.0)
         return False
+
+    def waiting_callers(self) -> int:
+        """Callers dialled in whose call has not ended (holding, or being connected)."""
+        return sum(1 for caller in self.standin.callers(self.callers.sids) if not caller.ended)
+
+    async def held_drained(self, limit_s: float, stall_s: float = STALL_S) -> bool:
+        """Wait until every caller dialled in has ended; False after `limit_s`, or once the
+        count of callers still on the line has not moved for `stall_s`."""
+        deadline = time.monotonic() + limit_s
+        last, moved = -1, time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - moved < stall_s:
+            left = self.waiting_callers()
+            if left == 0:
+                return True
+            if left != last:
+                last, moved = left, time.monotonic()
+            await asyncio.sleep(1.0)
+        return False
+
+    async def held_tally(self) -> HeldTally:
+        """The ground truth about the callers on hold against the database; every finding
+        is written out to `held-truth.txt` in the run directory, for reading afterwards."""
+        rows_by_sid = await asyncio.to_thread(rows.held, self.engine)
+        callers = self.standin.callers(self.callers.sids)
+        agents, end = self.standin.agent_legs(), datetime.now(UTC)
+        lines = findings(callers, rows_by_sid, agents, end)
+        (self.run_dir / "held-truth.txt").write_text("".join(f"{line}\n" for line in lines))
+        return held_tally(callers, rows_by_sid, agents, end)
 
     async def tally(self) -> Tally:
         """The ground truth against the database."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from chaos.held import HeldTally
 from chaos.truth import Tally
 
 
@@ -18,6 +19,8 @@ class Figures:
     stale_refused: str = "-"
     notes: str = ""
     failures: tuple[str, ...] = field(default=())
+    held: HeldTally | None = None
+    """The callers on hold, in the scenarios that have them."""
 
     @property
     def passed(self) -> bool:
@@ -39,7 +42,29 @@ def ground_failures(tally: Tally, wanted: int, accepted: int) -> list[str]:
     return found
 
 
-HEADER = ("scenario", "callbacks", "calls", "lost", "doubles", "no attempt", "stale refused", "s")
+HEADER = (
+    "scenario",
+    "callbacks",
+    "calls",
+    "lost",
+    "doubles",
+    "no attempt",
+    "stale refused",
+    "on hold",
+    "served",
+    "hung up",
+    "lost on hold",
+    "double bridges",
+    "s",
+)
+
+
+def held_cells(held: HeldTally | None) -> tuple[str, ...]:
+    """The held columns: callers, served, hung up, lost, double bridges (agent or caller)."""
+    if held is None:
+        return ("-",) * 5
+    bridges = held.double_bridges + held.agent_overlaps
+    return tuple(str(n) for n in (held.callers, held.served, held.abandoned, held.lost, bridges))
 
 
 def rows(figures: Sequence[Figures]) -> list[tuple[str, ...]]:
@@ -53,6 +78,7 @@ def rows(figures: Sequence[Figures]) -> list[tuple[str, ...]]:
             str(f.tally.doubles),
             str(f.tally.orphans),
             f.stale_refused,
+            *held_cells(f.held),
             f"{f.duration_s:.0f}",
         )
         for f in figures

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, func, select
 
-from callback.store.tables import ATTEMPT, REQUEST
+from callback.store.tables import ATTEMPT, HELD_CALL, REQUEST
 from callback.types import FINAL_STATES, State
+from chaos.held import HeldRow
 from chaos.truth import AttemptRow, RequestRow
 
 _a = ATTEMPT.c
@@ -29,6 +30,13 @@ def requests(engine: Engine) -> list[RequestRow]:
     query = select(_r.id, _r.number, _r.state)
     with engine.connect() as connection:
         return [RequestRow(i, n, State(s)) for i, n, s in connection.execute(query)]
+
+
+def held(engine: Engine) -> dict[str, HeldRow]:
+    """Every caller who held, by CallSid, with their state."""
+    query = select(HELD_CALL.c.call_sid, HELD_CALL.c.state)
+    with engine.connect() as connection:
+        return {sid: HeldRow(sid, state) for sid, state in connection.execute(query)}
 
 
 def unfinished(engine: Engine) -> int:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chaos import rows
+from chaos.callers import dial_in
 from chaos.harness import STALL_S, Plan, Stage, stage
+from chaos.held import HeldTally, held_failures
 from chaos.instances import grep_logs, healthy
 from chaos.load import numbers
 from chaos.pg import Cluster, create_database, durable, immediate_restart
@@ -27,13 +29,17 @@ class Sizes:
     """Callbacks per scenario: the issue's figures, or a quick run."""
 
     kills: int = 1000
+    held: int = 300
+    """Callers who hold during the kills (beside its callbacks)."""
     pg_restarts: int = 500
     sqlite_burst: int = 200
     stale: int = 5
     throughput: int = 400
 
 
-SMALL = Sizes(kills=150, pg_restarts=100, sqlite_burst=50, stale=5, throughput=120)
+SMALL = Sizes(kills=150, held=60, pg_restarts=100, sqlite_burst=50, stale=5, throughput=120)
+CALLER_GAP_S = 0.5
+"""Seconds between two callers ringing in during the kills."""
 
 
 async def _kill_every(run: Stage, period_s: float, stop: asyncio.Event) -> int:
@@ -78,7 +84,7 @@ async def finish(
         )
     if failure:
         failures.append(failure)
-    if tally.lost:
+    if tally.lost or not drained:
         left = await asyncio.to_thread(rows.unfinished_by_state, run.engine)
         shown = ", ".join(f"{state} {count}" for state, count in sorted(left.items()))
         notes = f"{notes}; unfinished: {shown}" if notes else f"unfinished: {shown}"
@@ -86,8 +92,23 @@ async def finish(
     return Figures(name, tally, duration, stale_refused, notes, tuple(failures))
 
 
-async def kills(cluster: Cluster, size: int) -> Figures:
-    """a) Two instances on PostgreSQL, one SIGKILLed every 5 s and restarted."""
+async def _settled(run: Stage) -> bool:
+    """Callbacks and callers on hold all finished (or stuck), each waited for in turn."""
+    drained = await run.drained(DRAIN_LIMIT_S)
+    return await run.held_drained(DRAIN_LIMIT_S) and drained
+
+
+def _held_notes(held: HeldTally) -> str:
+    return (
+        f"on hold: {held.served} served, {held.abandoned} hung up, {held.holding} still "
+        f"holding, {held.lost} lost, {held.double_bridges} callers bridged twice, "
+        f"{held.agent_overlaps} agents with two parties, {held.disagreements} stored otherwise"
+    )
+
+
+async def kills(cluster: Cluster, size: int, held: int = 0) -> Figures:
+    """a) Two instances on PostgreSQL, one SIGKILLed every 5 s and restarted, while callbacks
+    are dialled and `held` callers ring in and hold."""
     url = create_database(cluster, "chaos_kills")
     async with stage(Plan("kills", url, instances=2), lambda _: url) as run:
         await run.start_instances()
@@ -95,16 +116,28 @@ async def kills(cluster: Cluster, size: int) -> Figures:
         started = time.monotonic()
         stop = asyncio.Event()
         killer = asyncio.create_task(_kill_every(run, KILL_PERIOD_S, stop))
-        await run.request(numbers(size), concurrency=20)
-        drained = await run.drained(DRAIN_LIMIT_S)
+        wanted = numbers(size + held)
+        ringing = asyncio.create_task(
+            dial_in(run.standin, wanted[size:], CALLER_GAP_S, run.callers)
+        )
+        await run.request(wanted[:size], concurrency=20)
+        await ringing
+        drained = await _settled(run)
         stop.set()
         count = await killer
-        drained = drained or await run.drained(DRAIN_LIMIT_S, stall_s=30.0)
+        if not drained:  # what a last kill left behind is settled without kills
+            drained = await run.drained(DRAIN_LIMIT_S, stall_s=30.0)
+            drained = await run.held_drained(DRAIN_LIMIT_S, stall_s=30.0) and drained
+        tally = await run.held_tally()
         notes = (
             f"{count} SIGKILLs; stand-in: {run.standin.failed} 5xx, {run.standin.held} held "
-            f"past the timeout; balancer failovers {run.balancer.failovers}; run {run.run_dir}"
+            f"past the timeout; balancer failovers {run.balancer.failovers}; "
+            f"{_held_notes(tally)}; carrier saw {len(run.standin.app_errors)} app errors "
+            f"({run.standin.problems() or 'none'}); run {run.run_dir}"
         )
-        return await finish(run, "a kills", size, started, notes=notes, drained=drained)
+        figures = await finish(run, "a kills", size, started, notes=notes, drained=drained)
+        failures = (*figures.failures, *held_failures(tally, held))
+        return replace(figures, failures=failures, held=tally)
 
 
 async def _health_back(run: Stage, since: float) -> float:

@@ -14,6 +14,8 @@ import base64
 import json
 import logging
 import random
+import re
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -28,12 +30,25 @@ from starlette.routing import Route
 
 from chaos.config import Credentials
 from chaos.faults import Draw, Faults, Outcome, draw
-from devtools.carrier import Account, Agent, AppUrls, Carrier, Directory, Person, RealClock
-from devtools.carrier.context import Timing
+from chaos.held import AgentLeg, CallerLeg
+from devtools.carrier import (
+    Account,
+    Agent,
+    AppUrls,
+    Behaviour,
+    Carrier,
+    Directory,
+    Person,
+    RealClock,
+)
+from devtools.carrier.context import AGENT_SCHEMES, Timing
+from devtools.carrier.leg import HungUp, Leg
 from devtools.carrier.resources import error_json
 from telephony.transport import TWILIO_API_URL
 
 log = logging.getLogger("chaos.standin")
+_QUERY = re.compile(r"\?\S*")
+"""A URL's query (it names the caller's claim): left out so problems count by kind."""
 
 FAST = Timing(
     seconds_per_word=0.01,
@@ -47,9 +62,9 @@ FAST = Timing(
 )
 """Speech and network delays shrunk so a callback call lasts about two seconds."""
 PATIENCE_S = 20.0
-"""How long anyone put in a live queue waits before hanging up. Nobody serves the live
-queues in these scenarios; a webhook that fails while the database is down answers with an
-apology and the live queue, and without patience such a call would never end."""
+"""How long a called-back customer put in a live queue waits before hanging up (a webhook
+that fails while the database is down answers with an apology and the live queue); the
+callers who choose to hold (`chaos.callers`) have patience of their own."""
 CUSTOMER = Person(keys=("1",), ring_seconds=0.3, talk_seconds=1.0, patience_s=PATIENCE_S)
 """Every customer answers and presses 1 to be connected."""
 AGENT = Agent(ring_seconds=0.2, talk_seconds=1.0, patience_s=PATIENCE_S)
@@ -118,7 +133,13 @@ class StandIn:
         self._carrier = Carrier(
             client=self._http,
             account=Account(self.credentials.account_sid, self.credentials.auth_token),
-            urls=AppUrls(voice=f"{self.webhook_base}/twilio/voice"),
+            # The number is set up as the README's "Telephony" table says: a webhook that
+            # broke mid-request (an instance killed) gets the fallback, as at Twilio.
+            urls=AppUrls(
+                voice=f"{self.webhook_base}/twilio/voice",
+                status=f"{self.webhook_base}/twilio/status",
+                fallback=f"{self.webhook_base}/twilio/fallback",
+            ),
             clock=RealClock(),
             seed=self.seed,
             timing=FAST,
@@ -148,6 +169,31 @@ class StandIn:
     def app_errors(self) -> list[str]:
         """What the carrier saw go wrong in the app's webhook answers."""
         return self._carrier.app_errors
+
+    def dial_in(self, from_: str, to: str, who: Behaviour) -> str:
+        """A caller rings the service number now; the CallSid of their call."""
+        return self._carrier.dial_in(from_=from_, to=to, who=who).sid
+
+    def callers(self, sids: Iterable[str]) -> list[CallerLeg]:
+        """The calls `sids` (dialled in) as the carrier played them so far."""
+        return [_caller(self._carrier.sim.legs[sid], self._in_queue(sid)) for sid in sids]
+
+    def agent_legs(self) -> list[AgentLeg]:
+        """Every answered leg that rang an agent, callbacks' and held callers' alike."""
+        return [
+            AgentLeg(leg.to, leg.answered_at, leg.ended_at, leg.sid, leg.parent_sid)
+            for leg in list(self._carrier.sim.legs.values())
+            if leg.to.startswith(AGENT_SCHEMES) and leg.answered_at is not None
+        ]
+
+    def _in_queue(self, sid: str) -> bool:
+        call = self._carrier.book.call(sid)
+        return call is not None and call.queue_sid is not None
+
+    def problems(self, shown: int = 3) -> str:
+        """The app misbehaviours the carrier saw, counted by kind (the most frequent first)."""
+        kinds = Counter(_QUERY.sub("", problem)[:120] for problem in self._carrier.app_errors)
+        return "; ".join(f"{count}x {kind}" for kind, count in kinds.most_common(shown))
 
     async def _handle(self, request: Request) -> Response:
         method, path = request.method, "/" + request.path_params["path"]
@@ -190,3 +236,14 @@ class StandIn:
                 outcome=fate.outcome,
             )
         )
+
+
+def _caller(leg: Leg, in_queue: bool) -> CallerLeg:
+    hung_up = leg.interrupt
+    return CallerLeg(
+        sid=leg.sid,
+        connected=sum(1 for heard in leg.transcript if heard.verb == "Connected"),
+        ended=leg.final,
+        hung_up_themselves=isinstance(hung_up, HungUp) and hung_up.by_party,
+        in_queue=in_queue,
+    )

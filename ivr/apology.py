@@ -33,7 +33,8 @@ _ON_HOLD = frozenset({Step.HOLD_WAIT, Step.HOLD_KEY})
 _OVER = frozenset({Step.BRIDGED, Step.SURVEY})
 
 
-def _apology_line(speaker: Speaker | None) -> Line:
+def apology_line(speaker: Speaker | None = None) -> Line:
+    """The apology said when something failed inside (the built-in text if need be)."""
     if speaker is not None:
         try:
             return speaker.line("apology_error")
@@ -46,9 +47,14 @@ def apology(queue: str | None = None, speaker: Speaker | None = None) -> str:
     """Apologise and put the caller in the live queue `queue` (or the fallback queue)."""
     name = queue if queue and len(queue) <= _MAX_QUEUE_NAME else FALLBACK_QUEUE
     doc = Document()
-    doc.say(_apology_line(speaker))
+    doc.say(apology_line(speaker))
     doc.enqueue(name, wait_url=None, action=None)
     return doc.xml()
+
+
+def puts_on_hold(step: Step | None) -> bool:
+    """Whether the answer after a failure at `step` puts the caller in the live queue."""
+    return step not in _BRIDGE_ANYWAY | _ON_HOLD | _OVER
 
 
 def after_failure(step: Step | None, queue: str | None = None) -> str:

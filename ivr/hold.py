@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from callback.estimate import Estimate
 from callback.ordering import MoveReason, Position
-from ivr.apology import HOLD_MUSIC
+from ivr.apology import HOLD_MUSIC, apology_line
 from ivr.call import QueueCall
 from ivr.links import Step
 from ivr.speech import Speaker
@@ -63,6 +63,15 @@ def _announcement(speaker: Speaker, position: Position | None) -> list[Line]:
 def enqueue(doc: Document, call: QueueCall) -> None:
     """Put the caller on hold in the queue's Twilio queue, with our waitUrl and action."""
     doc.enqueue(call.queue, wait_url=call.url(Step.HOLD_WAIT), action=call.url(Step.QUEUE_RESULT))
+
+
+def apology_on_hold(call: QueueCall) -> str:
+    """The apology after a failure, then hold in the one line (the waitUrl joins the caller
+    to it): without the waitUrl the caller would wait where no agent is ever offered them."""
+    doc = Document()
+    doc.say(apology_line(call.speaker))
+    enqueue(doc, call)
+    return doc.xml()
 
 
 def hold(call: QueueCall) -> str:

@@ -60,6 +60,11 @@ _ATTACH = update(ATTEMPT).where(
     exists().where(_r.id == _a.request_id, _r.fence == bindparam("row_fence")),
 )
 _ATTEMPT_BY_SID = select(ATTEMPT).where(_a.call_sid == bindparam("sid")).order_by(_a.id.desc())
+_OPEN_ATTEMPT = (
+    select(ATTEMPT)
+    .where(_a.request_id == bindparam("request"), _a.ended_at.is_(None), _a.call_sid.is_(None))
+    .order_by(_a.id.desc())
+)
 _BOOKED = select(func.count()).where(
     _r.queue == bindparam("queue"),
     _r.slot_start == bindparam("start"),
@@ -290,10 +295,14 @@ class CallStore:
         with write_transaction(self._engine) as connection:
             return connection.execute(_ATTACH, parameters).rowcount == 1
 
-    def attempt_for(self, call_sid: str) -> AttemptRecord | None:
-        """The dial attempt whose call is `call_sid`, or None."""
+    def attempt_for(self, call_sid: str, request: int | None = None) -> AttemptRecord | None:
+        """The dial attempt whose call is `call_sid`; else, when the answer to the call's
+        creation was lost (no CallSid attached), the open attempt of `request`; or None."""
         with read_transaction(self._engine) as connection:
             row = connection.execute(_ATTEMPT_BY_SID, {"sid": call_sid}).mappings().first()
+            if row is None and request is not None:
+                found = connection.execute(_OPEN_ATTEMPT, {"request": request})
+                row = found.mappings().first()
             if row is None:
                 return None
             return AttemptRecord(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chaos.held import HeldTally
 from chaos.report import Figures, ground_failures, table
 from chaos.truth import Tally
 
@@ -33,9 +34,27 @@ def test_the_table_has_a_row_per_scenario_and_lists_failures_below() -> None:
 
     assert lines[0].split() == [
         "scenario", "callbacks", "calls", "lost", "doubles", "no", "attempt", "stale",
-        "refused", "s", "result",
+        "refused", "on", "hold", "served", "hung", "up", "lost", "on", "hold", "double",
+        "bridges", "s", "result",
     ]  # fmt: skip
-    assert lines[2].split() == ["a", "kills", "10", "11", "0", "0", "0", "-", "61", "pass"]
+    assert lines[2].split() == [
+        "a", "kills", "10", "11", "0", "0", "0", "-", "-", "-", "-", "-", "-", "61", "pass",
+    ]  # fmt: skip
     assert "0 of 1" in lines[3]
     assert lines[3].split()[-2:] == ["40", "FAIL"]
     assert lines[4:] == ["c stale dial: stale dial went out", "c stale dial: paused 34 s"]
+
+
+def test_the_held_figures_stand_beside_the_callback_ones() -> None:
+    held = HeldTally(
+        callers=60, served=50, abandoned=8, holding=0, lost=2, double_bridges=1,
+        agent_overlaps=1, disagreements=0,
+    )  # fmt: skip
+    kills = Figures("a kills", CLEAN, 300.0, held=held)
+
+    row = table([kills]).splitlines()[2].split()
+
+    # callbacks, calls, lost, doubles, no attempt, stale refused; then the callers on hold:
+    # dialled in, served, hung up, lost, double bridges (callers and agents together)
+    assert row[2:8] == ["10", "11", "0", "0", "0", "-"]
+    assert row[8:13] == ["60", "50", "8", "2", "2"]

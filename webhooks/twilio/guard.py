@@ -15,8 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from callback.config import SupervisorConfig
 from callback.privacy import mask_number
-from ivr.apology import after_failure
+from ivr.apology import after_failure, apology, puts_on_hold
+from ivr.call import QueueCall
+from ivr.hold import apology_on_hold
 from ivr.links import Link, LinkError, parse_link, path_step
 from webhooks.services import Services, services
 from webhooks.twilio.form import BodyTooLarge, Params, parse_form, read_body
@@ -95,11 +98,23 @@ def _apologise(request: Request, form: Params, error: Exception, link: Link | No
     )
     queue = request.query_params.get("queue", "")
     # Only a queue of the config in force: nobody serves one a live edit removed.
-    queues = services(request).config.current.queues
-    live = queue if queue in queues else next(iter(queues), None)
+    config = services(request).config.current
+    live = queue if queue in config.queues else next(iter(config.queues), None)
     # Named by the path even when the query did not parse: a waitUrl stays a waitUrl.
     step = path_step(request.scope["path"]) if link is None else link.step
+    if puts_on_hold(step) and live is not None:
+        return twiml(hold_after_failure(config, live, request))
     return twiml(after_failure(step, live))
+
+
+def hold_after_failure(config: SupervisorConfig, queue: str, request: Request) -> str:
+    """The apology, then hold in the one line of `queue` (`ivr.hold.apology_on_hold`); the
+    bare apology if even that cannot be built."""
+    try:
+        return apology_on_hold(QueueCall.of(config, queue, request.query_params.get("lang")))
+    except Exception:  # the apology must work when nothing else does
+        log.exception("the apology on hold could not be built for queue %s", queue)
+        return apology(queue)
 
 
 async def run_handler(handler: Handler, turn: Turn, *, inline: bool) -> Reply:

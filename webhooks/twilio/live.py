@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from callback.store.held_history import HeldCallerNotes
-from callback.store.held_line import IN_LINE, HeldCaller
+from callback.store.held_line import IN_LINE, HeldCaller, HeldState
 from ivr import live
 from ivr.call import QueueCall
 from ivr.confirm import farewell
@@ -87,11 +87,24 @@ def whisper(turn: Turn) -> str:
 
 def connected(turn: Turn) -> str:
     """`Step.CONNECTED`: the agent's Dial ended: goodbye, or back on hold at the same place."""
+    return _dial_over(turn, turn.field("DialCallStatus")[:32])
+
+
+def connected_lost(turn: Turn) -> str:
+    """Twilio's fallback for a `Step.CONNECTED` request that failed (`turn.step` is the
+    failed link): the Dial is over, but how it went was lost with the request. The caller's
+    row says: bridged means they talked (goodbye, served), else the agent did not answer
+    (back on hold at the same place)."""
+    caller = _caller(turn)
+    talked = caller is not None and caller.state is HeldState.BRIDGED
+    return _dial_over(turn, "completed" if talked else "no-answer")
+
+
+def _dial_over(turn: Turn, dial_status: str) -> str:
     call = turn.call()
     claim = _claim(turn)
     if claim is None:
         return farewell(call)
-    dial_status = turn.field("DialCallStatus")[:32]
     caller_status = turn.field("CallStatus")[:32]
     moved = turn.svc.held.dial_ended(claim[0], claim[1], dial_status, caller_status, turn.now)
     if moved is not None and moved.state in IN_LINE:

@@ -31,7 +31,8 @@ def _request(turn: Turn) -> CallbackRequest | None:
 
 
 def _attempt(turn: Turn) -> AttemptRecord | None:
-    return turn.svc.calls.attempt_for(turn.call_sid) if turn.call_sid else None
+    request = turn.link.request if turn.link is not None else None
+    return turn.svc.calls.attempt_for(turn.call_sid, request) if turn.call_sid else None
 
 
 def _customer_call(turn: Turn, request: CallbackRequest) -> QueueCall:
@@ -48,10 +49,12 @@ def _caller_id(turn: Turn, request: CallbackRequest) -> str:
 
 
 def agent_endpoint(turn: Turn, request: CallbackRequest, agent_id: str | None) -> str | None:
-    """The endpoint of the claimed agent, else of the first agent serving the queue."""
-    agents = turn.config.agents
-    chosen = [agent for agent in agents if agent.id == agent_id]
-    chosen = chosen or [agent for agent in agents if request.queue in agent.queues]
+    """The endpoint of the agent claimed for the call; None when no agent is held for it.
+
+    Never another agent of the queue: one not claimed may be talking to someone else (the
+    chaos `kills` scenario found agents rung with a second party this way).
+    """
+    chosen = [agent for agent in turn.config.agents if agent.id == agent_id]
     return chosen[0].endpoint if chosen else None
 
 
@@ -99,7 +102,11 @@ def _no_choice(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:
 
 def _connect(turn: Turn, request: CallbackRequest, call: QueueCall) -> str:
     attempt = _attempt(turn)
-    agent = agent_endpoint(turn, request, attempt.agent_id if attempt else None)
+    if attempt is None or attempt.ended:
+        # No agent is held for this call any more (the sweep ended its attempt): goodbye;
+        # the request is back in line and they are called again.
+        return farewell(call)
+    agent = agent_endpoint(turn, request, attempt.agent_id)
     if agent is None:
         return apology(call.queue, call.speaker)
     try:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.routing import Route
 
-from ivr.apology import apology
-from ivr.hold import hold
-from ivr.links import Entry, Link, Step
+from ivr.hold import apology_on_hold, hold
+from ivr.links import Entry, Link, LinkError, Step, parse_url
 from webhooks.twilio import (
     capture,
     holding,
@@ -59,8 +60,23 @@ def step_handler(link: Link) -> Handler:
 
 
 def fallback(turn: Turn) -> Reply:
-    """`POST /twilio/fallback`: Twilio could not reach or use the primary URL."""
-    return apology(turn.queue)
+    """`POST /twilio/fallback`: Twilio could not reach or use the primary URL: the apology,
+    then hold in the one line (the waitUrl joins the caller to it).
+
+    After a held caller's conversation (a failed `Step.CONNECTED`) holding again would keep
+    a served caller waiting: that step's own rules settle them instead.
+    """
+    failed = _failed_link(turn.field("ErrorUrl"))
+    if failed is not None and failed.step is Step.CONNECTED:
+        return live.connected_lost(replace(turn, link=failed))
+    return apology_on_hold(turn.call())
+
+
+def _failed_link(url: str) -> Link | None:
+    try:
+        return parse_url(url) if url else None
+    except LinkError:
+        return None
 
 
 def twilio_routes() -> list[Route]:
