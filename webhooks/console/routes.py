@@ -16,6 +16,7 @@ from callback.passwords import Passwords
 from settings import Settings
 from webhooks.console.agents import agents_page, set_agent_state
 from webhooks.console.config_page import config_page
+from webhooks.console.dryrun import apply_dry_run, dry_run_page, run_dry_run
 from webhooks.console.home import home, not_found, set_my_state
 from webhooks.console.requests import (
     cancel_request,
@@ -73,6 +74,9 @@ def console_routes(settings: Settings, passwords: Passwords | None = None) -> li
         Route("/voicemail", voicemail_page, methods=["GET"]),
         Route("/voicemail/{voicemail_id}/handled", mark_handled, methods=["POST"]),
         Route("/config", config_page, methods=["GET"]),
+        Route("/config/dry-run", dry_run_page, methods=["GET"]),
+        Route("/config/dry-run", run_dry_run, methods=["POST"]),
+        Route("/config/apply", apply_dry_run, methods=["POST"]),
         Route("/wallboard/stream", wallboard_stream, methods=["GET"]),
         Route("/requests", request_list, methods=["GET"]),
         Route("/requests/{request_id:int}", request_timeline, methods=["GET"]),

@@ -14,6 +14,7 @@ from callback.store.audit import AuditStore
 from callback.store.users import UserStore
 from settings import Settings
 from webhooks.console.board import Board
+from webhooks.console.dryrun_work import DryRuns
 from webhooks.services import services
 
 SCOPE_KEY = "holdless.console"
@@ -34,6 +35,8 @@ class ConsoleState:
     """The public base URL's origin (media may come from it)."""
     board: Board = field(default_factory=Board)
     """The wallboard's shared snapshot (one per process)."""
+    dry_runs: DryRuns = field(default_factory=DryRuns)
+    """Who has a dry run going (one per user), and the lock of the config file's writes."""
 
     def login_windows(self, name: str, ip: str) -> list[Window]:
         """The sign-in limits a try for `name` from `ip` counts against."""
