@@ -148,7 +148,10 @@ async def run_dry_run(request: Request, user: User) -> Response:
     """Check the proposal as `holdless config check` does, then simulate it beside the current."""
     svc = services(request)
     form = await request.form()
-    proposed, forecast = await _text(form, "proposed"), await _text(form, "forecast")
+    try:
+        proposed, forecast = await _text(form, "proposed"), await _text(form, "forecast")
+    finally:
+        await form.close()  # the uploads' spooled files
     kept: dict[str, object] = {"proposed": proposed, "forecast": forecast}
     kept |= {name: str(form.get(name, "")) for name in ("start", "days", "replications")}
     ask = _ask(form, proposed, forecast)
