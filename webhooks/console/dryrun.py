@@ -115,7 +115,7 @@ async def _text(form: FormData, field: str) -> str:
     upload = form.get(f"{field}_file")
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(MAX_TEXT + 1)
-        return data.decode("utf-8", "replace")
+        return normalised(data.decode("utf-8", "replace"))
     value = form.get(field, "")
     return normalised(value if isinstance(value, str) else "")
 
@@ -136,7 +136,7 @@ def _ask(form: FormData, proposed: str, forecast: str) -> Ask | list[str]:
     except ValueError:
         errors.append("start: a date as YYYY-MM-DD")
         start = date.min
-    if len(proposed) > MAX_TEXT or len(forecast) > MAX_TEXT:
+    if max(len(proposed.encode()), len(forecast.encode())) > MAX_TEXT:
         errors.append(f"the config and the forecast may each be at most {MAX_TEXT // 1024} KiB")
     if errors or isinstance(days, str) or isinstance(replications, str):
         return errors

@@ -207,3 +207,24 @@ def test_apply_refuses_an_invalid_text_like_a_hand_edit(
     assert answer.status_code == 422
     assert f"{config_file}: line" in answer.text and "TOML syntax" in answer.text
     assert hashlib.sha256(config_file.read_bytes()).hexdigest() == base
+
+
+def test_an_uploaded_file_is_run_and_fills_the_box(client: TestClient, config_file: Path) -> None:
+    sign_in(client, "sam")
+    form = _form(client, "this pasted text is replaced by the upload")
+    upload = _fewer(config_file).replace("\n", "\r\n", 1)
+    files = {"proposed_file": ("proposed.toml", upload.encode(), "text/plain")}
+    answer = client.post(PAGE, data=form, files=files)
+    assert answer.status_code == 200, answer.text[:2000]
+    assert "more broken promises from 10:00 to 12:00" in answer.text
+    assert str(escape(_fewer(config_file))) in answer.text
+    assert "this pasted text" not in answer.text
+
+
+def test_an_upload_over_the_size_limit_is_refused(client: TestClient, config_file: Path) -> None:
+    sign_in(client, "sam")
+    huge = config_file.read_text() + "#" * 300_000 + "\n"
+    files = {"proposed_file": ("big.toml", huge.encode(), "text/plain")}
+    answer = client.post(PAGE, data=_form(client, ""), files=files)
+    assert answer.status_code == 422
+    assert "may each be at most 256 KiB" in answer.text
