@@ -88,20 +88,27 @@ async def _page(request: Request, user: User, status: int = 200, **context: obje
         "errors": [],
         "refused": None,
         "outcome": None,
+        "made_for": None,
         "advice": None,  # the staffing advice's place, filled once `holdless staffing advise` lands
         "columns": [label for _, label, _ in COLUMNS],
         "limits": {"days": DAYS, "replications": REPLICATIONS},
     }
     if not context.get("proposed"):
-        context["proposed"] = await run_in_threadpool(_file_text, svc.settings.config_file)
+        context["proposed"] = await run_in_threadpool(file_text, svc.settings.config_file)
     return render(request, "dryrun.html", user, status=status, **(defaults | context))
 
 
-def _file_text(path: Path) -> str:
+def file_text(path: Path) -> str:
+    """The config file's text; empty when it cannot be read."""
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
+
+
+async def dry_run_form(request: Request, user: User, **context: object) -> Response:
+    """The dry-run page with `context` (a proposed text made elsewhere, say)."""
+    return await _page(request, user, 200, **context)
 
 
 @requires(Role.SUPERVISOR)

@@ -26,6 +26,7 @@ from webhooks.console.requests import (
 )
 from webhooks.console.security import ConsoleMiddleware
 from webhooks.console.signin import sign_in, sign_in_page, sign_out
+from webhooks.console.staffing_page import make_staffing, staffing_page
 from webhooks.console.state import console_state
 from webhooks.console.timeline import request_timeline, reveal_number
 from webhooks.console.voicemail import mark_handled, voicemail_page
@@ -77,6 +78,8 @@ def console_routes(settings: Settings, passwords: Passwords | None = None) -> li
         Route("/config/dry-run", dry_run_page, methods=["GET"]),
         Route("/config/dry-run", run_dry_run, methods=["POST"]),
         Route("/config/apply", apply_dry_run, methods=["POST"]),
+        Route("/config/staffing", staffing_page, methods=["GET"]),
+        Route("/config/staffing", make_staffing, methods=["POST"]),
         Route("/wallboard/stream", wallboard_stream, methods=["GET"]),
         Route("/requests", request_list, methods=["GET"]),
         Route("/requests/{request_id:int}", request_timeline, methods=["GET"]),

@@ -25,6 +25,7 @@ def test_the_console_has_state_changing_routes_to_guard(client: TestClient) -> N
         "/console/agents/{agent_id}/state",
         "/console/config/apply",
         "/console/config/dry-run",
+        "/console/config/staffing",
         "/console/requests/{request_id:int}/cancel",
         "/console/requests/{request_id:int}/move-up",
         "/console/requests/{request_id:int}/reschedule",

@@ -55,6 +55,7 @@ def test_the_page_opens_with_the_file_in_force_for_a_supervisor(
     assert page.status_code == 200
     assert str(escape(config_file.read_text())) in page.text
     assert INLINE.search(page.text) is None
+    assert INLINE.search(client.get("/console/config/staffing").text) is None
 
 
 @pytest.mark.parametrize("name", ["vera", "alice"])

@@ -171,4 +171,19 @@ TEXTS = {
     "dr_broken": "Promises broken",
     "dr_occupancy": "Occupancy",
     "dr_reserved_idle": "Reserved idle (min)",
+    "st_title": "Staffing plan",
+    "st_link": "Or edit a queue's staffing plan in a form.",
+    "st_queue": "Queue",
+    "st_choose": "Open",
+    "st_missing": "There is no queue {queue} in the config file.",
+    "st_help": "Times are HH:MM in the queue's time zone. Empty a row to remove it.",
+    "st_day": "Days",
+    "st_from": "From",
+    "st_to": "To",
+    "st_agents": "Agents",
+    "st_make": "Put it in a proposed config",
+    "st_made": (
+        "The new staffing plan of queue {queue} is in the proposed config below; run the "
+        "dry run to see what it does."
+    ),
 }

@@ -174,4 +174,19 @@ TEXTS = {
     "dr_broken": "Svikin loforð",
     "dr_occupancy": "Nýting",
     "dr_reserved_idle": "Frátekin aðgerðalaus (mín)",
+    "st_title": "Mönnunaráætlun",
+    "st_link": "Eða breyttu mönnunaráætlun biðraðar í eyðublaði.",
+    "st_queue": "Biðröð",
+    "st_choose": "Opna",
+    "st_missing": "Engin biðröð {queue} er í stillingaskránni.",
+    "st_help": "Tímar eru HH:MM á tímabelti biðraðarinnar. Tæmdu línu til að fjarlægja hana.",
+    "st_day": "Dagar",
+    "st_from": "Frá",
+    "st_to": "Til",
+    "st_agents": "Starfsmenn",
+    "st_make": "Setja í tillögu að stillingum",
+    "st_made": (
+        "Ný mönnunaráætlun biðraðar {queue} er í tillögunni hér að neðan; keyrðu "
+        "prufukeyrsluna til að sjá áhrifin."
+    ),
 }
