@@ -89,3 +89,35 @@ def test_a_supervisor_dry_runs_a_staffing_cut_and_applies_it(
     (applied,) = records(engine, "config-apply")
     assert applied.actor == "sam" and applied.detail.endswith(f"after={after}")
     assert complaints == []
+
+
+def test_a_supervisor_edits_a_staffing_plan_in_the_form_and_runs_it(
+    page: Page, stack: Stack, engine: Engine, shot: Shots, complaints: list[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "holdless.toml"
+    before = config.read_text()
+    page.goto(f"{stack.app.origin}/console/sign-in")
+    page.get_by_label("Name").fill("sam")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.goto(f"{stack.app.origin}/console/config/dry-run")
+    page.get_by_role("link", name="Or edit a queue's staffing plan in a form.").click()
+    expect(page.get_by_role("heading", name="Staffing plan")).to_be_visible()
+    page.get_by_label("Queue").select_option("support")
+    page.get_by_role("button", name="Open").click()
+    expect(page.get_by_label("Agents 2", exact=True)).to_have_value("5")
+    page.get_by_label("Agents 2", exact=True).fill("2")
+    shot("staffing-form")
+    page.get_by_role("button", name="Put it in a proposed config").click()
+    expect(page.get_by_role("status")).to_contain_text("The new staffing plan of queue support")
+    made = page.get_by_label("Proposed config (TOML)").input_value()
+    assert '{from = "10:00", to = "16:00", agents = 2}' in made
+    page.get_by_label("Forecast (CSV, optional)").fill(FORECAST)
+    page.get_by_label("First day").fill("2026-03-02")
+    page.get_by_role("button", name="Run the dry run").click()
+    expect(page.locator('p.verdict[data-queue="support"]')).to_contain_text(
+        "more broken promises from 10:00 to 12:00"
+    )
+    shot("staffing-compared")
+    assert config.read_text() == before  # a dry run writes nothing
+    assert complaints == []
