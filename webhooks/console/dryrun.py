@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from datetime import date
@@ -174,8 +175,8 @@ async def run_dry_run(request: Request, user: User) -> Response:
         return arrivals(ask, svc.store.engine, current, now)
 
     try:
-        with state_of(request).dry_runs.claim(user.name):
-            outcome = await run_in_threadpool(simulate, current, config, rows, ask)
+        work = functools.partial(simulate, current, config, rows, ask)
+        outcome = await run_in_threadpool(state_of(request).dry_runs.run, user.name, work)
     except Busy:
         return await _page(request, user, 429, refused="busy", **kept)
     except Refused as refusal:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -26,6 +27,7 @@ from callback.simulate.render import chart
 from callback.simulate.report import QueueReport, compare
 from callback.store.history import read_history
 
+T = TypeVar("T")
 MAX_CONTACTS = 20_000
 """Simulated contacts per run (both configs, every replication): about 3 s of one core."""
 MAX_TEXT = 256 * 1024
@@ -47,6 +49,12 @@ class DryRuns:
         self._running: set[str] = set()
         self.writing = threading.Lock()
         """Held while the file is compared and replaced: two applies never interleave."""
+
+    def run(self, user: str, work: Callable[[], T]) -> T:
+        """Do `work` in `user`'s slot (in the calling worker thread): it is held until the
+        work really ends, even if the request that asked for it is gone."""
+        with self.claim(user):
+            return work()
 
     @contextmanager
     def claim(self, user: str) -> Iterator[None]:
