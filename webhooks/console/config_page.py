@@ -40,8 +40,14 @@ async def config_page(request: Request, user: User) -> Response:
         "loaded_at": status["loaded_at"],
         "last_error": status["last_error"],
         "changes": with_diffs(changes)[:SHOWN],
+        "applied": _hash(request.query_params.get("applied", "")),
     }
     return render(request, "config.html", user, status=200, **context)
+
+
+def _hash(value: str) -> str:
+    """A SHA-256 in hex from the dry run's redirect, or nothing."""
+    return value if len(value) == 64 and all(c in "0123456789abcdef" for c in value) else ""
 
 
 def with_diffs(changes: Sequence[ConfigChange]) -> list[ShownChange]:

@@ -16,6 +16,7 @@ from callback.passwords import Passwords
 from settings import Settings
 from webhooks.console.agents import agents_page, set_agent_state
 from webhooks.console.config_page import config_page
+from webhooks.console.dryrun import apply_dry_run, dry_run_page, run_dry_run
 from webhooks.console.export import requests_csv
 from webhooks.console.home import home, not_found, set_my_state
 from webhooks.console.my_call import my_party, my_stream, my_voice_token, wrap_up
@@ -28,6 +29,7 @@ from webhooks.console.requests import (
 )
 from webhooks.console.security import ConsoleMiddleware
 from webhooks.console.signin import sign_in, sign_in_page, sign_out
+from webhooks.console.staffing_page import make_staffing, staffing_page
 from webhooks.console.state import console_state
 from webhooks.console.timeline import request_timeline, reveal_number
 from webhooks.console.voicemail import mark_handled, voicemail_page
@@ -80,6 +82,11 @@ def console_routes(settings: Settings, passwords: Passwords | None = None) -> li
         Route("/voicemail", voicemail_page, methods=["GET"]),
         Route("/voicemail/{voicemail_id}/handled", mark_handled, methods=["POST"]),
         Route("/config", config_page, methods=["GET"]),
+        Route("/config/dry-run", dry_run_page, methods=["GET"]),
+        Route("/config/dry-run", run_dry_run, methods=["POST"]),
+        Route("/config/apply", apply_dry_run, methods=["POST"]),
+        Route("/config/staffing", staffing_page, methods=["GET"]),
+        Route("/config/staffing", make_staffing, methods=["POST"]),
         Route("/wallboard/stream", wallboard_stream, methods=["GET"]),
         Route("/requests", request_list, methods=["GET"]),
         Route("/requests.csv", requests_csv, methods=["GET"]),

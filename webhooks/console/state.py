@@ -15,6 +15,7 @@ from callback.store.audit import AuditStore
 from callback.store.users import UserStore
 from settings import Settings
 from webhooks.console.board import Board
+from webhooks.console.dryrun_work import DryRuns
 from webhooks.services import services
 
 SCOPE_KEY = "holdless.console"
@@ -37,6 +38,8 @@ class ConsoleState:
     """The wallboard's shared snapshot (one per process)."""
     reports: ClosedSlots = field(default_factory=ClosedSlots)
     """The reports' tallies of final slots (one memory per process)."""
+    dry_runs: DryRuns = field(default_factory=DryRuns)
+    """Who has a dry run going (one per user), and the lock of the config file's writes."""
 
     def login_windows(self, name: str, ip: str) -> list[Window]:
         """The sign-in limits a try for `name` from `ip` counts against."""

@@ -23,6 +23,9 @@ def test_the_console_has_state_changing_routes_to_guard(client: TestClient) -> N
     assert _post_paths(client) == [
         "/console/",
         "/console/agents/{agent_id}/state",
+        "/console/config/apply",
+        "/console/config/dry-run",
+        "/console/config/staffing",
         "/console/me/voice-token",
         "/console/me/wrap-up",
         "/console/requests/{request_id:int}/cancel",

@@ -199,4 +199,70 @@ TEXTS = {
     "rp_csv": "Download this report (CSV)",
     "rp_none": "Nothing to show for this range.",
     "rq_csv": "Download these requests (CSV, numbers masked)",
+    "dr_title": "Dry run",
+    "dr_intro": (
+        "Paste or upload a proposed config, run it beside the one in force on the same "
+        "simulated callers, and apply it if it helps."
+    ),
+    "dr_link": "Try a change first: dry run",
+    "dr_busy": "Your previous dry run is still running. Wait for it to finish, then run again.",
+    "dr_stale": (
+        "Not applied: the config file changed since your dry run. Run the dry run again "
+        "on the version now in force."
+    ),
+    "dr_stale_hashes": "Dry run against version {base}; the file is now {now}.",
+    "dr_invalid": "The proposed config is refused; nothing was run or written:",
+    "dr_proposed": "Proposed config (TOML)",
+    "dr_upload": "Or upload a config file",
+    "dr_forecast": "Forecast (CSV, optional)",
+    "dr_forecast_help": "Leave empty to use the last 28 days of history in the database.",
+    "dr_forecast_upload": "Or upload a forecast file",
+    "dr_start": "First day",
+    "dr_days": "Days",
+    "dr_replications": "Replications",
+    "dr_run": "Run the dry run",
+    "dr_result": "Current → proposed",
+    "dr_queue": "Queue {queue}",
+    "dr_cells": "Each cell: current → proposed (mean over the replications)",
+    "dr_start_col": "Start",
+    "dr_all_day": "All day",
+    "dr_chart": "Service level per interval: current grey, proposed blue.",
+    "dr_advice": "Staffing advice",
+    "dr_advice_soon": (
+        "Staffing advice (agents needed per interval) will appear here once the "
+        "staffing-advice module is part of Holdless."
+    ),
+    "dr_apply_help": (
+        "Applying writes the proposed config over the file, if it is still version "
+        "{base}; the live reload then puts it in force within seconds."
+    ),
+    "dr_apply": "Apply the proposed config",
+    "dr_applied": (
+        "Written to the file (version {hash}); the live reload puts it in force within seconds."
+    ),
+    "dr_offered": "Offered",
+    "dr_held": "Served from hold",
+    "dr_sl": "Service level",
+    "dr_asa": "Speed of answer (s)",
+    "dr_aband": "Abandonment",
+    "dr_cb_done": "Callbacks done",
+    "dr_cb_wait": "Callback wait (min)",
+    "dr_broken": "Promises broken",
+    "dr_occupancy": "Occupancy",
+    "dr_reserved_idle": "Reserved idle (min)",
+    "st_title": "Staffing plan",
+    "st_link": "Or edit a queue's staffing plan in a form.",
+    "st_queue": "Queue",
+    "st_choose": "Open",
+    "st_missing": "There is no queue {queue} in the config file.",
+    "st_help": "Times are HH:MM in the queue's time zone. Empty a row to remove it.",
+    "st_day": "Days",
+    "st_from": "From",
+    "st_to": "To",
+    "st_agents": "Agents",
+    "st_make": "Put it in a proposed config",
+    "st_made": (
+        "The new staffing plan of queue {queue} is in the proposed config below; run the "
+        "dry run to see what it does."
+    ),
 }

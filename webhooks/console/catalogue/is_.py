@@ -200,4 +200,73 @@ TEXTS = {
     "rp_csv": "Sækja þessa skýrslu (CSV)",
     "rp_none": "Ekkert að sýna fyrir þetta tímabil.",
     "rq_csv": "Sækja þessar beiðnir (CSV, númer hulin)",
+    "dr_title": "Prufukeyrsla",
+    "dr_intro": (
+        "Límdu inn eða hladdu upp tillögu að stillingum, keyrðu hana við hlið þeirra sem "
+        "gilda á sömu hermdu hringjendum og taktu hana í notkun ef hún hjálpar."
+    ),
+    "dr_link": "Prófaðu breytingu fyrst: prufukeyrsla",
+    "dr_busy": (
+        "Fyrri prufukeyrslan þín er enn í gangi. Bíddu þar til henni lýkur og keyrðu svo aftur."
+    ),
+    "dr_stale": (
+        "Ekki tekið í notkun: stillingaskráin breyttist eftir prufukeyrsluna. Keyrðu "
+        "prufuna aftur á útgáfunni sem nú gildir."
+    ),
+    "dr_stale_hashes": "Prufað gegn útgáfu {base}; skráin er nú {now}.",
+    "dr_invalid": "Tillögunni er hafnað; ekkert var keyrt eða skrifað:",
+    "dr_proposed": "Tillaga að stillingum (TOML)",
+    "dr_upload": "Eða hladdu upp stillingaskrá",
+    "dr_forecast": "Spá (CSV, valfrjálst)",
+    "dr_forecast_help": "Skildu eftir autt til að nota sögu síðustu 28 daga úr gagnagrunninum.",
+    "dr_forecast_upload": "Eða hladdu upp spáskrá",
+    "dr_start": "Fyrsti dagur",
+    "dr_days": "Dagar",
+    "dr_replications": "Endurtekningar",
+    "dr_run": "Keyra prufukeyrslu",
+    "dr_result": "Núverandi → tillaga",
+    "dr_queue": "Biðröð {queue}",
+    "dr_cells": "Hver reitur: núverandi → tillaga (meðaltal endurtekninga)",
+    "dr_start_col": "Byrjun",
+    "dr_all_day": "Allur dagurinn",
+    "dr_chart": "Þjónustustig á hverju bili: núverandi grátt, tillaga blá.",
+    "dr_advice": "Ráð um mönnun",
+    "dr_advice_soon": (
+        "Ráð um mönnun (fjöldi starfsmanna á hverju bili) birtast hér þegar "
+        "ráðgjafareiningin verður hluti af Holdless."
+    ),
+    "dr_apply_help": (
+        "Að taka í notkun skrifar tillöguna yfir skrána ef hún er enn útgáfa {base}; "
+        "lifandi endurhleðsla virkjar hana innan nokkurra sekúndna."
+    ),
+    "dr_apply": "Taka tillöguna í notkun",
+    "dr_applied": (
+        "Skrifað í skrána (útgáfa {hash}); lifandi endurhleðsla virkjar hana innan "
+        "nokkurra sekúndna."
+    ),
+    "dr_offered": "Boðin",
+    "dr_held": "Afgreidd úr bið",
+    "dr_sl": "Þjónustustig",
+    "dr_asa": "Svartími (s)",
+    "dr_aband": "Gáfust upp",
+    "dr_cb_done": "Svarhringingum lokið",
+    "dr_cb_wait": "Bið eftir svarhringingu (mín)",
+    "dr_broken": "Svikin loforð",
+    "dr_occupancy": "Nýting",
+    "dr_reserved_idle": "Frátekin aðgerðalaus (mín)",
+    "st_title": "Mönnunaráætlun",
+    "st_link": "Eða breyttu mönnunaráætlun biðraðar í eyðublaði.",
+    "st_queue": "Biðröð",
+    "st_choose": "Opna",
+    "st_missing": "Engin biðröð {queue} er í stillingaskránni.",
+    "st_help": "Tímar eru HH:MM á tímabelti biðraðarinnar. Tæmdu línu til að fjarlægja hana.",
+    "st_day": "Dagar",
+    "st_from": "Frá",
+    "st_to": "Til",
+    "st_agents": "Starfsmenn",
+    "st_make": "Setja í tillögu að stillingum",
+    "st_made": (
+        "Ný mönnunaráætlun biðraðar {queue} er í tillögunni hér að neðan; keyrðu "
+        "prufukeyrsluna til að sjá áhrifin."
+    ),
 }
