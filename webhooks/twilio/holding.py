@@ -8,30 +8,22 @@ that now answers the number they called (or its voicemail when it is closed).
 
 from __future__ import annotations
 
-from callback.ordering import Position
 from callback.store.calls import CallRecord
 from callback.store.held import Joining
+from callback.store.held_line import HeldCaller
 from callback.types import QueueName
 from ivr import capture
 from ivr.call import QueueCall
 from ivr.confirm import farewell
-from ivr.hold import CALLBACK_DIGIT, hold_wait, leave_hold, moved, queue_gone
+from ivr.hold import CALLBACK_DIGIT, announces, hold_wait, leave_hold, moved, queue_gone
 from webhooks.twilio.inbound import route_queue
 from webhooks.twilio.outlook import live_forecast
 from webhooks.twilio.turn import Turn
 
-MAX_QUEUE_POSITION = 10_000
 GONE_RESULTS = frozenset({"hangup", "bridged"})
 """QueueResults after which the caller is gone or served: nothing is left to route."""
 KEEPS_ROW = frozenset({"redirected", "bridged"})
 """QueueResult values after which the caller's place is settled elsewhere (the connect step)."""
-
-
-def _queue_position(turn: Turn) -> Position | None:
-    raw = turn.field("QueuePosition")
-    if not raw.isdecimal() or not 1 <= int(raw) <= MAX_QUEUE_POSITION:
-        return None
-    return Position(ahead=int(raw) - 1)
 
 
 def _vanished(turn: Turn) -> bool:
@@ -40,11 +32,11 @@ def _vanished(turn: Turn) -> bool:
     return named is not None and named not in turn.config.queues
 
 
-def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> None:
+def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> HeldCaller | None:
     """The caller takes their place in the one line (their first round; later ones keep it)."""
     queue_sid = turn.field("QueueSid")
     if not queue_sid:
-        return
+        return None
     joining = Joining(
         call_sid=turn.call_sid,
         queue=QueueName(call.queue),
@@ -53,24 +45,31 @@ def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> None:
         priority=call.settings.priority,
         virtual_start=record.arrived_at if record is not None else turn.now,
     )
-    turn.svc.held.held.join(joining, turn.now)
+    return turn.svc.held.held.join(joining, turn.now)
 
 
 def waiting(turn: Turn) -> str:
-    """`Step.HOLD_WAIT`: mark the caller on hold in the line; announce position and wait."""
+    """`Step.HOLD_WAIT`: mark the caller on hold in the line; announce position and wait.
+
+    The position is our line's (priority, then virtual start), not Twilio's QueuePosition,
+    which counts only the callers on hold, first come first served.
+    """
     if _vanished(turn):
         return queue_gone(turn.call(route_queue(turn)))
     call = turn.call()
+    caller = None
     if turn.call_sid:
         record = turn.svc.calls.get(turn.call_sid)
         since = record.hold_since if record is not None and record.hold_since else turn.now
         turn.svc.calls.set_hold(turn.call_sid, since, turn.now)
-        _join(turn, call, record)
-    position = _queue_position(turn)
-    ahead = None if position is None else position.ahead
-    # Twilio's QueuePosition counts callers on hold only: all of them may abandon.
-    estimate = live_forecast(turn, QueueName(call.queue), ahead, on_hold=ahead).estimate
-    return hold_wait(call, position=position, estimate=estimate)
+        caller = _join(turn, call, record)
+    standing = None if caller is None else turn.svc.line.held(turn.config, caller, turn.now)
+    if standing is None:  # not (or no longer) in our line: nothing to count them by
+        return hold_wait(call, position=None, estimate=None)
+    position = standing.position
+    if announces(position):
+        turn.svc.line.places.announce(turn.call_sid, position, turn.now)
+    return hold_wait(call, position=position, estimate=standing.forecast.estimate)
 
 
 def key(turn: Turn) -> str:
