@@ -106,11 +106,11 @@ class Line:
         queue: QueueName,
         now: datetime,
         *,
-        priority: int = 0,
+        priority: int,
         virtual_start: datetime | None = None,
     ) -> Position:
-        """The place someone joining now would take (by default a request from the web: no
-        priority, joining now), behind everyone of their key."""
+        """The place someone of `priority` joining at `virtual_start` (default: now) would
+        take: behind everyone of their key."""
         place = Place(queue, priority, now if virtual_start is None else virtual_start)
         ahead = self.places.ahead(place, now)
         return Position(ahead.total, on_hold=ahead.on_hold)
@@ -152,7 +152,8 @@ class Line:
         """A newcomer's callback forecast (what the web quotes before asking); or, with
         `ahead`, that of someone with `ahead` before them, `on_hold` of whom hold."""
         if ahead is None:
-            return self.outlook(config, queue, self.newcomer(queue, now), now)
+            priority = config.queues[queue].priority
+            return self.outlook(config, queue, self.newcomer(queue, now, priority=priority), now)
         figures = self.figures(config, queue, now, None)
         line = LineInputs(ahead, on_hold, figures.back, figures.agents)
         return forecast_for(config, queue, line, figures.measured, now)

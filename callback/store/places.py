@@ -21,8 +21,8 @@ from callback.store import queries
 from callback.store.convert import Row, to_request
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.held_line import IN_LINE
-from callback.store.tables import CALL_EVENT, HELD_CALL
-from callback.types import QueueName
+from callback.store.tables import CALL_EVENT, HELD_CALL, REQUEST, state_in
+from callback.types import PENDING_STATES, QueueName
 
 LAST = 2**31 - 1
 """An id after every stored one (the largest a 32-bit id column holds): a newcomer stands
@@ -141,6 +141,15 @@ _LAST_ANNOUNCED = (
 )
 
 
+_r = REQUEST.c
+_NEXT_TRY = select(_r.due_at).where(
+    _r.id == bindparam("id"),
+    state_in(_r.state, PENDING_STATES),
+    _r.attempts > 0,
+    _r.due_at > bindparam("now"),
+)
+
+
 class Places:
     """Places of callers on hold, and what each was last told, outside any booking."""
 
@@ -162,6 +171,15 @@ class Places:
                 return Position(ahead.total, previous, (), ahead.on_hold)
             reasons = came_ahead(connection, place, now, last.at)
         return Position(ahead.total, int(last.status), reasons, ahead.on_hold)
+
+    def next_try(self, request_id: int, now: datetime) -> datetime | None:
+        """When a request that was called and missed is due back in line (None: it is not
+        waiting out a backoff at `now`)."""
+        with read_transaction(self._engine) as connection:
+            found: datetime | None = connection.execute(
+                _NEXT_TRY, {"id": request_id, "now": now}
+            ).scalar_one_or_none()
+        return found
 
     def announce(self, call_sid: str, position: Position, now: datetime) -> None:
         """Remember the place announced to the caller, if it changed since the last one."""

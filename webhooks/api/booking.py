@@ -138,7 +138,9 @@ def admit_and_book(desk: Desk, ask: Ask) -> Outcome:
 
 def book(desk: Desk, ask: Ask, slot: Slot | None, *, counted: bool) -> Outcome:
     """Book `ask` (`counted`: the limits counted it already) and make its answer."""
-    wanted = booking.Ask(applicant(ask), _incoming(ask, slot, desk.now), counted=counted)
+    priority = desk.config.queues[ask.queue].priority
+    incoming = _incoming(ask, slot, desk.now, priority)
+    wanted = booking.Ask(applicant(ask), incoming, counted=counted)
     done = desk.bookings.book(desk.config, wanted, desk.now)
     if isinstance(done, Refused):
         raise refusal(desk.config.abuse, done)
@@ -190,7 +192,7 @@ def _unavailable(desk: Desk, queue: QueueName, code: Code, message: str) -> ApiP
     return ApiProblem(409, code, "preferred_time", message, next_slots=slots)
 
 
-def _incoming(ask: Ask, slot: Slot | None, now: datetime) -> Incoming:
+def _incoming(ask: Ask, slot: Slot | None, now: datetime, priority: int) -> Incoming:
     body = ask.body
     data: dict[str, Any] = {"client": ask.client.id, **body.context}
     data |= {key: value for key in ("email", "reason") if (value := getattr(body, key))}
@@ -199,5 +201,7 @@ def _incoming(ask: Ask, slot: Slot | None, now: datetime) -> Incoming:
         virtual_start=now,
         name=body.name,
         language=ask.language,
+        # The queue's priority, as a caller of the queue gets: one line, one order.
+        priority=priority,
         slot=slot,
     )
