@@ -64,6 +64,7 @@ def test_a_caller_on_hold_is_told_why_more_are_ahead(engine: Engine) -> None:
     places.announce(mine.call_sid, worse, at(8))
     again = places.held(_place(mine), mine.call_sid, at(8))
     assert again == Position(1, previous_ahead=1)  # as announced: nothing to explain
+    places.announce(mine.call_sid, again, at(8))  # unchanged: nothing new to remember
     # A caller who arrived earlier in a queue the config folded into this one keeps that place.
     elsewhere = Joining("CA-moved", SALES, "QU" + "3" * 32, "en", 0, at(1))
     HeldStore(engine).join(elsewhere, at(1))
