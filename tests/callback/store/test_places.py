@@ -3,13 +3,14 @@ the dispatcher's order, a worse place is explained, and a missed request knows i
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from callback.ordering import MoveReason, Position
 from callback.store import QueueStore
 from callback.store.held import HeldStore, Joining
 from callback.store.held_line import HeldCaller, HeldState
-from callback.store.places import Ahead, Place, Places
+from callback.store.places import ANNOUNCED, Ahead, Place, Places
+from callback.store.tables import CALL_EVENT
 from callback.types import State
 from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
@@ -20,6 +21,13 @@ def _hold(
     """A caller who arrived at `start` holding from `joined` (default: `start`)."""
     joining = Joining(sid, SUPPORT, "QU" + "2" * 32, "en", priority, at(start))
     return HeldStore(engine).join(joining, at(start if joined is None else joined))
+
+
+def _announcements(engine: Engine, sid: str) -> list[str]:
+    events = CALL_EVENT.c
+    query = select(events.status).where(events.sid == sid, events.kind == ANNOUNCED)
+    with engine.connect() as connection:
+        return list(connection.execute(query.order_by(events.id)).scalars())
 
 
 def _place(caller: HeldCaller) -> Place:
@@ -65,6 +73,7 @@ def test_a_caller_on_hold_is_told_why_more_are_ahead(engine: Engine) -> None:
     again = places.held(_place(mine), mine.call_sid, at(8))
     assert again == Position(1, previous_ahead=1)  # as announced: nothing to explain
     places.announce(mine.call_sid, again, at(8))  # unchanged: nothing new to remember
+    assert _announcements(engine, mine.call_sid) == ["0", "1"]
     # A caller who arrived earlier in a queue the config folded into this one keeps that place.
     elsewhere = Joining("CA-moved", SALES, "QU" + "3" * 32, "en", 0, at(1))
     HeldStore(engine).join(elsewhere, at(1))
