@@ -26,6 +26,8 @@ class Position:
     ahead: int
     previous_ahead: int | None = None
     reasons: tuple[MoveReason, ...] = ()
+    on_hold: int = 0
+    """How many of those ahead are callers on hold (the only ones who may give up)."""
 
     @property
     def number(self) -> int:
@@ -38,11 +40,9 @@ class Position:
         return self.previous_ahead is not None and self.ahead > self.previous_ahead
 
 
-def classify_newcomer(
-    mine: CallbackRequest, other: CallbackRequest, announced_at: datetime
-) -> MoveReason:
-    """Why `other`, which was not ahead of `mine` at `announced_at`, is ahead now."""
-    if other.priority > mine.priority:
+def classify_newcomer(priority: int, other: CallbackRequest, announced_at: datetime) -> MoveReason:
+    """Why `other`, not ahead of someone of `priority` at `announced_at`, is ahead now."""
+    if other.priority > priority:
         return MoveReason.PRIORITY
     if other.slot is not None and other.slot.start > announced_at:
         return MoveReason.SLOT_DUE
@@ -57,10 +57,19 @@ def explain(
     previous_ahead: int | None,
     announced_at: datetime | None,
     newcomers: Iterable[CallbackRequest],
+    *,
+    on_hold: int = 0,
+    held: Iterable[MoveReason] = (),
 ) -> Position:
-    """The position of `mine`, with reasons whenever it is worse than last announced."""
+    """The position of `mine`, with reasons whenever it is worse than last announced
+    (`held`: why callers on hold came ahead of it)."""
     if previous_ahead is None or announced_at is None or ahead <= previous_ahead:
-        return Position(ahead=ahead, previous_ahead=previous_ahead)
-    kinds = {classify_newcomer(mine, other, announced_at) for other in newcomers}
-    ordered = tuple(reason for reason in MoveReason if reason in kinds)
-    return Position(ahead=ahead, previous_ahead=previous_ahead, reasons=ordered)
+        return Position(ahead=ahead, previous_ahead=previous_ahead, on_hold=on_hold)
+    kinds = {classify_newcomer(mine.priority, other, announced_at) for other in newcomers}
+    return Position(ahead, previous_ahead, ordered(kinds.union(held)), on_hold)
+
+
+def ordered(kinds: Iterable[MoveReason]) -> tuple[MoveReason, ...]:
+    """The reasons in the order they are read out."""
+    found = set(kinds)
+    return tuple(reason for reason in MoveReason if reason in found)

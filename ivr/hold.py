@@ -6,9 +6,13 @@ the announcement, the offer and the music, so a key pressed at any moment, even 
 the music, reaches `Step.HOLD_KEY`; then a `<Redirect>` back to the waitUrl starts the
 next round. Each round is one announcement, so the music track sets its period.
 
-A worse position is never announced without its reason: when more callers are ahead
-than at the last announcement, the reasons are read after the position, and if there is
-no reason to give, the position is left out of that round.
+The position is the caller's place in our one line (callbacks and callers on hold, by
+priority, then virtual start), the same every channel reads. A worse position is never
+announced without its reason: when more people are ahead than at the last announcement,
+the reasons are read after the position (someone of higher priority joined, a callback
+came back for its retry or its booked time, someone was given back their earlier place),
+and if there is no reason to give, neither the position nor the wait is said in that
+round: the caller hears the thanks and the offer, and the last announcement stands.
 """
 
 from __future__ import annotations
@@ -42,12 +46,17 @@ def reason_key(reason: MoveReason) -> str:
             return "moved_back_earlier"
 
 
+def announces(position: Position) -> bool:
+    """Whether `position` is said: not when it is worse than announced and nobody says why."""
+    return not (position.moved_back and not position.reasons)
+
+
 def position_lines(speaker: Speaker, position: Position, key: str = "position") -> list[Line]:
     """The position said with prompt `key`, then the reasons if it is worse than announced.
 
     Empty when the position is worse and there is no reason to give: it is not announced.
     """
-    if position.moved_back and not position.reasons:
+    if not announces(position):
         return []
     lines = [speaker.line(key, position=position.number)]
     if position.moved_back:
@@ -94,7 +103,7 @@ def hold_wait(
     prompt = doc.gather(call.url(Step.HOLD_KEY), timeout=_AFTER_MUSIC)
     if announce:
         prompt.says(_announcement(call.speaker, position))
-        if estimate is not None:
+        if estimate is not None and (position is None or announces(position)):
             prompt.say(call.speaker.wait(estimate))
         prompt.say(call.speaker.line("hold_offer", digit=CALLBACK_DIGIT))
     prompt.play(music)

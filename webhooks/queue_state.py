@@ -94,7 +94,8 @@ def queue_view(
 ) -> dict[str, object]:
     line = line_length(svc, name, counts)
     counts = counts or QueueCounts()
-    outlook = svc.line.forecast(config, name, now, line, on_hold=line - counts.due)
+    # The newcomer's figure every channel quotes before asking (`callback.service.line`).
+    outlook = svc.line.forecast(config, name, now)
     return {
         "display_name": config.queues[name].display_name or name,
         "line": line,

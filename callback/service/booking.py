@@ -16,13 +16,13 @@ from datetime import datetime
 from callback.config import SupervisorConfig
 from callback.estimate import Estimate
 from callback.forecast import Measured
-from callback.inputs import LineInputs, Staffed
+from callback.inputs import Staffed
 from callback.merge import Incoming
 from callback.ordering import Position
 from callback.privacy import mask_number
 from callback.request import CallbackRequest
 from callback.service.admission import Applicant, Refusal, Refused, admit, number_busy
-from callback.service.line import forecast_for, promise_for
+from callback.service.line import Figures, outlook_of, promise_for
 from callback.service.ports import Measurements, Notifier, Presence, SmsAbout
 from callback.store.abuse import Admission
 from callback.store.booking import BookingStore, Ledger
@@ -147,11 +147,11 @@ def _estimate(
     figures: tuple[Measured, Staffed | None],
     now: datetime,
 ) -> Estimate | None:
-    # Those ahead of a request in the store are callbacks: none of them abandons on hold.
+    # The same function the status link and every channel before asking read the line with.
     back = ledger.returning(request.id, request.queue, now)
     measured, agents = figures
-    line = LineInputs(position.ahead, 0, back, agents, callback=True)
-    return forecast_for(config, request.queue, line, measured, now).estimate
+    inputs = Figures(back, agents, measured)
+    return outlook_of(config, request.queue, position, inputs, now, callback=True).estimate
 
 
 def _admit_texted(

@@ -174,6 +174,13 @@ class HeldStore:
                 told_held(connection, caller.id, told)
             return caller
 
+    def tell(self, caller: HeldCaller, told: Told) -> None:
+        """Keep what a hold round told `caller`, while they wait in the line."""
+        if caller.state not in IN_LINE:
+            return
+        with write_transaction(self._engine) as connection:
+            told_held(connection, caller.id, told)
+
     def move(self, call_sid: str, queue: QueueName, now: datetime) -> bool:
         """A caller in line moves to `queue` (theirs left the config), keeping their place;
         offered again once a hold round shows them in the new queue at Twilio."""

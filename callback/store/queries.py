@@ -6,7 +6,7 @@ more than SQLite takes to run them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -106,7 +106,7 @@ _EXPIRED = (
 )
 
 
-def _line_parameters(row: Row, now: datetime) -> dict[str, Any]:
+def _line_parameters(row: Mapping[Any, Any], now: datetime) -> dict[str, Any]:
     return {
         "queue": row["queue"],
         "now": now,
@@ -131,13 +131,16 @@ def active_row(
     return connection.execute(statement, parameters).mappings().one_or_none()
 
 
-def count_ahead(connection: Connection, row: Row, now: datetime) -> int:
-    """How many due requests of the same queue come before `row`."""
+def count_ahead(connection: Connection, row: Mapping[Any, Any], now: datetime) -> int:
+    """How many due requests of the queue come before `row` (its queue, priority, virtual
+    start and id)."""
     ahead: int = connection.execute(_COUNT_AHEAD, _line_parameters(row, now)).scalar_one()
     return ahead
 
 
-def newcomers(connection: Connection, row: Row, now: datetime, since: datetime) -> Sequence[Row]:
+def newcomers(
+    connection: Connection, row: Mapping[Any, Any], now: datetime, since: datetime
+) -> Sequence[Row]:
     """Requests ahead of `row` that entered the line or fell due after `since`."""
     parameters = _line_parameters(row, now) | {"since": since}
     return connection.execute(_NEWCOMERS, parameters).mappings().all()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from callback.forecast import Measured
 from callback.merge import Incoming, merge
-from callback.ordering import Position, explain
+from callback.ordering import MoveReason, Position, explain
 from callback.request import CallbackRequest, ContextEntry, Promise, check_transition
 from callback.store import calls, commands, queries, retention, returning, stats
 from callback.store.convert import Row, new_request, to_request
@@ -23,6 +23,7 @@ from callback.store.engine import (
     read_transaction,
     write_transaction,
 )
+from callback.store.places import ahead_of, held_came_ahead, place_of
 from callback.store.records import (
     Claim,
     ConfigChange,
@@ -266,11 +267,16 @@ def position_in(
 
 
 def _position(connection: Connection, row: Row, now: datetime) -> Position:
-    ahead = queries.count_ahead(connection, row, now)
+    # The one line: callers on hold ahead count as much as callbacks ahead.
+    place = place_of(row)
+    ahead = ahead_of(connection, place, now)
     previous: int | None = row["announced_ahead"]
     since: datetime | None = row["announced_at"]
     came_ahead: Sequence[Row] = ()
-    if previous is not None and since is not None and ahead > previous:
+    held: list[MoveReason] = []
+    if previous is not None and since is not None and ahead.total > previous:
         came_ahead = queries.newcomers(connection, row, now, since)
+        held = held_came_ahead(connection, place, now, since)
+    others = [to_request(other) for other in came_ahead]
     mine = to_request(row)
-    return explain(mine, ahead, previous, since, [to_request(other) for other in came_ahead])
+    return explain(mine, ahead.total, previous, since, others, on_hold=ahead.on_hold, held=held)

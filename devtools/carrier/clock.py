@@ -23,6 +23,10 @@ log = logging.getLogger("holdless.carrier")
 Work = Coroutine[Any, Any, None]
 
 
+_TICK = timedelta(microseconds=1)
+"""The clock's resolution: the shortest positive sleep."""
+
+
 class CarrierError(Exception):
     """The simulation cannot go on: a task failed, the app misbehaved, or the run stalled."""
 
@@ -117,7 +121,10 @@ class VirtualClock:
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if math.isfinite(seconds):
-            due = self._now + timedelta(seconds=seconds)
+            # A positive sleep always moves the clock: timedelta rounds below half a
+            # microsecond to zero, and a loop sleeping what is "left" would then spin.
+            step = timedelta(seconds=seconds)
+            due = self._now + (max(step, _TICK) if seconds > 0 else step)
             heappush(self._timers, (due, next(self._order), waiter))
         if alarm is not None:
             alarm._waiter = waiter

@@ -122,7 +122,8 @@ async def _converse(sim: Sim, leg: Leg, child: Leg) -> DialResult:
         left = talk - (sim.clock.now() - started).total_seconds()
         if left <= 0:
             break
-        await pause(sim, leg, left)
+        if await pause(sim, leg, left):
+            break  # redirected or dequeued mid-call: the Dial ends, as Twilio ends it
     child.talking_to = None
     seconds = int((sim.clock.now() - started).total_seconds())
     child.hear(sim.clock.now(), "Hangup")
@@ -174,7 +175,8 @@ async def _talk_to_caller(sim: Sim, leg: Leg, bridge: Bridge, caller: Leg) -> Di
         left = talk - (sim.clock.now() - started).total_seconds()
         if left <= 0:
             break
-        await pause(sim, leg, left)
+        if await pause(sim, leg, left):
+            break  # redirected or dequeued mid-call: the Dial ends, as Twilio ends it
     seconds = int((sim.clock.now() - started).total_seconds())
     bridge.ended_by_caller = not dialer_ends and not bridge.caller_gone and not leg.hung_up
     bridge.done = True

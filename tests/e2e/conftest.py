@@ -105,6 +105,8 @@ class World:
     carrier: Carrier
     svc: Services
     notifier: MemoryNotifier
+    client: httpx.AsyncClient
+    """A client of the app itself, as a browser or an app server would use it."""
 
     @property
     def now(self) -> datetime:
@@ -188,7 +190,7 @@ async def world(settings: Settings, start: datetime) -> AsyncIterator[World]:
                 forward.target = manager.app
                 # The lifespan's state, as each request receives it.
                 svc: Services = manager._state["services"]
-                yield World(carrier, svc, notifier)
+                yield World(carrier, svc, notifier, client)
         finally:
             await carrier.aclose()
 

@@ -136,7 +136,7 @@ async def run(settings: Settings) -> AsyncIterator[Run]:
                     assert not serving.done(), "the server did not start"
                     await asyncio.sleep(0.02)
                 assert (await http.get("/healthz")).status_code == 200
-                world = World(carrier, watch.state["services"], notifier)
+                world = World(carrier, watch.state["services"], notifier, http)
                 yield Run(world, http, read)
             finally:
                 await carrier.aclose()

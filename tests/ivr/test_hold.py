@@ -75,6 +75,17 @@ def test_a_worse_position_without_a_reason_is_not_announced(support: QueueCall) 
     assert say("Thank you for waiting.") in document
 
 
+def test_nor_is_the_wait_that_goes_with_it(support: QueueCall) -> None:
+    # The last announcement stands: a longer wait without its reason would go backwards.
+    document = hold_wait(support, position=Position(6, 4), estimate=ESTIMATE)
+    assert "minutes" not in document
+    assert OFFER in document
+    explained = Position(6, 4, (MoveReason.PRIORITY,))
+    assert say("Your expected wait is about 6 minutes.") in hold_wait(
+        support, position=explained, estimate=ESTIMATE
+    )
+
+
 def test_without_a_position_the_caller_is_thanked(support: QueueCall) -> None:
     assert say("Thank you for waiting.") in hold_wait(support, position=None, estimate=None)
 

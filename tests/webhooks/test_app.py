@@ -91,15 +91,20 @@ def test_queue_state_counts_callers_on_hold_in_the_line_as_callers_hear_it(
     make_client: Client, settings: Settings
 ) -> None:
     from callback.store.calls import CallStore
+    from callback.store.held import HeldStore, Joining
     from callback.types import QueueName
     from tests.webhooks.conftest import MONDAY_10
 
     client = make_client()
     quiet = state(client)["queues"]["support"]
-    calls = CallStore(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    calls, held = CallStore(engine), HeldStore(engine)
     for n in range(4):
         calls.arrive_known(f"CA{n}", QueueName("support"), None, MONDAY_10)
+        # A hold round marks the call on hold and gives the caller their place in the line.
         calls.set_hold(f"CA{n}", MONDAY_10, MONDAY_10)
+        joining = Joining(f"CA{n}", QueueName("support"), "QU" + "5" * 32, "en", 0, MONDAY_10)
+        held.join(joining, MONDAY_10)
     busy = state(client)
     support = busy["queues"]["support"]
     assert (support["line"], support["on_hold"], support["due"]) == (4, 4, 0)

@@ -138,7 +138,8 @@ def book(desk: Desk, ask: Ask, slot: Slot | None, *, counted: bool) -> Outcome:
     """Book `ask` (`counted`: the limits counted it already) and make its answer."""
     # The private status link's token is stored in the booking's own transaction.
     token = secrets.token_urlsafe(32)
-    incoming = _incoming(ask, slot, desk.now)
+    priority = desk.config.queues[ask.queue].priority
+    incoming = _incoming(ask, slot, desk.now, priority)
     wanted = booking.Ask(
         applicant(ask), incoming, counted=counted, status_token=sha256_hex(token.encode())
     )
@@ -190,7 +191,7 @@ def _unavailable(desk: Desk, queue: QueueName, code: Code, message: str) -> ApiP
     return ApiProblem(409, code, "preferred_time", message, next_slots=slots)
 
 
-def _incoming(ask: Ask, slot: Slot | None, now: datetime) -> Incoming:
+def _incoming(ask: Ask, slot: Slot | None, now: datetime, priority: int) -> Incoming:
     body = ask.body
     data: dict[str, Any] = {"client": ask.client.id, **body.context}
     data |= {key: value for key in ("email", "reason") if (value := getattr(body, key))}
@@ -199,5 +200,7 @@ def _incoming(ask: Ask, slot: Slot | None, now: datetime) -> Incoming:
         virtual_start=now,
         name=body.name,
         language=ask.language,
+        # The queue's priority, as a caller of the queue gets: one line, one order.
+        priority=priority,
         slot=slot,
     )

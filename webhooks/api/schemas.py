@@ -124,6 +124,10 @@ class StatusOut(Strict):
     estimate: EstimateOut | None
     promise: PromiseOut | None
     slot: SlotOut | None
+    attempts: int = Field(0, description="Calls made to the number so far")
+    next_try: datetime | None = Field(
+        None, description="After a missed call: when the number is called again"
+    )
 
 
 class CallbackOut(StatusOut):

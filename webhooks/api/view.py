@@ -60,14 +60,20 @@ def next_slots(
 def status_out(
     line: Line, config: SupervisorConfig, request: CallbackRequest, now: datetime
 ) -> StatusOut:
-    """Where the request stands now: state, place in line, current estimate, promise, slot."""
+    """Where the request stands now: state, place in line, current estimate, promise, slot,
+    and after a missed call when the next try is."""
     position = line.position(request.id, now)
     estimate = line.estimate(config, request.queue, position, now, request.id)
-    return status_of(request, position, estimate)
+    missed = request.attempts > 0 and position is None and not request.is_final
+    next_try = line.places.next_try(request.id, now) if missed else None
+    return status_of(request, position, estimate, next_try)
 
 
 def status_of(
-    request: CallbackRequest, position: Position | None, estimate: Estimate | None
+    request: CallbackRequest,
+    position: Position | None,
+    estimate: Estimate | None,
+    next_try: datetime | None = None,
 ) -> StatusOut:
     """The status body of `request` at `position` (None: not in line) with `estimate`."""
     slot = request.slot
@@ -79,4 +85,6 @@ def status_of(
         estimate=estimate_out(estimate),
         promise=promise_out(request.promise),
         slot=SlotOut(start=slot.start, end=slot.end) if slot is not None else None,
+        attempts=request.attempts,
+        next_try=next_try,
     )

@@ -13,16 +13,16 @@ from callback.ordering import Position
 from callback.store.announcements import Told
 from callback.store.calls import CallRecord
 from callback.store.held import Joining
+from callback.store.held_line import HeldCaller
 from callback.types import QueueName
 from ivr import capture
 from ivr.call import QueueCall
 from ivr.confirm import farewell
-from ivr.hold import CALLBACK_DIGIT, hold_wait, leave_hold, moved, queue_gone
+from ivr.hold import CALLBACK_DIGIT, announces, hold_wait, leave_hold, moved, queue_gone
 from webhooks.twilio.inbound import route_queue
 from webhooks.twilio.outlook import live_forecast
 from webhooks.twilio.turn import Turn
 
-MAX_QUEUE_POSITION = 10_000
 GONE_RESULTS = frozenset({"hangup", "bridged"})
 """QueueResults after which the caller is gone or served: nothing is left to route."""
 HOLD_SOURCE = "hold"
@@ -31,25 +31,17 @@ KEEPS_ROW = frozenset({"redirected", "bridged"})
 """QueueResult values after which the caller's place is settled elsewhere (the connect step)."""
 
 
-def _queue_position(turn: Turn) -> Position | None:
-    raw = turn.field("QueuePosition")
-    if not raw.isdecimal() or not 1 <= int(raw) <= MAX_QUEUE_POSITION:
-        return None
-    return Position(ahead=int(raw) - 1)
-
-
 def _vanished(turn: Turn) -> bool:
     """The link names a queue the config in force no longer has."""
     named = turn.step.queue
     return named is not None and named not in turn.config.queues
 
 
-def _join(turn: Turn, call: QueueCall, record: CallRecord | None, told: Told | None) -> None:
-    """The caller takes their place in the one line (their first round; later ones keep it);
-    what this round tells them is kept with it."""
+def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> HeldCaller | None:
+    """The caller takes their place in the one line (their first round; later ones keep it)."""
     queue_sid = turn.field("QueueSid")
     if not queue_sid:
-        return
+        return None
     joining = Joining(
         call_sid=turn.call_sid,
         queue=QueueName(call.queue),
@@ -58,31 +50,43 @@ def _join(turn: Turn, call: QueueCall, record: CallRecord | None, told: Told | N
         priority=call.settings.priority,
         virtual_start=record.arrived_at if record is not None else turn.now,
     )
-    turn.svc.held.held.join(joining, turn.now, told)
+    return turn.svc.held.held.join(joining, turn.now)
 
 
 def waiting(turn: Turn) -> str:
-    """`Step.HOLD_WAIT`: mark the caller on hold in the line; announce position and wait."""
+    """`Step.HOLD_WAIT`: mark the caller on hold in the line; announce position and wait.
+
+    The position is our line's (priority, then virtual start), not Twilio's QueuePosition,
+    which counts only the callers on hold, first come first served.
+    """
     if _vanished(turn):
         return queue_gone(turn.call(route_queue(turn)))
     call = turn.call()
-    position = _queue_position(turn)
-    ahead = None if position is None else position.ahead
-    # Twilio's QueuePosition counts callers on hold only: all of them may abandon.
-    estimate = live_forecast(turn, QueueName(call.queue), ahead, on_hold=ahead).estimate
+    caller = None
     if turn.call_sid:
         record = turn.svc.calls.get(turn.call_sid)
         since = record.hold_since if record is not None and record.hold_since else turn.now
         turn.svc.calls.set_hold(turn.call_sid, since, turn.now)
-        _join(turn, call, record, _told(turn, call, ahead, estimate))
+        caller = _join(turn, call, record)
+    standing = None if caller is None else turn.svc.line.held(turn.config, caller, turn.now)
+    if standing is None:  # not (or no longer) in our line: nothing to count them by
+        return hold_wait(call, position=None, estimate=None)
+    position, estimate = standing.position, standing.forecast.estimate
+    if announces(position):
+        turn.svc.line.places.announce(turn.call_sid, position, turn.now)
+        told = _told(turn, call, position, estimate)
+        if told is not None and caller is not None:
+            turn.svc.held.held.tell(caller, told)
     return hold_wait(call, position=position, estimate=estimate)
 
 
-def _told(turn: Turn, call: QueueCall, ahead: int | None, estimate: Estimate | None) -> Told | None:
+def _told(
+    turn: Turn, call: QueueCall, position: Position, estimate: Estimate | None
+) -> Told | None:
     """What this round says about the wait (no clock time is promised on hold)."""
     if estimate is None:
         return None
-    queue = QueueName(call.queue)
+    queue, ahead = QueueName(call.queue), position.ahead
     return Told(queue, HOLD_SOURCE, turn.now, ahead, estimate.wait, estimate.low, estimate.high)
 
 

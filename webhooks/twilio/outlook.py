@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from callback.forecast import Forecast
-from callback.ordering import Position
 from callback.request import Slot
 from callback.service import slots
 from callback.types import QueueName
@@ -15,21 +14,24 @@ from ivr.schedule import MAX_SLOTS
 from webhooks.twilio.turn import Turn
 
 
-def live_forecast(
-    turn: Turn, queue: QueueName, ahead: int | None = None, *, on_hold: int | None = None
-) -> Forecast:
-    """The forecast for a newcomer (or for someone with `ahead` before them, `on_hold` of
-    whom are callers on hold)."""
-    return turn.svc.line.forecast(turn.config, queue, turn.now, ahead, on_hold=on_hold)
+def live_forecast(turn: Turn, queue: QueueName) -> Forecast:
+    """The forecast for a newcomer to `queue`."""
+    return turn.svc.line.forecast(turn.config, queue, turn.now)
+
+
+def arrived_at(turn: Turn) -> datetime:
+    """When the call first arrived: the virtual start it keeps whether it holds or books."""
+    record = turn.svc.calls.get(turn.call_sid) if turn.call_sid else None
+    return record.arrived_at if record is not None else turn.now
 
 
 def standing(turn: Turn, queue: QueueName) -> Standing | None:
-    """Where a newcomer would stand; None when no wait can be estimated."""
-    ahead, on_hold = turn.svc.line.newcomer(queue, turn.now)
-    outlook = live_forecast(turn, queue, ahead, on_hold=on_hold)
-    if outlook.estimate is None:
-        return None
-    return Standing(Position(ahead=ahead), outlook.estimate)
+    """Where the caller stands: the place and the callback figure the booking would promise
+    now (see `callback.service.line`); None when no wait can be estimated."""
+    line, priority = turn.svc.line, turn.config.queues[queue].priority
+    position = line.newcomer(queue, turn.now, priority=priority, virtual_start=arrived_at(turn))
+    estimate = line.outlook(turn.config, queue, position, turn.now).estimate
+    return None if estimate is None else Standing(position, estimate)
 
 
 def has_room(turn: Turn, queue: QueueName, start: datetime) -> bool:

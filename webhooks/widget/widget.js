@@ -222,12 +222,13 @@ input,select{font:inherit;box-sizing:border-box;width:100%;padding:8px;margin-bl
 
     function render(status, quiet) {
       const lines = [];
-      if (status.position) lines.push(fill(t.position, { n: num.format(status.position) }));
-      const p = status.state === "waiting" && (status.promise || status.estimate);
+      // After a missed call the promise made at booking no longer holds: say when we try again.
+      if (status.next_try) lines.push(fill(t.missed, { t: clock.format(new Date(status.next_try)) }));
+      else if (status.position) lines.push(fill(t.position, { n: num.format(status.position) }));
+      const p = status.state === "waiting" && !status.next_try && (status.attempts ? status.estimate : status.promise || status.estimate);
       if (p) lines.push(fill(t.promise, { m: mins(p.wait_seconds), t: clock.format(new Date(p.by)) }));
-      if (status.slot && status.state === "scheduled") lines.push(fill(t.slot, { s: day.format(new Date(status.slot.start)), e: clock.format(new Date(status.slot.end)) }));
+      if (status.slot && status.state === "scheduled" && !status.next_try) lines.push(fill(t.slot, { s: day.format(new Date(status.slot.start)), e: clock.format(new Date(status.slot.end)) }));
       if (t[status.state] && status.state !== "scheduled") lines.push(t[status.state]);
-      if (status.state === "expired") lines.push(t.failed);
       const text = lines.join(" ");
       if (text !== live.textContent) { live.textContent = text; if (!quiet) say(text); }
       cancel.hidden = DONE.includes(status.state) || status.state === "dialing" || status.state === "connected";

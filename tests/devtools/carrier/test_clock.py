@@ -107,3 +107,19 @@ async def test_the_real_clock_runs_tasks_and_alarms() -> None:
     assert done == ["rung"]
     assert clock.now().tzinfo is not None
     await clock.aclose()
+
+
+async def test_a_sleep_shorter_than_the_clocks_resolution_still_moves_it() -> None:
+    # A conversation sleeping what is "left" of its talk time (a fraction of a microsecond)
+    # once spun for ever: timedelta rounded the sleep to nothing.
+    clock = VirtualClock(T0)
+    moments: list[datetime] = []
+
+    async def sleeper() -> None:
+        for _ in range(3):
+            await clock.sleep(4e-7)
+            moments.append(clock.now())
+
+    clock.spawn(sleeper(), "short")
+    await run(clock, 1)
+    assert moments == [T0 + timedelta(microseconds=n) for n in (1, 2, 3)]

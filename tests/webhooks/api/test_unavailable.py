@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from callback.store.abuse import AbuseStore
 from callback.store.booking import Ledger
-from callback.store.queue import QueueStore
+from callback.store.places import Places
 from callback.store.tokens import TokenStore
 from tests.webhooks.api.conftest import ORIGIN, Api, as_json, form
 from webhooks.api.openapi import document
@@ -71,7 +71,7 @@ def test_the_status_link_and_the_queue_estimate_answer_503_too(
     monkeypatch.setattr(TokenStore, "request_for", _locked)
     _assert_unavailable(api.client.get(out.status_url))
     _assert_unavailable(api.client.delete(out.status_url))
-    monkeypatch.setattr(QueueStore, "counts", _locked)
+    monkeypatch.setattr(Places, "ahead", _locked)  # the newcomer's place in the line
     _assert_unavailable(api.client.get("/api/v1/queues/support/estimate"))
 
 

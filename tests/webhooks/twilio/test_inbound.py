@@ -73,9 +73,11 @@ def test_callback_from_hold_keeps_the_original_place(twilio: Twilio) -> None:
     arrived = twilio.clock()
     twilio.post(_to_offer(twilio), Digits="9")  # any other key: hold
     twilio.clock.advance(timedelta(minutes=7))
-    wait = twilio.twiml("/twilio/ivr/hold-wait?queue=support&lang=en", QueuePosition="3")
+    hold_round = "/twilio/ivr/hold-wait?queue=support&lang=en"
+    wait = twilio.twiml(hold_round, QueuePosition="3", QueueSid="QU" + "0" * 32)
     assert twilio.svc.calls.on_hold(QueueName("support")) == 1
-    assert "3" in says(wait)
+    # Our line's place, not Twilio's QueuePosition: nobody else waits.
+    assert "number 1 in line" in says(wait)
     assert verbs(twilio.twiml(action(wait), Digits="1")) == ["Leave"]
     result = "/twilio/ivr/queue-result?queue=support&lang=en"
     confirm = twilio.twiml(result, QueueResult="leave")
