@@ -28,7 +28,7 @@ _MAX_QUEUE_NAME = 64  # Twilio's limit on a queue name
 HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
 """Twilio's public hold music: played when the waitUrl failed, so the caller never hears
 silence; it needs nothing from this service."""
-_BRIDGE_ANYWAY = frozenset({Step.WHISPER, Step.CUSTOMER})
+_BRIDGE_ANYWAY = frozenset({Step.WHISPER, Step.CUSTOMER, Step.LIVE_WHISPER})
 _ON_HOLD = frozenset({Step.HOLD_WAIT, Step.HOLD_KEY})
 _OVER = frozenset({Step.BRIDGED, Step.SURVEY})
 

@@ -12,19 +12,18 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from callback.advice import Window, advise
+from callback.advice import Window
 from callback.config import ConfigError, SupervisorConfig, load_config, parse_duration
-from callback.goals import Goal, GoalError, ServiceGoal, parse_abandonment, parse_target
-from callback.history import History, spans
+from callback.goals import Goal, GoalError, parse_abandonment, parse_target
+from callback.history import History
 from callback.store.engine import make_engine
 from callback.store.migrate import upgrade
-from callback.store.staffing_history import read_history
 from settings import Settings
 from webhooks.cli_users import Commands
+from webhooks.staffing_advice import queue_advice, read_windows
 from webhooks.staffing_report import QueueAdvice, as_json, text
 
 Loader = Callable[[], Settings]
-DEFAULT_SHARE = 0.8
 """The service level goal without --target: this share within each queue's own target."""
 MAX_DAYS = 62
 _SHORTEST, _LONGEST = timedelta(minutes=5), timedelta(hours=24)
@@ -95,36 +94,16 @@ def build_report(
     days, length = _days(args.days), _interval(args.interval)
     windows = {name: Window(_first(args.first, config, name, now), days, length) for name in queues}
     history = _history(url, config, windows, now)
-    return [_queue(config, name, windows[name], goal, history, now) for name in queues]
-
-
-def _queue(
-    config: SupervisorConfig,
-    name: str,
-    window: Window,
-    goal: Goal | None,
-    history: History,
-    now: datetime,
-) -> QueueAdvice:
-    queue, policy = config.queues[name], config.callback_policy(name)
-    goal = goal or ServiceGoal(DEFAULT_SHARE, queue.service_level_target)
-    prior = policy.handle_time_prior
-    rows = advise(history, name, queue.staffing_plan(), prior, goal, window, now)
-    return QueueAdvice(name, queue.zone, window, goal, rows, prior)
+    return [queue_advice(config, name, windows[name], goal, history, now) for name in queues]
 
 
 def _history(
     url: str, config: SupervisorConfig, windows: dict[str, Window], now: datetime
 ) -> History:
-    cuts = [
-        spans(config.queues[name].zone, window.first, window.days, window.length)
-        for name, window in windows.items()
-    ]
     upgrade(url)  # a database no service has run on yet simply has no history
     engine = make_engine(url)
     try:
-        start, end = min(cut[0][0] for cut in cuts), max(cut[-1][1] for cut in cuts)
-        return read_history(engine, windows, start, end, now)
+        return read_windows(engine, config, windows, now)
     finally:
         engine.dispose()
 

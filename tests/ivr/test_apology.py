@@ -40,6 +40,7 @@ def test_a_queue_name_twilio_would_refuse_falls_back() -> None:
 def test_after_a_failure_each_step_gets_what_twilio_allows_there() -> None:
     empty = '<?xml version="1.0" encoding="UTF-8"?><Response />'
     assert after_failure(Step.WHISPER) == after_failure(Step.CUSTOMER) == empty
+    assert after_failure(Step.LIVE_WHISPER) == empty  # the agent's leg: never enqueue the agent
     music = response(f"<Play>{HOLD_MUSIC}</Play>")
     assert after_failure(Step.HOLD_WAIT) == after_failure(Step.HOLD_KEY, "support") == music
     assert after_failure(Step.BRIDGED) == response("<Hangup />")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from markupsafe import Markup
@@ -38,9 +38,12 @@ from webhooks.console.guard import requires
 from webhooks.console.pages import render
 from webhooks.console.state import audit, state_of
 from webhooks.services import services
+from webhooks.staffing_advice import advice_today
 
 PAGE = "/console/config/dry-run"
 SOURCE = "proposed"
+ADVICE_INTERVAL = timedelta(hours=1)
+"""The staffing advice's interval: the dry run's table is hourly too."""
 """How the errors of the pasted text name it."""
 COLUMNS: tuple[tuple[str, str, Callable[[float], str]], ...] = (
     ("offered", "dr_offered", lambda v: f"{v:.0f}"),
@@ -90,7 +93,7 @@ async def _page(request: Request, user: User, status: int = 200, **context: obje
         "refused": None,
         "outcome": None,
         "made_for": None,
-        "advice": None,  # the staffing advice's place, filled once `holdless staffing advise` lands
+        "advice": None,  # filled after a run: the proposed plan beside the agents needed
         "columns": [label for _, label, _ in COLUMNS],
         "limits": {"days": DAYS, "replications": REPLICATIONS},
     }
@@ -185,7 +188,9 @@ async def run_dry_run(request: Request, user: User) -> Response:
     audit(request).record(user.name, "config-dry-run", detail, now)
     # The chart is the engine's own SVG, every text in it escaped where it is drawn.
     chart = Markup(outcome.svg)  # noqa: S704
+    advice = await run_in_threadpool(advice_today, config, svc.store.engine, now, ADVICE_INTERVAL)
     shown: dict[str, object] = {"outcome": _tables(outcome), "chart": chart, "base": base}
+    shown["advice"] = advice
     return await _page(request, user, 200, **kept, **shown)
 
 

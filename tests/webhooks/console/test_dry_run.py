@@ -117,7 +117,9 @@ def test_the_comparison_shows_verdicts_the_table_and_an_inline_chart(
     assert page.count("<svg") == 1
     assert "support: service level per interval" in page
     assert INLINE.search(page) is None
-    assert "Staffing advice" in page and "advice-slot" in page
+    assert "Staffing advice" in page and "advice-slot" not in page
+    advice = page.split('<pre class="advice">')[1].split("</pre>")[0]
+    assert advice.startswith("sales (") and "\nsupport (" in advice  # every queue, by name
     assert "Apply the proposed config" in page
     (audited,) = records(console_engine, "config-dry-run")
     assert audited.actor == "sam" and audited.detail.endswith("days=1 reps=5")

@@ -98,3 +98,17 @@ def test_a_caller_whose_agent_never_answered_goes_back_to_their_place(twilio: Tw
     assert place is not None and back is not None
     assert back.state is HeldState.RETURNING
     assert (back.id, back.virtual_start) == (place.id, place.virtual_start)
+
+
+def test_a_failed_wait_url_gets_music_not_a_second_enqueue(twilio: Twilio) -> None:
+    # Twilio allows no `<Enqueue>` in a waitUrl: the caller keeps their place and hears music.
+    doc = _fallback_for(twilio, Link(Step.HOLD_WAIT, "support", "en"))
+    assert verbs(doc) == ["Play"]
+
+
+def test_a_failed_whisper_to_the_agent_bridges_rather_than_enqueues_the_agent(
+    twilio: Twilio,
+) -> None:
+    for step in (Step.LIVE_WHISPER, Step.WHISPER):
+        doc = _fallback_for(twilio, Link(step, "support", "en", request=1, fence=1))
+        assert verbs(doc) == []
