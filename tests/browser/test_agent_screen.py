@@ -25,9 +25,10 @@ from callback.types import E164, Channel, RequestId, State
 from devtools.carrier import Agent, Carrier, Person, Timing
 from settings import Settings
 from tests.browser.conftest import EXAMPLE, MONDAY_10, Clock, Shots
+from tests.browser.console_pages import sign_in
 from tests.browser.servers import Served, bound_socket, origin_of
 from tests.callback.store.support import SALES, SUPPORT, incoming
-from tests.webhooks.console.support import PASSWORD, add_users, records
+from tests.webhooks.console.support import add_users, records
 from webhooks.app import create_app
 
 CUSTOMER = E164("+442079460456")
@@ -115,10 +116,7 @@ def test_the_agent_follows_a_whole_call_and_wraps_it_up(
     carrier.register(CUSTOMER, Person(keys=lambda _heard: "1", ring_seconds=0.5, talk_seconds=60))
     _everyone_off(engine)
 
-    page.goto(f"{served.origin}/console/")
-    page.get_by_label("Name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
+    sign_in(page, served.origin, "alice", "/console/")
     expect(page.get_by_role("heading", name="My state")).to_be_visible()
     expect(page.locator("#party")).to_have_attribute("data-phase", "none")
     page.get_by_label("available").check()

@@ -9,37 +9,26 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
-from callback.store import make_engine
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import AgentId
 from tests.browser.conftest import Shots, Stack
-from tests.webhooks.console.support import PASSWORD, add_users, records
+from tests.browser.console_pages import console_database, page_errors
+from tests.webhooks.console.support import PASSWORD, records
 
 
 @pytest.fixture
 def engine(sqlite_url: str) -> Iterator[Engine]:
     """The stack's database, with the console users in it."""
-    engine = make_engine(sqlite_url)
-    add_users(engine)
-    yield engine
-    engine.dispose()
+    yield from console_database(sqlite_url)
 
 
 @pytest.fixture
 def complaints(page: Page) -> list[str]:
     """Errors the page logged (a Content-Security-Policy violation would be one)."""
-    found: list[str] = []
-
-    def heard(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    page.on("console", heard)
-    page.set_viewport_size({"width": 1100, "height": 760})
-    return found
+    return page_errors(page, 1100, 760)
 
 
 def _sign_in(page: Page, stack: Stack, name: str) -> None:

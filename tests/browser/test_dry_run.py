@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
-from callback.store import make_engine
 from tests.browser.conftest import Shots, Stack
-from tests.webhooks.console.support import PASSWORD, add_users, records
+from tests.browser.console_pages import console_database, page_errors, sign_in
+from tests.webhooks.console.support import records
 
 FORECAST = (
     "queue,start,end,channel,offered,handle_s,patience_s,callback_share,no_answer,machine\n"
@@ -31,34 +31,20 @@ FEWER = '{ from = "10:00", to = "16:00", agents = 2 }'
 @pytest.fixture
 def engine(sqlite_url: str) -> Iterator[Engine]:
     """The stack's database, with the console users in it."""
-    engine = make_engine(sqlite_url)
-    add_users(engine)
-    yield engine
-    engine.dispose()
+    yield from console_database(sqlite_url)
 
 
 @pytest.fixture
 def complaints(page: Page) -> list[str]:
     """Errors the page logged (a Content-Security-Policy violation would be one)."""
-    found: list[str] = []
-
-    def heard(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    page.on("console", heard)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    return found
+    return page_errors(page, 1280, 900)
 
 
 def test_a_supervisor_dry_runs_a_staffing_cut_and_applies_it(
     page: Page, stack: Stack, engine: Engine, shot: Shots, complaints: list[str], tmp_path: Path
 ) -> None:
     config = tmp_path / "holdless.toml"
-    page.goto(f"{stack.app.origin}/console/sign-in")
-    page.get_by_label("Name").fill("sam")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
+    sign_in(page, stack.app.origin, "sam")
     expect(page.get_by_role("heading", name="Wallboard")).to_be_visible()
     page.get_by_role("link", name="Configuration").click()
     page.get_by_role("link", name="Try a change first: dry run").click()
@@ -96,10 +82,7 @@ def test_a_supervisor_edits_a_staffing_plan_in_the_form_and_runs_it(
 ) -> None:
     config = tmp_path / "holdless.toml"
     before = config.read_text()
-    page.goto(f"{stack.app.origin}/console/sign-in")
-    page.get_by_label("Name").fill("sam")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
+    sign_in(page, stack.app.origin, "sam")
     page.goto(f"{stack.app.origin}/console/config/dry-run")
     page.get_by_role("link", name="Or edit a queue's staffing plan in a form.").click()
     expect(page.get_by_role("heading", name="Staffing plan")).to_be_visible()

@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
 from callback.store import make_engine
 from callback.store.engine import write_transaction
 from tests.browser.conftest import Shots, Stack
+from tests.browser.console_pages import page_errors, sign_in
 from tests.callback.store.report_history import history
-from tests.webhooks.console.support import PASSWORD, add_users
+from tests.webhooks.console.support import add_users
 
 
 @pytest.fixture
@@ -36,15 +37,7 @@ def engine(sqlite_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def complaints(page: Page) -> list[str]:
     """Errors the page logged (a Content-Security-Policy violation would be one)."""
-    found: list[str] = []
-
-    def heard(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    page.on("console", heard)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    return found
+    return page_errors(page, 1280, 900)
 
 
 def _download(page: Page, link: str) -> tuple[str, list[list[str]]]:
@@ -58,10 +51,7 @@ def _download(page: Page, link: str) -> tuple[str, list[list[str]]]:
 def test_a_supervisor_reads_a_report_and_downloads_both_csvs(
     page: Page, stack: Stack, engine: Engine, shot: Shots, complaints: list[str]
 ) -> None:
-    page.goto(f"{stack.app.origin}/console/sign-in")
-    page.get_by_label("Name").fill("sam")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
+    sign_in(page, stack.app.origin, "sam")
     page.get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", name="Reports")).to_be_visible()
     # The last seven days up to today (2 March) by default: the busy day is the last row.

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
 from callback.store import QueueStore, make_engine
@@ -18,7 +18,8 @@ from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.voicemails import Recording, VoicemailStore
 from callback.types import AgentId, QueueName
 from tests.browser.conftest import MONDAY_10, Shots, Stack
-from tests.webhooks.console.support import PASSWORD, add_users, records
+from tests.browser.console_pages import page_errors, sign_in
+from tests.webhooks.console.support import add_users, records
 
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC00/Recordings/RE0001"
 
@@ -37,15 +38,7 @@ def engine(sqlite_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def complaints(page: Page) -> list[str]:
     """Errors the page logged (a Content-Security-Policy violation would be one)."""
-    found: list[str] = []
-
-    def heard(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    page.on("console", heard)
-    page.set_viewport_size({"width": 1200, "height": 800})
-    return found
+    return page_errors(page, 1200, 800)
 
 
 def _two_applied_edits(engine: Engine) -> None:
@@ -58,10 +51,7 @@ def _two_applied_edits(engine: Engine) -> None:
 
 
 def _sign_in_as_sam(page: Page, stack: Stack) -> None:
-    page.goto(f"{stack.app.origin}/console/sign-in")
-    page.get_by_label("Name").fill("sam")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
+    sign_in(page, stack.app.origin, "sam")
     expect(page.get_by_role("heading", name="Wallboard")).to_be_visible()
 
 

@@ -10,47 +10,34 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
-from callback.store import QueueStore, make_engine
+from callback.store import QueueStore
 from callback.store.announcements import Told, told_request
 from callback.store.engine import write_transaction
 from callback.store.request_sms import SmsKind, record_sms
 from callback.types import RequestId, State
 from tests.browser.conftest import MONDAY_10, Shots, Stack
+from tests.browser.console_pages import console_database, page_errors, sign_in
 from tests.callback.store.support import SUPPORT, incoming, number
-from tests.webhooks.console.support import PASSWORD, add_users, records
+from tests.webhooks.console.support import records
 
 
 @pytest.fixture
 def engine(sqlite_url: str) -> Iterator[Engine]:
     """The stack's database, with the console users in it."""
-    engine = make_engine(sqlite_url)
-    add_users(engine)
-    yield engine
-    engine.dispose()
+    yield from console_database(sqlite_url)
 
 
 @pytest.fixture
 def complaints(page: Page) -> list[str]:
     """Errors the page logged (a Content-Security-Policy violation would be one)."""
-    found: list[str] = []
-
-    def heard(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    page.on("console", heard)
-    page.set_viewport_size({"width": 1600, "height": 1000})
-    return found
+    return page_errors(page, 1600, 1000)
 
 
 def _sign_in(page: Page, stack: Stack, name: str) -> None:
-    page.goto(f"{stack.app.origin}/console/")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
+    sign_in(page, stack.app.origin, name, "/console/")
 
 
 def test_the_wallboard_updates_live_when_a_request_is_booked(
