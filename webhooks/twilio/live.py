@@ -14,11 +14,15 @@ from callback.store.held_line import IN_LINE, HeldCaller, HeldState
 from ivr import live
 from ivr.call import QueueCall
 from ivr.confirm import farewell
+from ivr.hold import apology_on_hold
 from scheduler.dispatch_dial import agent_endpoint
 from webhooks.twilio.booking import REASON_NOTE
 from webhooks.twilio.turn import Turn
 
 log = logging.getLogger("holdless.twilio")
+
+NOT_YET_RINGING = frozenset({HeldState.OFFERED, HeldState.CONNECTING})
+"""Claimed states in which the agent cannot have answered: a lost connect step rings nobody."""
 
 
 def _claim(turn: Turn) -> tuple[int, int] | None:
@@ -98,6 +102,24 @@ def connected_lost(turn: Turn) -> str:
     caller = _caller(turn)
     talked = caller is not None and caller.state is HeldState.BRIDGED
     return _dial_over(turn, "completed" if talked else "no-answer")
+
+
+def connect_lost(turn: Turn) -> str:
+    """Twilio's fallback for a `Step.CONNECT` request that failed (`turn.step` is the failed
+    link): the agent's `<Dial>` never reached the carrier, whether or not the step had moved
+    the caller to connecting. The offer ends on our side's account (the agent free, not
+    blamed) and the caller goes back on hold at their own place."""
+    caller = _caller(turn)
+    claim = _claim(turn)
+    if (
+        caller is not None
+        and claim is not None
+        and caller.fence == claim[1]
+        and caller.call_sid == turn.call_sid
+        and caller.state in NOT_YET_RINGING
+    ):
+        turn.svc.held.release(caller, turn.now)
+    return apology_on_hold(turn.call())
 
 
 def _dial_over(turn: Turn, dial_status: str) -> str:

@@ -65,12 +65,16 @@ def fallback(turn: Turn) -> Reply:
     then hold in the one line (the waitUrl joins the caller to it).
 
     After a held caller's conversation (a failed `Step.CONNECTED`) holding again would keep
-    a served caller waiting: that step's own rules settle them instead. A failed waitUrl or
+    a served caller waiting: that step's own rules settle them instead. A failed connect
+    step rang nobody: its claim is released before the caller holds again, or the caller
+    would wait behind an offer that never ends. A failed waitUrl or
     whisper gets what its context allows (no `<Enqueue>` there).
     """
     failed = _failed_link(turn.field("ErrorUrl"))
     if failed is not None and failed.step is Step.CONNECTED:
         return live.connected_lost(replace(turn, link=failed))
+    if failed is not None and failed.step is Step.CONNECT:
+        return live.connect_lost(replace(turn, link=failed))
     if failed is not None and not puts_on_hold(failed.step):
         # A waitUrl or a whisper failed: `<Enqueue>` is not allowed there; the same answer
         # as a failure inside that step (music on hold, or an empty document that bridges).

@@ -54,7 +54,7 @@ def test_a_step_that_fails_inside_holds_the_caller_in_the_line_too(twilio: Twili
     assert twilio.svc.held.held.by_sid(twilio.sid) is not None
 
 
-def _claimed(twilio: Twilio, *, answered: bool) -> Link:
+def _claimed(twilio: Twilio, *, answered: bool, connect: bool = True) -> Link:
     """A caller on hold claimed for an agent, dequeued, the agent rung (and answered)."""
     twilio.twiml("/twilio/ivr/hold-wait?queue=support&lang=en", QueueSid="QU" + "0" * 32)
     now = twilio.clock()
@@ -64,6 +64,8 @@ def _claimed(twilio: Twilio, *, answered: bool) -> Link:
         claimed = claim(connection, row, AgentId("alice"), now, timedelta(seconds=30))
     assert claimed is not None
     caller = claimed.caller
+    if not connect:
+        return Link(Step.CONNECT, "support", "en", request=caller.id, fence=caller.fence)
     assert twilio.svc.held.connect(caller.id, caller.fence, twilio.sid, now) is not None
     if answered:
         assert twilio.svc.held.answered(caller.id, caller.fence, now)
@@ -112,3 +114,61 @@ def test_a_failed_whisper_to_the_agent_bridges_rather_than_enqueues_the_agent(
     for step in (Step.LIVE_WHISPER, Step.WHISPER):
         doc = _fallback_for(twilio, Link(step, "support", "en", request=1, fence=1))
         assert verbs(doc) == []
+
+
+def _connect_link(connected: Link) -> Link:
+    return Link(Step.CONNECT, "support", "en", request=connected.request, fence=connected.fence)
+
+
+def test_a_lost_connect_step_frees_the_agent_and_holds_the_caller_at_their_place(
+    twilio: Twilio,
+) -> None:
+    # Found by the chaos `kills` scenario (CI, 2026-12-08): the connect step committed
+    # "connecting" on an instance killed before it answered; the fallback held the caller
+    # again, and the sweep renewed the offer forever (the call was in progress), so the
+    # caller waited behind an offer that never ended and the agent was never freed.
+    failed = _connect_link(_claimed(twilio, answered=False))
+    place = twilio.svc.held.held.by_sid(twilio.sid)
+
+    doc = _fallback_for(twilio, failed)
+
+    assert verbs(doc) == ["Say", "Enqueue"]
+    back = twilio.svc.held.held.by_sid(twilio.sid)
+    assert place is not None and back is not None
+    assert back.state is HeldState.RETURNING
+    assert (back.id, back.virtual_start) == (place.id, place.virtual_start)
+    assert twilio.svc.held.held.offered_agent(back) is None  # the offer ended: agent free
+    _hold_round(twilio, find(doc, "Enqueue").attrib["waitUrl"])
+    again = twilio.svc.held.held.by_sid(twilio.sid)
+    assert again is not None and again.state is HeldState.HOLDING
+
+
+def test_a_connect_step_that_never_ran_releases_the_offer_too(twilio: Twilio) -> None:
+    failed = _claimed(twilio, answered=False, connect=False)
+
+    _fallback_for(twilio, failed)
+
+    back = twilio.svc.held.held.by_sid(twilio.sid)
+    assert back is not None and back.state is HeldState.RETURNING
+
+
+def test_a_stale_connect_fallback_leaves_a_newer_offer_alone(twilio: Twilio) -> None:
+    failed = _connect_link(_claimed(twilio, answered=False))
+    stale = Link(
+        Step.CONNECT, "support", "en", request=failed.request, fence=(failed.fence or 0) - 1
+    )
+
+    doc = _fallback_for(twilio, stale)
+
+    assert "Enqueue" in verbs(doc)
+    caller = twilio.svc.held.held.by_sid(twilio.sid)
+    assert caller is not None and caller.state is HeldState.CONNECTING
+
+
+def test_an_answered_caller_is_not_released_by_a_late_connect_fallback(twilio: Twilio) -> None:
+    failed = _connect_link(_claimed(twilio, answered=True))
+
+    _fallback_for(twilio, failed)
+
+    caller = twilio.svc.held.held.by_sid(twilio.sid)
+    assert caller is not None and caller.state is HeldState.BRIDGED
