@@ -150,6 +150,11 @@ class Stage:
         callers = self.standin.callers(self.callers.sids)
         agents, end = self.standin.agent_legs(), datetime.now(UTC)
         lines = findings(callers, rows_by_sid, agents, end)
+        # Each caller named in a finding, as the carrier played their call: what they heard.
+        named = [caller.sid for caller in callers if any(caller.sid in line for line in lines)]
+        lines += [
+            line for sid in named for line in [f"caller {sid} heard:", *self.standin.story(sid)]
+        ]
         (self.run_dir / "held-truth.txt").write_text("".join(f"{line}\n" for line in lines))
         return held_tally(callers, rows_by_sid, agents, end)
 

@@ -178,6 +178,16 @@ class StandIn:
         """The calls `sids` (dialled in) as the carrier played them so far."""
         return [_caller(self._carrier.sim.legs[sid], self._in_queue(sid)) for sid in sids]
 
+    def story(self, sid: str) -> list[str]:
+        """What the party on leg `sid` heard, one line per verb, for reading a finding."""
+        leg = self._carrier.sim.legs.get(sid)
+        if leg is None:
+            return []
+        lines = [
+            f"  {heard.at:%H:%M:%S.%f} {heard.verb} {heard.text[:60]}" for heard in leg.transcript
+        ]
+        return [*lines, f"  interrupt: {leg.interrupt!r}; final: {leg.final}"]
+
     def agent_legs(self) -> list[AgentLeg]:
         """Every answered leg that rang an agent, callbacks' and held callers' alike."""
         return [

@@ -135,10 +135,14 @@ class HeldService:
         caller = self.held.get(held_id)
         if caller is None or caller.fence != fence or caller.state not in ON_OFFER:
             return None
-        if dial_status in BRIDGED_STATUSES or caller.state is HeldState.BRIDGED:
+        if dial_status in BRIDGED_STATUSES:
             return self.held.end(caller, HeldState.SERVED, CONNECTED, now)
         if dial_status == CALLER_CANCELED or _ended(caller_status):
             return self.held.end(caller, HeldState.ABANDONED, CALLER_GONE, now)
+        if caller.state is HeldState.BRIDGED:
+            # The agent answered and the whisper ran, yet the Dial says they never talked:
+            # the whisper's answer was lost on our side. Back at their place, agent unblamed.
+            return self.held.end(caller, HeldState.RETURNING, NOT_CONNECTED, now)
         return self.held.end(caller, HeldState.RETURNING, UNANSWERED, now)
 
     def hung_up(self, call_sid: str, now: datetime) -> HeldCaller | None:

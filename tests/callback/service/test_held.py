@@ -128,6 +128,20 @@ def test_an_unbridged_dial_puts_back_or_abandons(
     assert again is None  # a repeated action settles nothing twice
 
 
+def test_a_whisper_whose_answer_was_lost_puts_the_caller_back_not_served(engine: Engine) -> None:
+    # Found by chaos kills: the whisper step stored "bridged" on an instance killed before it
+    # answered; the carrier ended the agent's leg and reported the Dial not answered. The
+    # caller had talked to nobody, yet was stored served and told goodbye.
+    service = HeldService(HeldStore(engine), Carrier())
+    claim = _claim(engine)
+    service.connect(claim.caller.id, claim.fence, SID, at(1))
+    assert service.answered(claim.caller.id, claim.fence, at(1))
+    moved = service.dial_ended(claim.caller.id, claim.fence, "no-answer", "in-progress", at(2))
+    assert moved is not None and moved.state is HeldState.RETURNING
+    assert moved.virtual_start == at(0)
+    assert _outcomes(engine) == ["not_connected"]  # our side's loss: the agent is not blamed
+
+
 def test_a_refused_dequeue_gives_the_caller_back_at_once(engine: Engine) -> None:
     carrier = Carrier(refuse=TelephonyError("503", retryable=True, ambiguous=False, status=503))
     service = HeldService(HeldStore(engine), carrier)
