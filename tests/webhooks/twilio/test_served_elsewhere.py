@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from callback.report import Tally
 from callback.store.announcements import ANNOUNCEMENT
 from callback.store.engine import read_transaction
 from callback.store.held_line import HeldState
 from callback.store.queue_day import queue_day
+from callback.store.report import held
 from callback.types import QueueName
 from tests.webhooks.twilio.conftest import Twilio
 
@@ -75,6 +77,16 @@ def test_the_result_after_the_talk_serves_the_caller_when_the_bridge_began(
     assert _state(twilio) is HeldState.SERVED
     assert _outcomes(twilio) == {("reached", joined + WAITED)}
     assert _abandoned_today(twilio) == 0
+    assert _reported(twilio) == Tally(served_held=1, within_target=0, answer_seconds=180.0)
+
+
+def _reported(twilio: Twilio) -> Tally:
+    """The reports' tally of callers on hold over the hour around now."""
+    now, hour = twilio.clock(), timedelta(hours=1)
+    with read_transaction(twilio.svc.store.engine) as connection:
+        slots = held(connection, QueueName("support"), now - hour, now + hour, timedelta(0))
+    [tally] = slots.values()
+    return tally
 
 
 def test_the_calls_end_arriving_first_is_corrected_by_the_result(twilio: Twilio) -> None:
