@@ -5,7 +5,8 @@ around the clock; open from two hours before now to four after, and open 24/7) a
 `callback.forecast.forecast` for 12 ahead, each call a second later than the last (so the
 clock moves as it does between requests): first as a bare count, then as the adapters
 call it (the typical input: 5 of the 12 on hold, two callbacks in backoff, presence with
-one agent wrapping up, measured figures, a callback's own no-answer risk). Figure: the
+one agent wrapping up, measured figures with live and callback handle times apart, a
+callback's own no-answer risk). Figure: the
 median over rounds of calls per second of process CPU (goal: 20,000).
 """
 
@@ -31,6 +32,8 @@ MEASURED = Measured(
     exposure=timedelta(hours=30),
     unanswered=60,
     dials=300,
+    offers=250,
+    live_handle=timedelta(minutes=4),
 )
 
 

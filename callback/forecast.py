@@ -40,7 +40,7 @@ _SPAN = HORIZON + timedelta(days=2)
 
 @dataclass(frozen=True, slots=True)
 class Measured:
-    """Handle time per dial attempt and patience measured from recent history."""
+    """Handle time per dial attempt and per hold offer, and patience, from recent history."""
 
     attempts: int = 0
     mean_handle: timedelta | None = None
@@ -51,6 +51,10 @@ class Measured:
     """Callback dials the customer did not answer (no answer, busy, machine)."""
     dials: int = 0
     """Callback dials among the attempts: the base of the no-answer chance."""
+    offers: int = 0
+    """Callers on hold put through to an agent (each offer, answered or not)."""
+    live_handle: timedelta | None = None
+    """The agent's occupation per offer of a caller on hold: ringing, talk and wrap-up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +69,58 @@ class Forecast:
     offer_callback: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Handles:
+    """Mean agent occupation per item, in seconds: a callback's, a live caller's, and that of
+    an item of either kind (the figures pooled, as agents serve them)."""
+
+    callback: float
+    live: float
+    pooled: float
+    uniform: timedelta | None = None
+    """The one figure when the three agree (one kind or none measured): no mix to weigh."""
+
+    def ahead(self, ahead: int, on_hold: int | None) -> timedelta:
+        """The mean occupation per stage for someone with `ahead` before them, `on_hold` of
+        whom are callers on hold (None: kinds unknown): each item ahead at its kind's
+        figure, and the completion that frees an agent for them at the pooled one."""
+        if self.uniform is not None:
+            return self.uniform
+        if on_hold is None:
+            return timedelta(seconds=self.pooled)
+        calls = ahead - on_hold
+        total = on_hold * self.live + calls * self.callback + self.pooled
+        return timedelta(seconds=total / (ahead + 1))
+
+
+def handles(policy: CallbackPolicy, measured: Measured) -> Handles:
+    """Each kind's measured mean, pulled toward the other kind's figure (itself pulled toward
+    the prior) while few of its own are measured; with one kind unmeasured, all three are
+    the other kind's blend with the prior, as when nobody measured the kinds apart."""
+    return _handles(policy.handle_time_prior, measured)
+
+
+@lru_cache(maxsize=DAYS_KEPT)
+def _handles(prior_handle: timedelta, measured: Measured) -> Handles:
+    # Cached: the measured figures change every few seconds at most, forecasts far oftener.
+    prior = prior_handle.total_seconds() * PRIOR_WEIGHT
+    calls, live = measured.attempts, measured.offers
+    call_s = measured.mean_handle.total_seconds() * calls if calls and measured.mean_handle else 0.0
+    live_s = measured.live_handle.total_seconds() * live if live and measured.live_handle else 0.0
+    calls, live = (calls if call_s else 0), (live if live_s else 0)
+    callback_only = (prior + call_s) / (PRIOR_WEIGHT + calls)
+    live_only = (prior + live_s) / (PRIOR_WEIGHT + live)
+    callback = (live_only * PRIOR_WEIGHT + call_s) / (PRIOR_WEIGHT + calls)
+    pooled = (prior + call_s + live_s) / (PRIOR_WEIGHT + calls + live)
+    if not (calls and live):
+        return Handles(pooled, pooled, pooled, timedelta(seconds=pooled))
+    live_mean = (callback_only * PRIOR_WEIGHT + live_s) / (PRIOR_WEIGHT + live)
+    return Handles(callback, live_mean, pooled)
+
+
 def blended_handle(policy: CallbackPolicy, measured: Measured) -> timedelta:
-    """The measured mean handle time, pulled toward the prior while few calls are measured."""
-    if measured.mean_handle is None or measured.attempts == 0:
-        return policy.handle_time_prior
-    total = policy.handle_time_prior * PRIOR_WEIGHT + measured.mean_handle * measured.attempts
-    return total / (PRIOR_WEIGHT + measured.attempts)
+    """A callback's mean handle time, pulled toward the prior while few calls are measured."""
+    return timedelta(seconds=handles(policy, measured).callback)
 
 
 def blended_patience(policy: CallbackPolicy, measured: Measured) -> timedelta | None:
@@ -132,7 +182,7 @@ def _estimate(
     staffing = staffing_ahead(queue.staffing_plan(), now)
     # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
     planned = staffing[0][2] if is_open else 0
-    handle, patience = blended_handle(policy, measured), blended_patience(policy, measured)
+    handle, patience = handles(policy, measured), blended_patience(policy, measured)
     retry = no_answer(policy, measured) if line.callback else None
     # Closed now: nobody logged in serves before the opening, the plan tells who will.
     present = None
@@ -148,7 +198,8 @@ def _estimate(
                 return placed
             ahead, held, agents = placed
             segments = present.staffing
-        inputs = EstimateInputs(ahead, now, agents, handle, patience, segments, cutoff, held, retry)
+        mean = handle.ahead(ahead, held)
+        inputs = EstimateInputs(ahead, now, agents, mean, patience, segments, cutoff, held, retry)
         try:
             return estimate_wait(inputs)
         except NoAgentsError:

@@ -158,6 +158,18 @@ class HeldService:
             return self.held.end(caller, HeldState.ABANDONED, CALLER_GONE, now)
         return None
 
+    def served_elsewhere(
+        self, call_sid: str, queue_time: timedelta | None, now: datetime
+    ) -> HeldCaller | None:
+        """Another system bridged the caller (`live_callers = "external"`): served there, not
+        abandoned. Twilio reports it only once the bridged parties hang up, so the wait ended
+        `queue_time` (Twilio's QueueTime) after they joined, not `now`."""
+        caller = self.held.by_sid(call_sid)
+        if caller is None:
+            return None
+        reached = now if queue_time is None else min(now, caller.joined_at + queue_time)
+        return self.held.served_elsewhere(caller, reached)
+
     def left(self, call_sid: str, now: datetime) -> HeldCaller | None:
         """The caller left the hold by choice (to be called back, keeping their place)."""
         caller = self.held.by_sid(call_sid)

@@ -152,11 +152,16 @@ class Line:
         """A newcomer's callback forecast (what the web quotes before asking); or, with
         `ahead`, that of someone with `ahead` before them, `on_hold` of whom hold."""
         if ahead is None:
-            priority = config.queues[queue].priority
-            return self.outlook(config, queue, self.newcomer(queue, now, priority=priority), now)
+            return self.asking(config, queue, now).forecast
         figures = self.figures(config, queue, now, None)
         line = LineInputs(ahead, on_hold, figures.back, figures.agents)
         return forecast_for(config, queue, line, figures.measured, now)
+
+    def asking(self, config: SupervisorConfig, queue: QueueName, now: datetime) -> Standing:
+        """Where someone asking for a callback in `queue` now would stand (behind everyone of
+        the queue's priority), and the figure booking would promise them."""
+        position = self.newcomer(queue, now, priority=config.queues[queue].priority)
+        return Standing(position, self.outlook(config, queue, position, now))
 
     def position(self, request_id: RequestId, now: datetime) -> Position | None:
         """The request's place in line (None: not in line)."""

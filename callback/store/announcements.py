@@ -140,6 +140,9 @@ _CLOSE_REQUEST = update(ANNOUNCEMENT).where(
     _n.request_id == bindparam("person"), _n.ended_at.is_(None)
 )
 _CLOSE_HELD = update(ANNOUNCEMENT).where(_n.held_id == bindparam("person"), _n.ended_at.is_(None))
+_REACHED_AFTER_ALL = update(ANNOUNCEMENT).where(
+    _n.held_id == bindparam("person"), _n.outcome == Outcome.ABANDONED.value
+)
 
 
 def _values(told: Told) -> dict[str, Any]:
@@ -177,6 +180,13 @@ def close_held(connection: Connection, held_id: int, outcome: Outcome, now: date
     """The wait of the caller on hold `held_id` ended at `now`."""
     values = {"person": held_id, "ended_at": now, "outcome": outcome.value}
     connection.execute(_CLOSE_HELD, values)
+
+
+def reached_after_all(connection: Connection, held_id: int, reached: datetime) -> None:
+    """The caller on hold `held_id`, taken for gone when their call ended, had been reached at
+    `reached` (the carrier said so later)."""
+    values = {"person": held_id, "ended_at": reached, "outcome": Outcome.REACHED.value}
+    connection.execute(_REACHED_AFTER_ALL, values)
 
 
 def _seconds(later: ColumnElement[Any], earlier: ColumnElement[Any], dialect: str) -> Any:
@@ -267,11 +277,6 @@ class AccuracyStore:
         with read_transaction(self._engine) as connection:
             found = judged(connection, queue, start, now + timedelta(microseconds=1))
         return Daily(start, accuracy(found.first), accuracy(found.every))
-
-    def held_reached(self, held_id: int, now: datetime) -> None:
-        """The caller on hold `held_id` was taken from the queue by another system's agent."""
-        with write_transaction(self._engine) as connection:
-            close_held(connection, held_id, Outcome.REACHED, now)
 
     def reached(self, request_id: RequestId, now: datetime) -> None:
         """The customer of `request_id` is on the line with an agent (agent-first: they

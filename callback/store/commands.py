@@ -13,7 +13,7 @@ from sqlalchemy import Connection, bindparam, exists, insert, update
 
 from callback.merge import Merged
 from callback.request import CallbackRequest, Promise, check_transition
-from callback.store.announcements import ENDED_BY, close_request
+from callback.store.announcements import ENDED_BY, Outcome, close_request
 from callback.store.convert import Row, promise_columns, request_columns, to_request
 from callback.store.records import Claim
 from callback.store.tables import ATTEMPT, CONFIG_CHANGE, ON_CALL_STATES, REQUEST
@@ -63,13 +63,25 @@ def insert_request(connection: Connection, request: CallbackRequest, now: dateti
     return connection.execute(_INSERT_REQUEST, values).mappings().one()
 
 
-def save_merge(connection: Connection, row: Row, merged: Merged) -> Row:
+def save_merge(connection: Connection, row: Row, merged: Merged, now: datetime) -> Row:
     """Store a merge; a new slot wish reschedules a request that is still in line."""
     values = request_columns(merged.request)
     slot = merged.request.slot
     if merged.slot_changed and slot is not None and State(row["state"]) in PENDING_STATES:
+        values |= rescheduled(connection, RequestId(row["id"]), now)
         values |= {"state": State.SCHEDULED.value, "due_at": slot.start}
     return _update_in_state(connection, row, values)
+
+
+def rescheduled(connection: Connection, request_id: RequestId, now: datetime) -> dict[str, Any]:
+    """The promise columns of a request moved to a time slot at `now`, its announcements ended.
+
+    A request booked for a slot is promised no wait (the slot is the promise), so the wait
+    promised before no longer holds: no apology falls due for it, and what it was told ends
+    as `left` (the person chose another time), outside the accuracy figures.
+    """
+    close_request(connection, request_id, Outcome.LEFT, now)
+    return promise_columns(None)
 
 
 def _update_in_state(connection: Connection, row: Row, values: dict[str, Any]) -> Row:

@@ -15,7 +15,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from callback.store.announcements import Outcome, Told, close_held, told_held
+from callback.store.announcements import (
+    Outcome,
+    Told,
+    close_held,
+    reached_after_all,
+    told_held,
+)
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.held_line import (
     FINISHED,
@@ -242,6 +248,19 @@ class HeldStore:
         """A caller who was not offered leaves the line (hung up, or took a callback)."""
         with write_transaction(self._engine) as connection:
             return move(connection, caller, IN_LINE, target, now)
+
+    def served_elsewhere(self, caller: HeldCaller, reached: datetime) -> HeldCaller | None:
+        """Another system's agent took `caller` from the queue at `reached`: `served`, though
+        no offer of ours is behind it. A caller taken for abandoned when their call's end
+        arrived first is corrected, if no agent of ours was ever offered them (fence 0)."""
+        sources = set(IN_LINE)
+        if caller.fence == 0:
+            sources.add(HeldState.ABANDONED)
+        with write_transaction(self._engine) as connection:
+            moved = move(connection, caller, sources, HeldState.SERVED, reached)
+            if moved is not None and caller.state is HeldState.ABANDONED:
+                reached_after_all(connection, caller.id, reached)
+            return moved
 
     def expired(self, now: datetime, limit: int = 100) -> list[HeldClaim]:
         """Open offers past their lease at `now`, oldest first."""

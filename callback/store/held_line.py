@@ -60,6 +60,8 @@ class HeldCaller:
     virtual_start: datetime
     state: HeldState
     fence: int
+    joined_at: datetime
+    """Their first hold round: when they entered the carrier's queue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,7 @@ def to_caller(row: Row) -> HeldCaller:
         virtual_start=row["virtual_start"],
         state=HeldState(row["state"]),
         fence=row["fence"],
+        joined_at=row["joined_at"],
     )
 
 

@@ -250,7 +250,7 @@ def enqueue_row_in(
         )
         return Enqueued(to_request(inserted), merged=None), inserted
     merged = merge(to_request(row), incoming, now)
-    saved = commands.save_merge(connection, row, merged)
+    saved = commands.save_merge(connection, row, merged, now)
     stored = to_request(saved)
     return Enqueued(stored, merged=dataclasses.replace(merged, request=stored)), saved
 

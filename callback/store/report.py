@@ -161,7 +161,9 @@ def held(
     dialect = _dialect(connection)
     slot = slot_of(_h.ended_at, start, dialect)
     served = _h.state == "served"
-    wait = seconds_between(_o.claimed_at, _h.virtual_start, dialect)
+    # Served by another system (no offer of ours): reached when the row ended.
+    reached = func.coalesce(_o.claimed_at, _h.ended_at)
+    wait = seconds_between(reached, _h.virtual_start, dialect)
     joined = HELD_CALL.outerjoin(HELD_OFFER, and_(_o.held_id == _h.id, _o.fence == _h.fence))
     query = (
         select(

@@ -1,8 +1,10 @@
-"""Measured agent occupation per dial attempt and customer patience, from recent history.
+"""Measured agent occupation per dial attempt and per hold offer, and customer patience.
 
-An attempt occupies its agent from the claim until the agent's next presence change that
-is not a wrap-up (available, away, a new call): ringing, talk and wrap-up together, since
-the agent is free for nobody else until then.
+An attempt (a callback dialled) or an offer (a caller on hold put through) occupies its
+agent from the claim until the agent's next presence change that is not a wrap-up
+(available, away, a new call): ringing, talk and wrap-up together, since the agent is free
+for nobody else until then. The two kinds are measured apart: a live caller's conversation
+and a callback's (with its no-answers) need not take the same time.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from sqlalchemy import (
 )
 
 from callback.forecast import Measured
-from callback.store.tables import ATTEMPT, PRESENCE_CHANGE, REQUEST, state_in
+from callback.store.tables import ATTEMPT, HELD_OFFER, PRESENCE_CHANGE, REQUEST, state_in
 from callback.types import QueueName, State
 
-_a, _r, _pc = ATTEMPT.c, REQUEST.c, PRESENCE_CHANGE.c
+_a, _o, _r, _pc = ATTEMPT.c, HELD_OFFER.c, REQUEST.c, PRESENCE_CHANGE.c
 UNANSWERED = ("no_answer", "busy", "machine")
 """Outcomes where the customer was not reached: the request is tried again later."""
 LEFT_UNSERVED = frozenset({State.CANCELLED, State.EXPIRED})
@@ -47,6 +49,7 @@ def measured(connection: Connection, queue: QueueName, since: datetime, now: dat
     attempts, handle_s, unanswered = _handle(connection, queue, since, now, dialect)
     abandoned, abandoned_s = _abandoned(connection, queue, since, now, dialect)
     served_s = _served_wait(connection, queue, since, now, dialect)
+    offers, live_s = _live(connection, queue, since, now, dialect)
     return Measured(
         attempts=attempts,
         mean_handle=timedelta(seconds=handle_s / attempts) if attempts else None,
@@ -54,22 +57,33 @@ def measured(connection: Connection, queue: QueueName, since: datetime, now: dat
         exposure=timedelta(seconds=abandoned_s + served_s),
         unanswered=unanswered,
         dials=attempts,  # every attempt stored is a callback dial
+        offers=offers,
+        live_handle=timedelta(seconds=live_s / offers) if offers else None,
     )
 
 
-def _freed_at(now: datetime) -> ColumnElement[Any]:
-    """When the attempt's agent was free again (its wrap-up over), else when the call ended."""
+def _freed_at(
+    agent: ColumnElement[Any], ended: ColumnElement[Any], now: datetime
+) -> ColumnElement[Any]:
+    """When the agent was free again after `ended` (its wrap-up over), else `ended`."""
     freed = (
         select(func.min(_pc.at))
-        .where(
-            _pc.agent_id == _a.agent_id,
-            _pc.at >= _a.ended_at,
-            _pc.at <= now,
-            _pc.status != "wrap_up",
-        )
+        .where(_pc.agent_id == agent, _pc.at >= ended, _pc.at <= now, _pc.status != "wrap_up")
         .scalar_subquery()
     )
-    return func.coalesce(freed, _a.ended_at)
+    return func.coalesce(freed, ended)
+
+
+def _live(
+    connection: Connection, queue: QueueName, since: datetime, now: datetime, dialect: str
+) -> tuple[int, float]:
+    """Ended offers of callers on hold and the agent time they took (wrap-up included)."""
+    occupied = func.sum(_seconds(_freed_at(_o.agent_id, _o.ended_at, now), _o.claimed_at, dialect))
+    query = select(func.count(), occupied).where(
+        _o.queue == queue, _o.ended_at >= since, _o.ended_at <= now
+    )
+    count, total = connection.execute(query).one()
+    return int(count), float(total or 0.0)
 
 
 def _handle(
@@ -77,7 +91,7 @@ def _handle(
 ) -> tuple[int, float, int]:
     """Ended dial attempts, the agent time they took (wrap-up included), the unanswered ones."""
     missed = func.sum(case((_a.outcome.in_(UNANSWERED), 1), else_=0))
-    occupied = func.sum(_seconds(_freed_at(now), _a.claimed_at, dialect))
+    occupied = func.sum(_seconds(_freed_at(_a.agent_id, _a.ended_at, now), _a.claimed_at, dialect))
     query = select(func.count(), occupied, missed).where(
         _a.queue == queue, _a.ended_at >= since, _a.ended_at <= now
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, update
 
 from callback.request import CallbackRequest
 from callback.store import queries
-from callback.store.convert import to_request
+from callback.store.commands import rescheduled
+from callback.store.convert import Row, to_request
 from callback.store.engine import write_transaction
 from callback.store.records import UnknownRequest
 from callback.store.tables import REQUEST
@@ -30,8 +32,14 @@ class NotPending(RuntimeError):
         self.state = state
 
 
-def _steer(engine: Engine, request_id: RequestId, values: Any, now: datetime) -> CallbackRequest:
-    """Apply `values(row)` to a pending request in one locked transaction."""
+Changes = Callable[[Connection, Row], dict[str, Any]]
+"""The columns a steer sets on a pending request's row, written in its transaction."""
+
+
+def _steer(
+    engine: Engine, request_id: RequestId, values: Changes, now: datetime
+) -> CallbackRequest:
+    """Apply `values(connection, row)` to a pending request in one locked transaction."""
     with write_transaction(engine) as connection:
         row = queries.request_row(connection, request_id, lock=True)
         if row is None:
@@ -39,7 +47,7 @@ def _steer(engine: Engine, request_id: RequestId, values: Any, now: datetime) ->
         state = State(row["state"])
         if state not in PENDING_STATES:
             raise NotPending(request_id, state)
-        changes = values(row) | {"updated_at": now}
+        changes = values(connection, row) | {"updated_at": now}
         query = update(REQUEST).where(_r.id == request_id, _r.state == state.value)
         moved = connection.execute(query.values(changes).returning(*REQUEST.c)).mappings().one()
         return to_request(moved)
@@ -50,7 +58,7 @@ def raise_priority(engine: Engine, request_id: RequestId, now: datetime) -> Call
     return _steer(
         engine,
         request_id,
-        lambda row: {"priority": min(MAX_PRIORITY, row["priority"] + 1)},
+        lambda _, row: {"priority": min(MAX_PRIORITY, row["priority"] + 1)},
         now,
     )
 
@@ -58,12 +66,13 @@ def raise_priority(engine: Engine, request_id: RequestId, now: datetime) -> Call
 def reschedule(
     engine: Engine, request_id: RequestId, start: datetime, now: datetime
 ) -> CallbackRequest:
-    """Make the request a scheduled one, due at `start` (its window keeps its length)."""
+    """Make the request a scheduled one, due at `start` (its window keeps its length); the
+    wait promised before is withdrawn in the same transaction (`commands.rescheduled`)."""
 
-    def values(row: Any) -> dict[str, Any]:
+    def values(connection: Connection, row: Row) -> dict[str, Any]:
         had = row["slot_start"], row["slot_end"]
         length = had[1] - had[0] if had[0] is not None and had[1] is not None else DEFAULT_SLOT
-        return {
+        return rescheduled(connection, request_id, now) | {
             "state": State.SCHEDULED.value,
             "due_at": start,
             "slot_start": start,

@@ -592,6 +592,8 @@ Index("ix_held_call_ended", _h.ended_at)
 # of each request's last dial read from the index alone, so a month's report reads no attempt.
 Index("ix_held_call_queue_joined", _h.queue, _h.joined_at)
 Index("ix_held_call_queue_ended", _h.queue, _h.ended_at)
+# The measured handle time of callers on hold (callback.store.stats): offers ended in a window.
+Index("ix_held_offer_queue_ended", HELD_OFFER.c.queue, HELD_OFFER.c.ended_at)
 Index(
     "ix_dial_attempt_request_fence_claimed",
     ATTEMPT.c.request_id,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.browser.conftest import PHONE, Shots, Stack, panel
-from tests.browser.test_widget import FILL_MS
+from tests.browser.test_widget import BEFORE_ASKING, FILL_MS
 
 
 def csp_violations(page: Page) -> list[str]:
@@ -27,9 +25,7 @@ def test_hosted_request_position_and_cancel(stack: Stack, page: Page, shot: Shot
     assert response is not None and response.ok
     assert "script-src 'self'" in response.headers["content-security-policy"]
     expect(page.get_by_role("heading", name="Example Energy: Customer support")).to_be_visible()
-    expect(
-        panel(page).get_by_text(re.compile(r"We are open\. Expected wait: about \d+ min"))
-    ).to_be_visible()
+    expect(panel(page).get_by_text(BEFORE_ASKING)).to_be_visible()
     shot("wait")
     page.get_by_label("Phone number").fill(PHONE)
     page.wait_for_timeout(FILL_MS)
@@ -65,6 +61,8 @@ def test_persian_hosted_page_is_right_to_left(stack: Stack, page: Page, shot: Sh
     expect(page.get_by_role("region", name="ما با شما تماس می‌گیریم")).to_have_css(
         "direction", "rtl"
     )
+    # The place before asking, in Persian words and digits.
+    expect(panel(page).get_by_text("نفر ۱ در صف خواهید بود")).to_be_visible()
     # White on the brand colour: the widget's styles apply though inline styles are forbidden.
     expect(page.get_by_role("button", name="با من تماس بگیرید")).to_have_css(
         "color", "rgb(255, 255, 255)"

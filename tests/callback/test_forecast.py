@@ -1,7 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
 from callback.config.policy import CallbackPolicy
-from callback.forecast import Measured, blended_handle, blended_patience, forecast
+from callback.forecast import Measured, blended_handle, blended_patience, forecast, handles
+from callback.inputs import LineInputs
 from tests.callback.config.snippets import build
 
 STAFFED = """
@@ -72,6 +73,40 @@ def test_measurements_outweigh_the_prior_as_they_accumulate() -> None:
     assert blended_handle(policy, Measured()) == timedelta(minutes=6)
     assert timedelta(minutes=5) < blended_handle(policy, few) < timedelta(minutes=6)
     assert blended_handle(policy, many) < timedelta(minutes=2, seconds=5)
+
+
+def test_each_kind_ahead_counts_at_its_own_handle_time() -> None:
+    config = build(STAFFED)
+    queue = config.queues["support"]
+    policy = config.callback_policy("support").model_copy(update={"patience_prior": None})
+    # Measured apart: a caller on hold takes an agent 9 minutes, a callback 3.
+    minute = timedelta(minutes=1)
+    measured = Measured(attempts=500, mean_handle=3 * minute, offers=500, live_handle=9 * minute)
+
+    def wait(on_hold: int) -> timedelta:
+        line = LineInputs(8, on_hold=on_hold)
+        found = forecast(queue, policy, line, measured, MONDAY_10).estimate
+        assert found is not None
+        return found.wait
+
+    # 9 stages of 4 agents: 8 items ahead at their kind's time (8.8 or 3.2 minutes once the
+    # priors are blended in), and the completion that frees an agent at the pooled 6.
+    assert 18.5 * minute < wait(8) < 19.5 * minute
+    assert 7.5 * minute < wait(0) < 8.5 * minute
+    assert 12 * minute < wait(4) < 14 * minute
+    # Kinds unknown (a bare count): every stage at the pooled figure, 6 minutes here.
+    assert handles(policy, measured).ahead(8, None) == 6 * minute
+
+
+def test_with_one_kind_measured_every_kind_takes_its_blend() -> None:
+    policy = CallbackPolicy(handle_time_prior=timedelta(minutes=6))
+    calls = Measured(attempts=40, mean_handle=timedelta(minutes=3))
+    live = Measured(offers=40, live_handle=timedelta(minutes=3))
+    # 20 pseudo-calls of 6 minutes and 40 of 3: 4 minutes for every kind.
+    for measured in (calls, live):
+        found = handles(policy, measured)
+        assert (found.callback, found.live, found.pooled) == (240.0, 240.0, 240.0)
+    assert handles(policy, calls).ahead(5, None) == timedelta(minutes=4)
 
 
 def test_patience_is_exposure_over_abandonments() -> None:

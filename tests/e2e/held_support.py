@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
+from callback.store.announcements import ANNOUNCEMENT
 from callback.store.held_line import HeldCaller, HeldState
 from callback.store.tables import HELD_OFFER
 from devtools.carrier import CallHandle, Carrier
@@ -50,3 +53,11 @@ def offers(world: World) -> list[tuple[int, str, str | None]]:
     with world.svc.store.engine.connect() as connection:
         rows = connection.execute(query.order_by(HELD_OFFER.c.id)).all()
     return [(held_id, agent, outcome) for held_id, agent, outcome in rows]
+
+
+def announced(world: World) -> list[tuple[str | None, datetime | None]]:
+    """How each announcement made to callers on hold ended, and when, oldest first."""
+    _n = ANNOUNCEMENT.c
+    query = select(_n.outcome, _n.ended_at).where(_n.held_id.is_not(None)).order_by(_n.id)
+    with world.svc.store.engine.connect() as connection:
+        return [(outcome, ended) for outcome, ended in connection.execute(query)]

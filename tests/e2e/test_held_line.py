@@ -4,6 +4,7 @@ bridge, a queue whose live callers another system serves."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,22 @@ from callback.store.presence import AgentStatus
 from callback.types import E164, AgentId, Channel, RequestId, State
 from devtools.carrier import Agent
 from scheduler.dispatch_rules import offer_for
-from tests.e2e.conftest import CALLER, SUPPORT, World
-from tests.e2e.held_support import dequeued, dequeues, held, offers, state, to_hold
+from tests.e2e.conftest import CALLER, SERVICE, SUPPORT, World
+from tests.e2e.held_support import (
+    announced,
+    dequeued,
+    dequeues,
+    held,
+    offers,
+    state,
+    to_hold,
+)
 
 pytestmark = pytest.mark.anyio
 
 ALICE = "client:alice"
+FLEX = "client:flex-agent"
+FLEX_TWIML = "<Response><Dial><Queue>support</Queue></Dial></Response>"
 OTHER = "+442079460322"
 WEB = E164("+442079460323")
 
@@ -124,6 +135,31 @@ class TestExternalLiveCallers:
         assert state(world, call) is HeldState.HOLDING
         assert held(world, call).fence == 0  # never claimed
         assert world.carrier.queue_sizes() == {"support": 1}
+
+    @pytest.mark.parametrize("ends", ["agent", "caller"])
+    async def test_a_caller_the_other_system_bridges_is_served_not_abandoned(
+        self, world: World, ends: str
+    ) -> None:
+        flex = Agent(talk_seconds=60) if ends == "agent" else Agent(talk_seconds=600)
+        world.carrier.register(FLEX, flex)
+        call = await to_hold(world.carrier, CALLER)
+        await world.carrier.run_for(40)
+        joined = held(world, call).joined_at
+        # The other system's agent takes the head of the Twilio queue, its own way.
+        world.carrier.twilio_client().calls.create(to=FLEX, from_=SERVICE, twiml=FLEX_TWIML)
+        await call.until(lambda: bool(call.heard("Connected")))
+        bridged = world.now
+        if ends == "caller":
+            await world.carrier.run_for(60)
+            await call.hang_up()
+        await call.until_end()
+        assert state(world, call) is HeldState.SERVED
+        assert dequeues(world) == []
+        [(outcome, ended)] = set(announced(world))  # every round's announcement, one ending
+        assert outcome == "reached" and ended is not None
+        # Reached when the bridge began (Twilio's QueueTime is in whole seconds).
+        assert joined < ended <= bridged and bridged - ended < timedelta(seconds=1)
+        assert world.svc.held.held.holding(SUPPORT) == 0
 
 
 async def test_a_caller_who_hangs_up_while_the_agent_rings_frees_the_agent_unblamed(

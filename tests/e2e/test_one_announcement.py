@@ -88,12 +88,15 @@ async def _book(world: World, channel: str) -> httpx.Response:
 async def test_the_web_promise_is_what_was_quoted_before_asking(world: World, channel: str) -> None:
     await _a_line(world)
     public = (await world.client.get("/api/v1/queues")).json()["queues"]["support"]
-    before = (await world.client.get(ESTIMATE, headers={"Origin": SHOP})).json()["estimate"]
+    quoted = (await world.client.get(ESTIMATE, headers={"Origin": SHOP})).json()
+    before = quoted["estimate"]
     done = await _book(world, channel)
     assert done.status_code == 201, done.text
     booked = done.json()
-    # Two callers on hold and one callback ahead: the fourth, as the queue view says.
+    # Two callers on hold and one callback ahead: the fourth, as the queue view says, and
+    # the place the web showed before asking.
     assert public["line"] == 3 and booked["position"] == 4
+    assert quoted["position"] == booked["position"]
     assert seconds(booked["promise"]) == seconds(before) == seconds(public["estimate"])
     assert booked["promise"]["by"] == before["by"]
     assert seconds(booked["estimate"]) == seconds(before)

@@ -36,7 +36,9 @@ async def queue_estimate(request: Request) -> Response:
         queue = _queue(config, request)
     except ApiProblem as problem:
         return answer(request, problem)
-    outlook = await run_in_threadpool(svc.line.forecast, config, queue, now)
+    # The place and the figure every channel quotes before asking (`callback.service.line`).
+    asking = await run_in_threadpool(svc.line.asking, config, queue, now)
+    outlook = asking.forecast
     schedule, policy = config.queues[queue].schedule(), config.callback_policy(queue)
     out = QueueEstimateOut(
         queue=queue,
@@ -46,6 +48,7 @@ async def queue_estimate(request: Request) -> Response:
         closes_at=outlook.closes_at,
         callback_offered=outlook.offer_callback,
         estimate=estimate_out(outlook.estimate),
+        position=None if outlook.estimate is None else asking.position.number,
     )
     return with_cors(request, JSONResponse(out.model_dump(mode="json")))
 

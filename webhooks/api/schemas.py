@@ -147,6 +147,10 @@ class QueueEstimateOut(Strict):
     closes_at: datetime | None
     callback_offered: bool
     estimate: EstimateOut | None
+    position: int | None = Field(
+        description="1-based place a callback asked for now would take (callers on hold and"
+        " callbacks alike, as the phone menu says); null when no wait can be estimated"
+    )
 
 
 class SlotsOut(Strict):

@@ -8,6 +8,10 @@ that now answers the number they called (or its voicemail when it is closed).
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
+from callback.config.queue import LiveCallers
 from callback.estimate import Estimate
 from callback.ordering import Position
 from callback.store.announcements import Told
@@ -23,8 +27,12 @@ from webhooks.twilio.inbound import route_queue
 from webhooks.twilio.outlook import live_forecast
 from webhooks.twilio.turn import Turn
 
-GONE_RESULTS = frozenset({"hangup", "bridged"})
+BRIDGED_ELSEWHERE = frozenset({"bridged", "bridging-in-process", "redirected-from-bridged"})
+"""QueueResults after which whoever dequeued the caller bridged them: another system's agent
+(Holdless redirects the callers it serves, with the Queue Members resource)."""
+GONE_RESULTS = BRIDGED_ELSEWHERE | {"hangup"}
 """QueueResults after which the caller is gone or served: nothing is left to route."""
+SECONDS = re.compile(r"[0-9]{1,8}")
 HOLD_SOURCE = "hold"
 """The source of the announcements a hold round makes."""
 KEEPS_ROW = frozenset({"redirected", "bridged"})
@@ -110,23 +118,34 @@ def result(turn: Turn) -> str:
     call = turn.call(route_queue(turn) if _vanished(turn) else None)
     if turn.call_sid:
         turn.svc.calls.set_hold(turn.call_sid, None, turn.now)
-        if outcome == "leave":
-            turn.svc.held.left(turn.call_sid, turn.now)
-        elif outcome == "bridged":
-            _served_elsewhere(turn)
-        elif outcome not in KEEPS_ROW:
-            turn.svc.held.hung_up(turn.call_sid, turn.now)
+        _settle(turn, outcome)
     if outcome == "leave":
         return capture.start_capture(call, turn.caller(call.queue))
     return farewell(call)
 
 
-def _served_elsewhere(turn: Turn) -> None:
-    """Another system's agent took the caller from the queue (`live_callers = "external"`;
-    Holdless redirects those it serves): their wait ended now."""
+def _settle(turn: Turn, outcome: str) -> None:
+    """Where the caller's place went: a callback, another system's agent, or nowhere."""
+    if outcome == "leave":
+        turn.svc.held.left(turn.call_sid, turn.now)
+    elif outcome in BRIDGED_ELSEWHERE or (outcome == "redirected" and _external(turn)):
+        turn.svc.held.served_elsewhere(turn.call_sid, _queue_time(turn), turn.now)
+    elif outcome not in KEEPS_ROW:
+        turn.svc.held.hung_up(turn.call_sid, turn.now)
+
+
+def _external(turn: Turn) -> bool:
+    """The caller's queue leaves its live callers to another system: a redirect out of the
+    Twilio queue is that system's (Holdless never dequeues there)."""
     caller = turn.svc.held.held.by_sid(turn.call_sid)
-    if caller is not None:
-        turn.svc.accuracy.held_reached(caller.id, turn.now)
+    queue = None if caller is None else turn.config.queues.get(caller.queue)
+    return queue is not None and queue.live_callers is LiveCallers.EXTERNAL
+
+
+def _queue_time(turn: Turn) -> timedelta | None:
+    """Twilio's QueueTime: how long the caller waited in the queue before leaving it."""
+    raw = turn.field("QueueTime")
+    return timedelta(seconds=int(raw)) if SECONDS.fullmatch(raw) else None
 
 
 def _reroute(turn: Turn) -> str:

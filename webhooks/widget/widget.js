@@ -192,6 +192,8 @@ input,select{font:inherit;box-sizing:border-box;width:100%;padding:8px;margin-bl
         const slots = await freeSlots(q);
         const e = q.estimate;
         let text = !q.open ? t.closed : e ? fill(t.open, { m: mins(e.wait_seconds), lo: mins(e.low_seconds), hi: mins(e.high_seconds) }) : t.openNoWait;
+        // The place booking now would take: the one the phone menu says and the booking keeps.
+        if (q.open && e && q.position) text += " " + fill(t.placeBefore, { n: num.format(q.position) });
         if (!q.accepting && q.next_opening) text += " " + fill(t.opens, { t: day.format(new Date(q.next_opening)) });
         if (!q.accepting && slots.length) text += " " + t.pickSlot;
         wait.textContent = text;

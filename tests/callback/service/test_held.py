@@ -253,3 +253,11 @@ def test_an_unknown_caller_status_does_not_count_as_an_ended_call(engine: Engine
     service.connect(claim.caller.id, claim.fence, SID, at(1))
     moved = service.dial_ended(claim.caller.id, claim.fence, "no-answer", "weird", at(2))
     assert moved is not None and moved.state is HeldState.RETURNING
+
+
+def test_only_a_caller_no_agent_of_ours_was_offered_is_served_elsewhere(engine: Engine) -> None:
+    service = HeldService(HeldStore(engine), Carrier(queued=set()))
+    assert service.hand_over(_claim(engine), "u", at(1)) is Handover.GONE  # seen hanging up
+    assert service.served_elsewhere(SID, timedelta(seconds=30), at(9)) is None
+    assert _state(engine) is HeldState.ABANDONED
+    assert service.served_elsewhere("CA" + "9" * 32, None, at(9)) is None  # never held

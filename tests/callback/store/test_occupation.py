@@ -1,10 +1,15 @@
-"""Measured occupation per attempt: ringing and talk, plus the wrap-up that follows."""
+"""Measured occupation per attempt and per hold offer: ringing and talk, plus the wrap-up."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
+from callback.dispatch import Budget, Eligible, Limit, Snapshot
+from callback.request import CallbackRequest
+from callback.service.held import HeldService
 from callback.store import QueueStore
+from callback.store.dispatching import DispatchStore, Offer
+from callback.store.held import HeldStore, Joining
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import AgentId
 from tests.callback.store.support import LEASE, SUPPORT, at, claim_next, incoming, number
@@ -51,3 +56,32 @@ def test_unanswered_attempts_are_counted(store: QueueStore) -> None:
     assert (seen.attempts, seen.dials, seen.unanswered) == (3, 3, 2)
     # No agent's presence changes after its attempt: each counts from claim to end.
     assert seen.mean_handle == timedelta(minutes=2)
+
+
+def _eligible(_request: CallbackRequest, _due: datetime) -> Eligible:
+    return Eligible()
+
+
+def _budget(_snapshot: Snapshot) -> Budget:
+    return Budget(1, Limit.NONE)
+
+
+def test_callers_on_hold_put_through_are_measured_apart(engine: Engine, store: QueueStore) -> None:
+    presence = PresenceStore(engine)
+    presence.sync_roster([ANN, BOB], at(0))
+    for agent in (ANN, BOB):
+        assert presence.set_status(agent, AgentStatus.OFFLINE, AgentStatus.AVAILABLE, at(1), "in")
+    held = HeldStore(engine)
+    held.join(Joining("CA" + "7" * 32, SUPPORT, "QU" + "7" * 32, "en", 0, at(0)), at(0))
+    offer = Offer(SUPPORT, ANN, (ANN,), LEASE, _eligible, _budget)
+    claim = DispatchStore(engine).offer(offer, at(10)).held
+    assert claim is not None
+    service = HeldService(held, None)
+    assert service.dial_ended(claim.caller.id, claim.fence, "completed", "in-progress", at(17))
+    assert presence.set_status(ANN, AgentStatus.BUSY, AgentStatus.WRAP_UP, at(17), "wrap")
+    assert presence.set_status(ANN, AgentStatus.WRAP_UP, AgentStatus.AVAILABLE, at(19), "ready")
+    _serve(store, 1, BOB, claimed=20, ended=22, outcome="connected")  # a short callback
+    seen = store.measured(SUPPORT, at(0), at(30))
+    # Ann: put through at 10, talked until 17, wrapped up until 19; Bob's callback 2 minutes.
+    assert (seen.offers, seen.live_handle) == (1, timedelta(minutes=9))
+    assert (seen.attempts, seen.mean_handle) == (1, timedelta(minutes=2))

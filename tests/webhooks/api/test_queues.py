@@ -13,6 +13,7 @@ from webhooks.api.openapi import OPERATIONS, document
 from webhooks.api.routes import api_routes
 from webhooks.api.schemas import QueueEstimateOut, SlotsOut
 
+ESTIMATE = "/api/v1/queues/support/estimate"
 SUNDAY_NOON = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)  # the support queue is closed on Sundays
 
 
@@ -21,6 +22,22 @@ def test_an_open_queue_tells_its_wait(api: Api) -> None:
     out = QueueEstimateOut.model_validate_json(response.text)
     assert (out.open, out.accepting, out.next_opening) == (True, True, None)
     assert out.estimate is not None and out.closes_at is not None
+    assert out.position == 1  # nobody in line yet
+
+
+def test_the_estimate_carries_the_place_booking_would_take(api: Api) -> None:
+    assert api.web(form()).status_code == 201
+    quoted = api.client.get("/api/v1/queues/support/estimate").json()
+    booked = api.web(form("020 7946 0457"))
+    assert booked.status_code == 201
+    assert quoted["position"] == booked.json()["position"] == 2
+
+
+def test_a_closed_queue_quotes_the_place_at_its_opening(make_client: Any) -> None:
+    closed = Api(make_client(clock=lambda: SUNDAY_NOON))
+    out = QueueEstimateOut.model_validate_json(closed.client.get(ESTIMATE).text)
+    assert (out.open, out.position) == (False, 1)
+    assert out.estimate is not None and out.estimate.by > datetime(2026, 3, 9, 8, tzinfo=UTC)
 
 
 def test_slots_of_a_day_have_room_and_follow_the_hours(api: Api) -> None:
@@ -96,6 +113,8 @@ def test_the_openapi_document_lists_every_route_and_model(api: Api) -> None:
     refs = {ref.rsplit("/", 1)[1] for ref in _refs(served)}
     assert refs <= set(served["components"]["schemas"])
     assert {"CallbackIn", "CallbackOut", "ErrorBody"} <= refs
+    estimate = served["components"]["schemas"]["QueueEstimateOut"]
+    assert "position" in estimate["required"] and "position" in estimate["properties"]
 
 
 def _refs(node: object) -> list[str]:
