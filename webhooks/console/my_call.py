@@ -145,6 +145,7 @@ def my_state_page(request: Request, user: User, status: int = 200, **notice: str
     context: dict[str, Any] = {
         "agent": name,
         "choices": [choice.value for choice in Chosen],
+        "statuses": [status.value for status in AgentStatus],
         "just_set": shown if status == 200 and shown in set(Chosen) else None,
         "wrapped": status == 200 and request.query_params.get("wrapped") == "1",
         **screen_context(svc, agent_of(user)),
