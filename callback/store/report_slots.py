@@ -38,6 +38,9 @@ from callback.types import QueueName
 BACKFILL = timedelta(days=92)
 """How far back the ticker starts counting when a queue has no slot kept yet (a report's
 longest range); older slots are counted by the first report that asks for them."""
+LONGEST_HOLD = timedelta(hours=12)
+"""A caller "on hold" longer than this is a call whose end was never heard of (a lost status
+callback): it no longer holds the closed slots back, or every report would go live from it."""
 CHUNK = 96
 """The most slots the ticker counts per queue in one run (a day), so a backfill stays short."""
 
@@ -79,7 +82,9 @@ def on_grid(at: datetime) -> bool:
 def horizon(connection: Connection, queue: QueueName, now: datetime) -> datetime:
     """The end of the closed slots of `queue` at `now` (a grid boundary)."""
     oldest = connection.execute(
-        select(func.min(_h.joined_at)).where(_h.queue == queue, _open)
+        select(func.min(_h.joined_at)).where(
+            _h.queue == queue, _open, _h.joined_at >= now - LONGEST_HOLD
+        )
     ).scalar()
     settled = now - SETTLED
     return grid_floor(settled if oldest is None else min(settled, oldest))

@@ -10,7 +10,14 @@ from sqlalchemy import Engine, func, insert, select, update
 from callback.report import SLOT, span
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.report import Slots, slot_tallies
-from callback.store.report_slots import BACKFILL, CHUNK, REPORT_SLOT, ReportSlots, grid_floor
+from callback.store.report_slots import (
+    BACKFILL,
+    CHUNK,
+    LONGEST_HOLD,
+    REPORT_SLOT,
+    ReportSlots,
+    grid_floor,
+)
 from callback.store.tables import HELD_CALL, REQUEST
 from tests.callback.store.report_history import at, history
 from tests.callback.store.test_report import DAY, LONDON, SUPPORT, TARGET
@@ -77,6 +84,20 @@ def test_a_caller_still_on_hold_keeps_the_slot_they_joined_in_open(engine: Engin
     again = slots.tallies(SUPPORT, TARGET, START, END, at(12, 10))
     assert again == _live(engine)
     assert first[38].offered == 1 and 38 not in again  # 09:30 is slot 38 of the day
+
+
+def test_a_caller_whose_end_was_never_heard_of_does_not_hold_reports_back(
+    engine: Engine,
+) -> None:
+    slots, now = _filled(engine), at(12, 0, day=4)
+    joined = now - LONGEST_HOLD - SLOT
+    ghost = {"id": 9, "call_sid": "CA" + "9" * 32, "queue": "support", "queue_sid": "QU1",
+             "language": "en", "priority": 0, "virtual_start": joined, "state": "holding",
+             "fence": 0, "joined_at": joined, "updated_at": joined, "ended_at": None}  # fmt: skip
+    with write_transaction(engine) as connection:
+        connection.execute(insert(HELD_CALL), [ghost])
+    assert slots.tallies(SUPPORT, TARGET, START, END, now) == _live(engine)
+    assert len(_kept_rows(engine)) == 192  # every slot of the two days closed
 
 
 def test_another_target_is_kept_apart(engine: Engine) -> None:
