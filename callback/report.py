@@ -7,9 +7,8 @@ module folds the slots into local days or 30/60-minute intervals and derives the
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -161,71 +160,5 @@ def total(buckets: list[Bucket]) -> Tally:
 
 SETTLED = timedelta(minutes=2)
 """Rows are stamped just before they commit: a slot that ended this long ago is final."""
-Reader = Callable[[datetime, datetime], Mapping[int, Tally]]
-"""Reads the tallies of [start, end) per slot, indexed from `start`."""
-
-
-@dataclass
-class ClosedSlots:
-    """The tallies of final slots, kept between reports (one memory per process).
-
-    A report then reads from the database only the slots it has not seen final yet: the
-    first report of a range pays for all of it, a later one for the last minutes.
-    """
-
-    limit: int = 500_000
-    kept: dict[tuple[str, float, datetime], Tally] = field(default_factory=dict)
-    reads: int = 0
-    # Reports run in worker threads; one at a time, so a clear never pulls a slot from under
-    # another (they are few, and the second mostly finds the first one's slots kept).
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def tallies(
-        self, read: Reader, key: tuple[str, float], start: datetime, end: datetime, now: datetime
-    ) -> dict[int, Tally]:
-        """The slots of [start, end) for `key` (queue, target), final ones from memory."""
-        with self._lock:
-            return self._tallies(read, key, start, end, now)
-
-    def _tallies(
-        self, read: Reader, key: tuple[str, float], start: datetime, end: datetime, now: datetime
-    ) -> dict[int, Tally]:
-        final = min(end, start + SLOT * ((now - SETTLED - start) // SLOT))
-        count = max(0, (final - start) // SLOT)
-        runs = list(self._missing(key, start, count))
-        if len(self.kept) + sum(last - first for first, last in runs) > self.limit:
-            self.kept.clear()  # a rough bound: the memory starts again from this report
-            runs = [(0, count)] if count else []
-        for first, last in runs:
-            self._keep(key, start + SLOT * first, last - first, read)
-        slots = {
-            index: tally
-            for index in range(count)
-            if (tally := self.kept[(*key, start + SLOT * index)]) != EMPTY
-        }
-        if final < end:
-            self.reads += 1
-            slots |= {count + index: tally for index, tally in read(max(start, final), end).items()}
-        return slots
-
-    def _missing(
-        self, key: tuple[str, float], start: datetime, count: int
-    ) -> Iterator[tuple[int, int]]:
-        """Runs [first, last) of slot indexes not kept yet."""
-        first = None
-        for index in range(count + 1):
-            known = index < count and (*key, start + SLOT * index) in self.kept
-            if index < count and not known and first is None:
-                first = index
-            elif (known or index == count) and first is not None:
-                yield first, index
-                first = None
-
-    def _keep(self, key: tuple[str, float], at: datetime, count: int, read: Reader) -> None:
-        self.reads += 1
-        fresh = read(at, at + SLOT * count)
-        for index in range(count):
-            self.kept[(*key, at + SLOT * index)] = fresh.get(index, EMPTY)
-
-
 EMPTY = Tally()
+"""No figures at all."""

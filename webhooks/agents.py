@@ -1,7 +1,7 @@
 """`POST /api/v1/agents/{agent_id}/status`: an agent (or the supervisor) sets presence.
 
 Keys live in the config only as SHA-256 hashes and are compared in constant time. Errors
-are JSON naming the field and the rule broken.
+are the API's one problem shape (`webhooks.api.errors`): a code, the field and the rule.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from callback.config import SupervisorConfig
 from callback.config.sections import AgentConfig
 from callback.store.presence import AgentStatus
 from callback.types import AgentId
+from webhooks.api.body import capped_body, json_object
+from webhooks.api.errors import ApiProblem, Code, bearer_refused
 from webhooks.services import Services, services
 
-MAX_BODY = 1024
 WORKING = frozenset({AgentStatus.BUSY, AgentStatus.WRAP_UP})
 
 
@@ -54,37 +55,6 @@ class PresenceOut(BaseModel):
     status: Literal["available", "away", "offline"]
 
 
-class RuleBroken(BaseModel):
-    """The field concerned and the rule it broke."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    field: str
-    rule: str
-
-
-class PresenceErrorBody(BaseModel):
-    """Every error answer of the presence route."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    error: RuleBroken
-
-
-class ApiError(Exception):
-    """An answer other than 200: HTTP status, the field concerned and the rule broken."""
-
-    def __init__(self, status: int, field: str, rule: str) -> None:
-        super().__init__(rule)
-        self.status, self.field, self.rule = status, field, rule
-
-    def response(self) -> JSONResponse:
-        """The JSON error answer."""
-        body = {"error": {"field": self.field, "rule": self.rule}}
-        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
-        return JSONResponse(body, status_code=self.status, headers=headers)
-
-
 def key_matches(key: str, stored: str | None) -> bool:
     """Whether `key` hashes to the stored SHA-256 hex digest (never true with none stored)."""
     digest = hashlib.sha256(key.encode()).hexdigest()
@@ -102,7 +72,9 @@ def bearer(request: Request) -> str:
     """The bearer credential of the request; 401 if there is none."""
     key = bearer_key(request)
     if key is None:
-        raise ApiError(401, "Authorization", "send 'Authorization: Bearer <key>'")
+        raise ApiProblem(
+            401, Code.UNAUTHORIZED, "Authorization", "send 'Authorization: Bearer <key>'"
+        )
     return key
 
 
@@ -112,39 +84,36 @@ def authorise(config: SupervisorConfig, agent_id: str, key: str) -> AgentConfig:
     supervisor = key_matches(key, config.service.supervisor_key_sha256)
     own = agent is not None and key_matches(key, agent.api_key_sha256)
     if not (supervisor or own):
-        raise ApiError(403, "Authorization", "this key may not change this agent's presence")
+        rule = "this key may not change this agent's presence"
+        raise ApiProblem(403, Code.FORBIDDEN, "Authorization", rule)
     if agent is None:
-        raise ApiError(404, "agent_id", f"no agent {agent_id!r} in the roster")
+        raise ApiProblem(404, Code.NOT_FOUND, "agent_id", f"no agent {agent_id!r} in the roster")
     return agent
 
 
 async def chosen_status(request: Request) -> Chosen:
-    """The status in the JSON body; 422 naming the field and the rule otherwise."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ApiError(422, "body", f"at most {MAX_BODY} bytes")
+    """The status in the JSON body; 400, 413 or 422 naming the field and the rule otherwise."""
+    body = json_object(await capped_body(request))
     try:
-        return Chosen(PresenceIn.model_validate_json(raw).status)
+        return Chosen(PresenceIn.model_validate(body).status)
     except ValidationError as error:
         raise _refusal(error) from None
 
 
-def _refusal(error: ValidationError) -> ApiError:
+def _refusal(error: ValidationError) -> ApiProblem:
     first = error.errors()[0]
-    field = str(first["loc"][0]) if first["loc"] else "body"
+    field = str(first["loc"][0]) if first["loc"] else "status"
     if first["type"] == "extra_forbidden":
-        return ApiError(422, field, "unknown field: the body holds only 'status'")
-    if field == "status":
-        return ApiError(422, field, f"required, a string: one of {_CHOICES}")
-    return ApiError(422, "body", 'a JSON object like {"status": "available"}')
+        return ApiProblem(422, Code.UNKNOWN_FIELD, field, "the body holds only 'status'")
+    return ApiProblem(422, Code.INVALID_FIELD, "status", f"required, a string: one of {_CHOICES}")
 
 
-async def agent_status(request: Request) -> JSONResponse:
+async def agent_status(request: Request) -> Response:
     """Set the agent's presence; becoming available starts a dispatch at once."""
     try:
         return await _set(request)
-    except ApiError as error:
-        return error.response()
+    except ApiProblem as problem:
+        return bearer_refused(problem)
 
 
 async def _set(request: Request) -> JSONResponse:
@@ -173,11 +142,12 @@ def set_presence(
     assert current is not None  # just synced
     if current.status in WORKING and target is AgentStatus.AVAILABLE:
         rule = f"the agent is {current.status.value}: available again when that ends"
-        raise ApiError(409, "status", rule)
+        raise ApiProblem(409, Code.AGENT_BUSY, "status", rule)
     if current.status is not target and not svc.presence.set_status(
         agent_id, current.status, target, now, cause
     ):
-        raise ApiError(409, "status", "the presence changed meanwhile: try again")
+        rule = "the presence changed meanwhile: try again"
+        raise ApiProblem(409, Code.PRESENCE_CHANGED, "status", rule)
     # Only this agent's queues, at once: a tick's pass under way is not waited for.
     if target is AgentStatus.AVAILABLE:
         return BackgroundTask(svc.dispatcher.kick, agent_id)

@@ -33,6 +33,7 @@ from callback.store.figures import FiguresStore
 from callback.store.held import HeldStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
+from callback.store.report_slots import ReportSlots
 from callback.store.settling import SettleStore
 from callback.store.verification import VerificationStore
 from callback.store.voicemails import VoicemailStore
@@ -43,6 +44,7 @@ from scheduler.dispatch_lock import InstanceLock, lock_path
 from scheduler.dispatcher import Dispatcher
 from scheduler.events import EventDelivery, state_change_job
 from scheduler.promises import CHECK_SECONDS, PromiseCheck
+from scheduler.report_slots import CLOSE_SECONDS, close_slots_job
 from scheduler.retention import retention_job
 from scheduler.ticker import Job, build_ticker
 from settings import Settings
@@ -196,6 +198,11 @@ def _event_jobs(svc: Services) -> list[Job]:
         Job("promise-check", check.run, CHECK_SECONDS),
         Job("event-scan", state_change_job(svc.config, events, svc.clock), EVENT_SCAN_SECONDS),
         Job("event-delivery", EventDelivery(svc.config, events, svc.clock).run, DELIVERY_SECONDS),
+        Job(
+            "report-slots",
+            close_slots_job(svc.config, ReportSlots(svc.store.engine), svc.clock),
+            CLOSE_SECONDS,
+        ),
     ]
 
 

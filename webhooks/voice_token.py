@@ -12,14 +12,15 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
 from callback.config.fields import EndpointKind, endpoint_kind
 from callback.config.sections import AgentConfig
 from settings import Settings
-from webhooks.agents import ApiError, authorise, bearer
+from webhooks.agents import authorise, bearer
+from webhooks.api.errors import ApiProblem, Code, bearer_refused
 from webhooks.services import services
 
 CLIENT_PREFIX = "client:"
@@ -40,7 +41,7 @@ def client_identity(agent: AgentConfig) -> str:
     """The agent's `client:` identity; 409 when they are reached at a number or SIP address."""
     if endpoint_kind(agent.endpoint) is not EndpointKind.CLIENT:
         rule = "the agent's endpoint is not a 'client:' identity: no browser phone to register"
-        raise ApiError(409, "endpoint", rule)
+        raise ApiProblem(409, Code.NO_BROWSER_PHONE, "endpoint", rule)
     return agent.endpoint.removeprefix(CLIENT_PREFIX)
 
 
@@ -49,7 +50,8 @@ def voice_token(settings: Settings, agent: AgentConfig, now: datetime) -> VoiceT
     identity = client_identity(agent)
     missing = settings.voice_token_missing()
     if missing:
-        raise ApiError(503, missing[0], f"voice access tokens are off: set {', '.join(missing)}")
+        rule = f"voice access tokens are off: set {', '.join(missing)}"
+        raise ApiProblem(503, Code.VOICE_TOKENS_OFF, missing[0], rule)
     # Checked by voice_token_missing above; asserted for the type checker.
     assert settings.twilio_account_sid and settings.twilio_api_key_sid
     assert settings.twilio_api_key_secret is not None
@@ -75,11 +77,11 @@ def token_response(found: VoiceTokenOut) -> JSONResponse:
     return JSONResponse(found.model_dump(mode="json"), headers=headers)
 
 
-async def api_voice_token(request: Request) -> JSONResponse:
+async def api_voice_token(request: Request) -> Response:
     """`POST /api/v1/agents/{agent_id}/voice-token`: for the agent's own key or the supervisor's."""
     svc = services(request)
     try:
         agent = authorise(svc.config.current, request.path_params["agent_id"], bearer(request))
         return token_response(voice_token(svc.settings, agent, svc.clock()))
-    except ApiError as error:
-        return error.response()
+    except ApiProblem as problem:
+        return bearer_refused(problem)

@@ -3,6 +3,7 @@
 # The console's and the sent-texts tables join the metadata wherever the store is used.
 import callback.store.console_tables
 import callback.store.held_history
+import callback.store.report_slots
 import callback.store.request_sms
 import callback.store.wrap_up  # noqa: F401
 from callback.store.engine import DEFAULT_URL, make_engine

@@ -99,6 +99,15 @@ def _book(engine: Engine) -> int:
     return request.id
 
 
+def _shows_state(page: Page, label: str) -> None:
+    """The "your state is now" notice and the state form's checked radio both tell `label`."""
+    expect(page.get_by_role("status").filter(has_text="Your state is now")).to_have_text(
+        f"Your state is now: {label}."
+    )
+    expect(page.get_by_label(label, exact=True)).to_be_checked()
+    expect(page.locator('input[name="status"]:checked')).to_have_count(1)
+
+
 def test_the_agent_follows_a_whole_call_and_wraps_it_up(
     page: Page, served: Served, engine: Engine, shot: Shots
 ) -> None:
@@ -122,6 +131,7 @@ def test_the_agent_follows_a_whole_call_and_wraps_it_up(
     page.get_by_label("available").check()
     page.get_by_role("button", name="Set my state").click()
     expect(page.locator("#state")).to_have_attribute("data-status", "available")
+    _shows_state(page, "available")
     expect(page.locator("#live")).to_have_text("Live")
     page.evaluate("window.sameDocument = true")  # gone if the page were loaded again
     shot("available")
@@ -139,10 +149,12 @@ def test_the_agent_follows_a_whole_call_and_wraps_it_up(
     shot("offered")
     expect(party).to_have_attribute("data-phase", "connected", timeout=CALL_TIMEOUT_MS)
     expect(page.locator("#state")).to_have_attribute("data-status", "busy")
+    _shows_state(page, "on a call")  # the notice and the form follow the call, no reload
     shot("on-the-call")
 
     expect(party).to_have_attribute("data-phase", "ended", timeout=CALL_TIMEOUT_MS)
     expect(page.locator("#state")).to_have_attribute("data-status", "wrap_up")
+    _shows_state(page, "in wrap-up")
     assert page.evaluate("window.sameDocument") is True  # every change came without a reload
     page.get_by_label("Notes").fill("Meter swapped remotely; new reading sent by e-mail.")
     page.get_by_label("Disposition").select_option("resolved")

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from callback.report import (
-    SLOT,
     Bucket,
-    ClosedSlots,
     Grain,
     Tally,
     bucket_of,
@@ -120,77 +117,3 @@ def test_the_repeated_autumn_hour_gets_rows_of_its_own() -> None:
     rows = group({}, date(2026, 10, 25), date(2026, 10, 25), LONDON, Grain.HOUR)
     assert len(rows) == 25
     assert [row.start.strftime("%H") for row in rows[:4]] == ["00", "01", "01", "02"]
-
-
-class Reads:
-    """A stand-in database: one offered per slot, and a log of the ranges read."""
-
-    def __init__(self) -> None:
-        self.ranges: list[tuple[datetime, datetime]] = []
-
-    def __call__(self, start: datetime, end: datetime) -> dict[int, Tally]:
-        self.ranges.append((start, end))
-        return {index: Tally(offered=1) for index in range((end - start) // SLOT) if index % 2 == 0}
-
-
-DAY_START = datetime(2026, 3, 2, tzinfo=UTC)
-KEY = ("support", 60.0)
-
-
-def test_final_slots_are_read_once_and_the_open_ones_every_time() -> None:
-    memory, reads = ClosedSlots(), Reads()
-    now = DAY_START + timedelta(hours=1, minutes=10)  # final slots: 00:00 to 01:00 (4 slots)
-    end = DAY_START + timedelta(days=1)
-    first = memory.tallies(reads, KEY, DAY_START, end, now)
-    assert reads.ranges == [(DAY_START, DAY_START + 4 * SLOT), (DAY_START + 4 * SLOT, end)]
-    # Slots 0 and 2 from the kept run, then the open part re-indexed: 4, 6, ... 94.
-    assert sorted(first) == list(range(0, 96, 2))
-    reads.ranges.clear()
-    again = memory.tallies(reads, KEY, DAY_START, end, now + timedelta(minutes=15))
-    assert reads.ranges == [
-        (DAY_START + 4 * SLOT, DAY_START + 5 * SLOT),
-        (DAY_START + 5 * SLOT, end),
-    ]
-    assert again[4] == Tally(offered=1)  # read as the first slot of its own range, kept at 4
-    assert 5 in again  # the open part starts at slot 5 (its own index 0)
-
-
-def test_another_target_or_queue_is_kept_apart_and_a_full_memory_starts_again() -> None:
-    memory, reads = ClosedSlots(limit=6), Reads()
-    now = DAY_START + timedelta(hours=2, minutes=5)
-    end = DAY_START + timedelta(hours=1)
-    memory.tallies(reads, KEY, DAY_START, end, now)
-    memory.tallies(reads, ("support", 30.0), DAY_START, end, now)
-    assert len(reads.ranges) == 2
-    assert len(memory.kept) == 4  # the second needed 4 more than the limit allows: cleared
-    memory.tallies(reads, ("support", 30.0), DAY_START, end, now)
-    assert len(reads.ranges) == 2
-
-
-def test_a_range_still_open_is_read_whole_and_nothing_kept() -> None:
-    memory, reads = ClosedSlots(), Reads()
-    now = DAY_START + timedelta(minutes=1)
-    slots = memory.tallies(reads, KEY, DAY_START, DAY_START + 2 * SLOT, now)
-    assert reads.ranges == [(DAY_START, DAY_START + 2 * SLOT)]
-    assert slots == {0: Tally(offered=1)}
-    assert memory.kept == {}
-
-
-def test_reports_in_many_threads_at_once_with_a_small_memory_all_answer_right() -> None:
-    # A limit below two ranges makes the threads clear the memory under each other's feet.
-    memory = ClosedSlots(limit=100)
-    now = DAY_START + timedelta(days=2)
-    ranges = [
-        (("support", 60.0), DAY_START),
-        (("sales", 60.0), DAY_START),
-        (("support", 30.0), DAY_START + timedelta(hours=12)),
-    ]
-    expected = {index: Tally(offered=1) for index in range(0, 96, 2)}
-
-    def report(n: int) -> dict[int, Tally]:
-        key, start = ranges[n % len(ranges)]
-        return memory.tallies(Reads(), key, start, start + timedelta(days=1), now)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(report, range(256)))
-    assert all(answer == expected for answer in answers)

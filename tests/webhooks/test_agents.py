@@ -1,4 +1,4 @@
-"""The presence API: bearer keys checked against hashes, errors naming field and rule."""
+"""The presence API: bearer keys checked against hashes, errors in the API's one problem shape."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from callback.request import ContextEntry
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import E164, AgentId, Channel, QueueName, State
 from tests.webhooks.conftest import MONDAY_10
+from webhooks.api.body import MAX_BODY
+from webhooks.api.schemas import ErrorBody, ErrorDetail
 from webhooks.services import Services
 
 ALICE_KEY = "alice-key-for-tests-only"
@@ -43,6 +45,13 @@ def client(config_file: Path, make_client: Callable[..., TestClient]) -> TestCli
 def _post(client: TestClient, agent: str, key: str | None, body: object) -> Any:
     headers = {"Authorization": f"Bearer {key}"} if key is not None else {}
     return client.post(URL.format(agent), json=body, headers=headers)
+
+
+def _problem(response: Any, status: int) -> ErrorDetail:
+    """The answer's error in the API's one problem shape (any other shape fails to parse)."""
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    return ErrorBody.model_validate_json(response.text).error
 
 
 def _svc(client: TestClient) -> Services:
@@ -78,38 +87,50 @@ def test_the_supervisor_may_change_any_agent(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("agent", "key", "body", "status", "field"),
+    ("agent", "key", "body", "status", "code", "field"),
     [
-        ("alice", None, {"status": "away"}, 401, "Authorization"),
-        ("alice", "wrong", {"status": "away"}, 403, "Authorization"),
-        ("boris", ALICE_KEY, {"status": "away"}, 403, "Authorization"),
-        ("nobody", ALICE_KEY, {"status": "away"}, 403, "Authorization"),
-        ("nobody", SUPERVISOR_KEY, {"status": "away"}, 404, "agent_id"),
-        ("alice", ALICE_KEY, {"status": "busy"}, 422, "status"),
-        ("alice", ALICE_KEY, ["available"], 422, "body"),
+        ("alice", None, {"status": "away"}, 401, "unauthorized", "Authorization"),
+        ("alice", "wrong", {"status": "away"}, 403, "forbidden", "Authorization"),
+        ("boris", ALICE_KEY, {"status": "away"}, 403, "forbidden", "Authorization"),
+        ("nobody", ALICE_KEY, {"status": "away"}, 403, "forbidden", "Authorization"),
+        ("nobody", SUPERVISOR_KEY, {"status": "away"}, 404, "not_found", "agent_id"),
+        ("alice", ALICE_KEY, {"status": "busy"}, 422, "invalid_field", "status"),
+        ("alice", ALICE_KEY, ["available"], 400, "invalid_body", None),
     ],
 )
-def test_refusals_name_the_field_and_the_rule(
-    client: TestClient, agent: str, key: str | None, body: object, status: int, field: str
+def test_refusals_name_the_code_the_field_and_the_rule(
+    client: TestClient,
+    agent: str,
+    key: str | None,
+    body: object,
+    status: int,
+    code: str,
+    field: str | None,
 ) -> None:
     response = _post(client, agent, key, body)
-    assert response.status_code == status
-    error = response.json()["error"]
-    assert error["field"] == field and error["rule"]
+    error = _problem(response, status)
+    assert (error.code, error.field) == (code, field) and error.message
+    if status == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
 
 
 def test_a_body_that_is_not_json_is_refused(client: TestClient) -> None:
     headers = {"Authorization": f"Bearer {ALICE_KEY}"}
     response = client.post(URL.format("alice"), content=b"\xff{", headers=headers)
-    assert response.status_code == 422
-    assert response.json()["error"]["field"] == "body"
+    assert _problem(response, 400).code == "invalid_body"
 
 
-def test_a_path_no_route_takes_answers_in_the_presence_family(client: TestClient) -> None:
+def test_a_body_too_large_is_refused_before_it_is_read_whole(client: TestClient) -> None:
+    headers = {"Authorization": f"Bearer {ALICE_KEY}"}
+    padded = b'{"status": "away", "pad": "' + b"x" * (MAX_BODY + 1) + b'"}'
+    response = client.post(URL.format("alice"), content=padded, headers=headers)
+    assert _problem(response, 413).code == "body_too_large"
+
+
+def test_a_path_no_route_takes_answers_the_problem_shape(client: TestClient) -> None:
     # A line break in the id: not even the preflight route's path matches it.
     response = client.post("/api/v1/agents/a%0Ab/status", json={"status": "available"})
-    assert response.status_code == 404
-    assert response.json() == {"error": {"field": "path", "rule": "not found"}}
+    assert _problem(response, 404).code == "not_found"
 
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/api/v1/no-such-thing")])
@@ -125,9 +146,8 @@ def test_a_path_the_api_lacks_answers_json(client: TestClient, method: str, path
 
 def test_a_known_path_with_another_method_is_a_json_405(client: TestClient) -> None:
     response = client.get(URL.format("alice"))
-    assert response.status_code == 405
+    assert _problem(response, 405).code == "method_not_allowed"
     assert response.headers["allow"] == "POST"
-    assert response.json() == {"error": {"field": "path", "rule": "method not allowed"}}
 
 
 def test_a_busy_agent_cannot_declare_themselves_available(client: TestClient) -> None:
@@ -136,30 +156,30 @@ def test_a_busy_agent_cannot_declare_themselves_available(client: TestClient) ->
     svc.store.enqueue(QueueName("support"), E164("+442079460456"), incoming, MONDAY_10)
     _post(client, "alice", ALICE_KEY, {"status": "available"})
     response = _post(client, "alice", ALICE_KEY, {"status": "available"})
-    assert response.status_code == 409
+    error = _problem(response, 409)
+    assert (error.code, error.field) == ("agent_busy", "status")
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "status", "code", "field"),
     [
-        ({"status": []}, "status"),
-        ({"status": {}}, "status"),
-        ({"status": ["available"]}, "status"),
-        ({"status": None}, "status"),
-        ({"status": 1}, "status"),
-        ({}, "status"),
-        ({"status": "away", "until": "noon"}, "until"),
-        ("available", "body"),
-        (None, "body"),
+        ({"status": []}, 422, "invalid_field", "status"),
+        ({"status": {}}, 422, "invalid_field", "status"),
+        ({"status": ["available"]}, 422, "invalid_field", "status"),
+        ({"status": None}, 422, "invalid_field", "status"),
+        ({"status": 1}, 422, "invalid_field", "status"),
+        ({}, 422, "invalid_field", "status"),
+        ({"status": "away", "until": "noon"}, 422, "unknown_field", "until"),
+        ("available", 400, "invalid_body", None),
+        (None, 400, "invalid_body", None),
     ],
 )
 def test_an_odd_body_is_refused_naming_the_field_and_the_rule(
-    client: TestClient, body: object, field: str
+    client: TestClient, body: object, status: int, code: str, field: str | None
 ) -> None:
     response = _post(client, "alice", ALICE_KEY, body)
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["field"] == field and error["rule"]
+    error = _problem(response, status)
+    assert (error.code, error.field) == (code, field) and error.message
     presence = _svc(client).presence.get(AgentId("alice"))
     assert presence is None or presence.status is AgentStatus.OFFLINE
 

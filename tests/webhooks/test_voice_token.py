@@ -22,6 +22,7 @@ from tests.webhooks.console.support import (
     csrf_of,
     sign_in,
 )
+from webhooks.api.schemas import ErrorBody
 from webhooks.app import create_app
 
 ACCOUNT = "AC3f9d27e1b40c58a6f2e7d193b5c80a4e"
@@ -129,16 +130,19 @@ def test_a_machine_key_gets_a_token(client: TestClient, key: str) -> None:
 
 def test_an_agent_key_gets_no_token_for_someone_else(client: TestClient) -> None:
     answer = client.post(API.format("dagur"), headers={"Authorization": f"Bearer {ALICE_KEY}"})
-    assert answer.status_code == 403
-    assert client.post(API.format("alice")).status_code == 401
+    assert ErrorBody.model_validate_json(answer.text).error.code == "forbidden"
+    unsigned = client.post(API.format("alice"))
+    assert ErrorBody.model_validate_json(unsigned.text).error.code == "unauthorized"
+    assert (unsigned.status_code, unsigned.headers["www-authenticate"]) == (401, "Bearer")
 
 
 def test_an_agent_reached_at_a_sip_address_gets_a_clear_refusal(client: TestClient) -> None:
     headers = {"Authorization": f"Bearer {SUPERVISOR_KEY}"}
     answer = client.post(API.format("boris"), headers=headers)
     assert answer.status_code == 409
-    assert answer.json()["error"]["field"] == "endpoint"
-    assert "not a 'client:' identity" in answer.json()["error"]["rule"]
+    error = ErrorBody.model_validate_json(answer.text).error
+    assert (error.code, error.field) == ("no_browser_phone", "endpoint")
+    assert "not a 'client:' identity" in error.message
 
 
 def test_without_the_settings_the_refusal_names_them(
@@ -147,8 +151,9 @@ def test_without_the_settings_the_refusal_names_them(
     headers = {"Authorization": f"Bearer {SUPERVISOR_KEY}"}
     answer = bare.post(API.format("alice"), headers=headers)
     assert answer.status_code == 503
-    rule = answer.json()["error"]["rule"]
-    assert rule == (
+    error = ErrorBody.model_validate_json(answer.text).error
+    assert (error.code, error.field) == ("voice_tokens_off", "HOLDLESS_TWILIO_ACCOUNT_SID")
+    assert error.message == (
         "voice access tokens are off: set HOLDLESS_TWILIO_ACCOUNT_SID, "
         "HOLDLESS_TWILIO_API_KEY_SID, HOLDLESS_TWILIO_API_KEY_SECRET, HOLDLESS_TWILIO_TWIML_APP_SID"
     )
@@ -193,6 +198,9 @@ def test_the_token_route_is_in_the_openapi_document(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     operation = paths["/api/v1/agents/{agent_id}/voice-token"]["post"]
     assert set(operation["responses"]) == {"200", "401", "403", "404", "409", "503"}
+    problem = {"$ref": "#/components/schemas/ErrorBody"}
+    errors = [answer for status, answer in operation["responses"].items() if status != "200"]
+    assert all(e["content"]["application/json"]["schema"] == problem for e in errors)
 
 
 def test_an_agent_user_out_of_the_roster_gets_no_token(
@@ -212,4 +220,5 @@ def test_an_agent_user_out_of_the_roster_gets_no_token(
     token = csrf_of(client.get("/console/").text)
     answer = client.post("/console/me/voice-token", headers={"X-CSRF-Token": token})
     assert answer.status_code == 409
-    assert answer.json()["error"]["rule"] == "you are not in the roster now"
+    error = ErrorBody.model_validate_json(answer.text).error
+    assert (error.code, error.message) == ("not_in_roster", "you are not in the roster now")

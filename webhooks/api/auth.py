@@ -23,7 +23,7 @@ from callback.config.api import ApiConfig, ApiKeyConfig, SiteConfig
 from callback.store.abuse import AbuseStore, Window
 from callback.types import Channel
 from webhooks.agents import bearer_key, key_matches
-from webhooks.api.errors import ApiProblem, Code
+from webhooks.api.errors import ApiProblem, Code, bearer_refused
 
 SITE_KEY = "x-holdless-site-key"
 KEY_ID = "x-holdless-key-id"
@@ -147,7 +147,4 @@ def supervisor_only(request: Request, config: SupervisorConfig) -> None:
 
 def refused(problem: ApiProblem) -> Response:
     """The problem's response; a 401 says which scheme to use."""
-    response = problem.response()
-    if problem.status == 401:
-        response.headers["WWW-Authenticate"] = "Bearer"
-    return response
+    return bearer_refused(problem)

@@ -42,6 +42,11 @@ class Code(StrEnum):
     VERIFICATION_EXPIRED = "verification_expired"
     VERIFICATION_LOCKED = "verification_locked"
     UNAVAILABLE = "unavailable"
+    AGENT_BUSY = "agent_busy"
+    PRESENCE_CHANGED = "presence_changed"
+    NOT_IN_ROSTER = "not_in_roster"
+    NO_BROWSER_PHONE = "no_browser_phone"
+    VOICE_TOKENS_OFF = "voice_tokens_off"
 
 
 class ApiProblem(Exception):
@@ -91,6 +96,14 @@ class ApiProblem(Exception):
         return JSONResponse(body, status_code=self.status, headers=extra)
 
 
+def bearer_refused(problem: ApiProblem) -> Response:
+    """The problem's response for a route keyed by a bearer key: a 401 names that scheme."""
+    response = problem.response()
+    if problem.status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 def unavailable() -> ApiProblem:
     """The 503 answer when the database failed: nothing was decided, the client may retry."""
     message = "the service cannot reach its database just now; please try again shortly"
@@ -108,10 +121,6 @@ async def http_error(request: Request, exc: Exception) -> Response:
     path = request.url.path
     if not path.startswith("/api/v1/"):
         return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=headers)
-    if path.startswith("/api/v1/agents/"):
-        # The presence route's own error family: the part of the request and the rule.
-        body = {"error": {"field": "path", "rule": exc.detail.lower()}}
-        return JSONResponse(body, status_code=exc.status_code, headers=headers)
     code = _HTTP_CODES.get(exc.status_code, Code.INVALID_BODY)
     problem = ApiProblem(exc.status_code, code, None, exc.detail.lower())
     return problem.response(headers)

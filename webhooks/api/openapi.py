@@ -34,8 +34,6 @@ class Operation:
     errors: tuple[int, ...] = field(default=(404,))
     database: bool = True
     """Reads or writes the database, so it may answer 503 `unavailable` (see `DatabaseGuard`)."""
-    error: type[BaseModel] = schemas.ErrorBody
-    """The body of its 4xx answers (the 503 is always `ErrorBody`)."""
 
 
 def _in_path(name: str) -> dict[str, Any]:
@@ -66,8 +64,7 @@ OPERATIONS: tuple[Operation, ...] = (
         body=agents.PresenceIn,
         parameters=(_in_path("agent_id"),),
         security=("supervisor", "agent"),
-        errors=(401, 403, 404, 409, 422),
-        error=agents.PresenceErrorBody,
+        errors=(400, 401, 403, 404, 409, 413, 422),
     ),
     Operation(
         "/agents/{agent_id}/voice-token",
@@ -79,7 +76,6 @@ OPERATIONS: tuple[Operation, ...] = (
         security=("supervisor", "agent"),
         errors=(401, 403, 404, 409, 503),
         database=False,
-        error=agents.PresenceErrorBody,
     ),
     Operation(
         "/callbacks",
@@ -189,7 +185,6 @@ def _models() -> list[type[BaseModel]]:
     found: list[type[BaseModel]] = [schemas.ErrorBody]
     for operation in OPERATIONS:
         found += [*operation.answers.values(), *([operation.body] if operation.body else [])]
-        found.append(operation.error)
     return list(dict.fromkeys(found))
 
 
@@ -203,7 +198,7 @@ def _operation(operation: Operation) -> dict[str, Any]:
         for status, model in operation.answers.items()
     }
     for status in operation.errors:
-        responses[str(status)] = {"description": "an error", "content": _content(operation.error)}
+        responses[str(status)] = {"description": "an error", "content": _content(schemas.ErrorBody)}
     if operation.database:
         responses["503"] = {"description": "an error", "content": _content(schemas.ErrorBody)}
     found: dict[str, Any] = {"summary": operation.summary, "responses": responses}

@@ -12,7 +12,8 @@ from callback.store.agent_day import AgentDay, agent_days
 from callback.store.presence import AgentStatus, Presence
 from callback.store.users import Role, User
 from callback.types import AgentId
-from webhooks.agents import ApiError, Chosen, set_presence
+from webhooks.agents import Chosen, set_presence
+from webhooks.api.errors import ApiProblem
 from webhooks.console.guard import requires
 from webhooks.console.pages import render
 from webhooks.console.state import audit
@@ -97,8 +98,8 @@ async def set_agent_state(request: Request, user: User) -> Response:
     target = AgentStatus(chosen)
     try:
         kick = set_presence(svc, AgentId(agent_id), target, CAUSE)
-    except ApiError as error:
-        return await _page(request, user, status=error.status, refused=error.rule)
+    except ApiProblem as problem:
+        return await _page(request, user, status=problem.status, refused=problem.message)
     audit(request).record(
         user.name, "presence", f"agent={agent_id} status={target.value}", svc.clock()
     )

@@ -124,8 +124,17 @@ def _today(name: str, figures: Today) -> Fields:
         "abandonment": percent(figures.abandonment),
         "kept": str(figures.promises_kept),
         "broken": str(figures.promises_broken),
+        "served_held": str(figures.served_held),
+        "estimate": _accuracy(figures),
     }
     return {f"{name}.{key}": value for key, value in shown.items()}
+
+
+def _accuracy(figures: Today) -> str:
+    """The mean error of the waits told, and the share that fell inside the range told."""
+    if figures.estimate_error is None:
+        return DASH
+    return f"±{clock_text(figures.estimate_error)} · {percent(figures.estimate_hit_rate)}"
 
 
 def _agents(svc: Services, now: datetime) -> Fields:

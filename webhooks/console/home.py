@@ -9,7 +9,8 @@ from starlette.responses import RedirectResponse, Response
 from callback.store.presence import AgentStatus
 from callback.store.users import Role, User
 from callback.types import AgentId
-from webhooks.agents import ApiError, Chosen, set_presence
+from webhooks.agents import Chosen, set_presence
+from webhooks.api.errors import ApiProblem
 from webhooks.console.guard import requires
 from webhooks.console.my_call import my_state_page
 from webhooks.console.pages import render
@@ -46,8 +47,8 @@ async def set_my_state(request: Request, user: User) -> Response:
     target = AgentStatus(chosen)
     try:
         kick = set_presence(svc, AgentId(user.agent_id), target, "set by the agent (console)")
-    except ApiError as error:
-        return _my_state(request, user, status=error.status, refused=error.rule)
+    except ApiProblem as problem:
+        return _my_state(request, user, status=problem.status, refused=problem.message)
     detail = f"agent={user.agent_id} status={target.value}"
     audit(request).record(user.name, "presence", detail, svc.clock())
     # Post/redirect/get: a reload does not send the form again.

@@ -15,14 +15,15 @@ from typing import Any
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from callback.store.agent_screen import AgentScreenStore
 from callback.store.presence import AgentStatus
 from callback.store.users import Role, User
 from callback.store.wrap_up import MAX_NOTES, NoteExists, OfferKind, WrapUp, WrapUpStore
 from callback.types import AgentId
-from webhooks.agents import ApiError, Chosen
+from webhooks.agents import Chosen
+from webhooks.api.errors import ApiProblem, Code
 from webhooks.console.guard import requires
 from webhooks.console.pages import render
 from webhooks.console.party_view import party_view, phase
@@ -145,6 +146,7 @@ def my_state_page(request: Request, user: User, status: int = 200, **notice: str
     context: dict[str, Any] = {
         "agent": name,
         "choices": [choice.value for choice in Chosen],
+        "statuses": [status.value for status in AgentStatus],
         "just_set": shown if status == 200 and shown in set(Chosen) else None,
         "wrapped": status == 200 and request.query_params.get("wrapped") == "1",
         **screen_context(svc, agent_of(user)),
@@ -159,10 +161,10 @@ async def my_voice_token(request: Request, user: User) -> Response:
     roster = {agent.id: agent for agent in svc.config.current.agents}
     agent = roster.get(agent_of(user))
     if agent is None:
-        return JSONResponse(
-            {"error": {"field": "agent", "rule": "you are not in the roster now"}}, status_code=409
-        )
+        return ApiProblem(
+            409, Code.NOT_IN_ROSTER, "agent", "you are not in the roster now"
+        ).response()
     try:
         return token_response(voice_token(svc.settings, agent, svc.clock()))
-    except ApiError as error:
-        return error.response()
+    except ApiProblem as problem:
+        return problem.response()

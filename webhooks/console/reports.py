@@ -10,9 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from callback.config import SupervisorConfig
-from callback.report import Bucket, ClosedSlots, Grain, Tally, group, span, total
-from callback.store.engine import read_transaction
-from callback.store.report import Slots, slot_tallies
+from callback.report import Bucket, Grain, Tally, group, span, total
+from callback.store.report_slots import ReportSlots
 from callback.store.users import User
 from callback.types import QueueName
 from webhooks.console.board import DASH, clock_text, percent
@@ -22,7 +21,7 @@ from webhooks.console.guard import requires
 from webhooks.console.i18n import language_of
 from webhooks.console.pages import render
 from webhooks.console.requests import WATCHERS
-from webhooks.console.state import audit, state_of
+from webhooks.console.state import audit
 from webhooks.services import Services, services
 
 DEFAULT_DAYS = 7
@@ -74,18 +73,13 @@ def wanted_of(request: Request, config: SupervisorConfig, now: datetime) -> Want
     return Wanted(queue, first, last, grain, problem)
 
 
-def compute(svc: Services, memory: ClosedSlots, wanted: Wanted) -> list[Bucket]:
-    """The report's rows, one per local day or interval (final slots from `memory`)."""
+def compute(svc: Services, wanted: Wanted) -> list[Bucket]:
+    """The report's rows, one per local day or interval (closed slots as kept)."""
     settings = svc.config.current.queues[wanted.queue]
-    target = settings.service_level_target
     start, end = span(wanted.first, wanted.last, settings.zone)
-
-    def read(since: datetime, until: datetime) -> Slots:
-        with read_transaction(svc.store.engine) as connection:
-            return slot_tallies(connection, wanted.queue, since, until, target)
-
-    key = (str(wanted.queue), target.total_seconds())
-    slots = memory.tallies(read, key, start, end, svc.clock())
+    slots = ReportSlots(svc.store.engine).tallies(
+        wanted.queue, settings.service_level_target, start, end, svc.clock()
+    )
     return group(slots, wanted.first, wanted.last, settings.zone, wanted.grain)
 
 
@@ -156,7 +150,7 @@ async def reports_page(request: Request, user: User) -> Response:
     svc = services(request)
     config = svc.config.current
     wanted = wanted_of(request, config, svc.clock())
-    rows = await run_in_threadpool(compute, svc, state_of(request).reports, wanted)
+    rows = await run_in_threadpool(compute, svc, wanted)
     t = dict(language_of(request).texts)
     return render(
         request,
@@ -195,7 +189,7 @@ async def report_csv(request: Request, user: User) -> Response:
     """The report's rows and total as CSV; audited."""
     svc = services(request)
     wanted = wanted_of(request, svc.config.current, svc.clock())
-    rows = await run_in_threadpool(compute, svc, state_of(request).reports, wanted)
+    rows = await run_in_threadpool(compute, svc, wanted)
     detail = f"queue={wanted.queue} from={wanted.first} to={wanted.last} grain={wanted.grain}"
     audit(request).record(user.name, "export-report", detail, svc.clock())
     lines = [csv_line(CSV_COLUMNS)]

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 
 from callback.passwords import Passwords
-from callback.report import ClosedSlots
 from callback.store.abuse import AbuseStore, Window
 from callback.store.audit import AuditStore
 from callback.store.users import UserStore
@@ -36,8 +35,6 @@ class ConsoleState:
     """The public base URL's origin (media may come from it)."""
     board: Board = field(default_factory=Board)
     """The wallboard's shared snapshot (one per process)."""
-    reports: ClosedSlots = field(default_factory=ClosedSlots)
-    """The reports' tallies of final slots (one memory per process)."""
     dry_runs: DryRuns = field(default_factory=DryRuns)
     """Who has a dry run going (one per user), and the lock of the config file's writes."""
 

@@ -62,14 +62,14 @@ def _differences(url: str) -> list[Any]:
 def test_upgrade_builds_exactly_the_declared_schema(empty_url: str) -> None:
     assert current_revision(empty_url) is None
     upgrade(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0018"
+    assert current_revision(empty_url) == head_revision() == "0019"
     assert _differences(empty_url) == []
 
 
 def test_upgrade_twice_changes_nothing(empty_url: str) -> None:
     upgrade(empty_url)
     upgrade(empty_url)
-    assert current_revision(empty_url) == "0018"
+    assert current_revision(empty_url) == "0019"
     assert _differences(empty_url) == []
 
 

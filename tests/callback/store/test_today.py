@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from datetime import timedelta
 
 import pytest
@@ -11,9 +12,12 @@ from callback.store import QueueStore
 from callback.store.engine import read_transaction, write_transaction
 from callback.store.events import EventStore, Overdue
 from callback.store.tables import REQUEST
-from callback.store.today import today
+from callback.store.today import Today, today
 from callback.types import RequestId, State
+from tests.callback.store.report_history import at as report_at
+from tests.callback.store.report_history import history
 from tests.callback.store.support import LEASE, SALES, SUPPORT, T0, at, claim_next, incoming, number
+from tests.callback.store.test_report import EXPECTED_DAY as DAY
 
 MIDNIGHT = T0.replace(hour=0)
 TARGET = timedelta(seconds=60)
@@ -80,3 +84,21 @@ def test_an_empty_day_has_no_rates(engine: Engine) -> None:
         figures = today(connection, SUPPORT, MIDNIGHT, at(60), TARGET)
     assert figures.offered == 0
     assert figures.service_level is figures.average_answer is figures.abandonment is None
+
+
+def test_the_wallboards_day_counts_as_the_report_does(engine: Engine) -> None:
+    # The report's hand-built day: callers on hold served, abandoned and gone to a callback,
+    # and the waits told against the waits that happened, all in the wallboard's figures too.
+    with write_transaction(engine) as connection:
+        history(connection)
+    with read_transaction(engine) as connection:
+        figures = today(connection, SUPPORT, report_at(0, 0), report_at(0, 0, day=3), TARGET)
+    shared = [name for name in (f.name for f in dataclass_fields(Today)) if hasattr(DAY, name)]
+    assert {name: getattr(figures, name) for name in shared} == {
+        name: getattr(DAY, name) for name in shared
+    }
+    assert (figures.promises_kept, figures.promises_broken) == (DAY.kept, DAY.broken)
+    assert figures.handled == DAY.handled == 3
+    assert figures.service_level == pytest.approx(DAY.service_level)
+    assert figures.average_answer == pytest.approx(90.0)
+    assert (figures.estimate_error, figures.estimate_hit_rate) == (35.0, 0.5)

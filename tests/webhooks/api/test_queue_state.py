@@ -83,5 +83,11 @@ def test_the_openapi_document_lists_both_routes() -> None:
     assert {"200", "403", "503"} <= set(queues["responses"])
     assert {} in queues["security"]  # answered without credentials too
     presence = paths["/api/v1/agents/{agent_id}/status"]["post"]
-    assert {"200", "401", "403", "404", "409", "422", "503"} <= set(presence["responses"])
+    responses = presence["responses"]
+    assert set(responses) == {"200", "400", "401", "403", "404", "409", "413", "422", "503"}
+    # The presence route's errors are the API's one problem shape, as every other route's.
+    shapes = {
+        str(a["content"]["application/json"]["schema"]) for s, a in responses.items() if s != "200"
+    }
+    assert shapes == {str({"$ref": "#/components/schemas/ErrorBody"})}
     assert presence["requestBody"]["required"] is True

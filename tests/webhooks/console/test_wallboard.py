@@ -14,10 +14,11 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from callback.store import QueueStore
-from callback.store.engine import read_transaction
+from callback.store.engine import read_transaction, write_transaction
 from callback.store.today import today
 from callback.types import State
 from settings import Settings
+from tests.callback.store.report_history import history
 from tests.callback.store.support import SUPPORT, incoming, number
 from tests.webhooks.console.support import PASSWORD, Clock, csrf_of, sign_in
 from tests.webhooks.live import on_free_port, served
@@ -40,6 +41,22 @@ def test_the_page_shows_the_line_and_todays_figures(
     assert "Service level (60 s)" in page
     assert 'data-field="agent.alice.status" data-label>offline</td>' in page
     assert '<script src="/console/static/wallboard.js" defer></script>' in page
+
+
+def test_the_board_counts_callers_on_hold_and_the_waits_told(
+    client: TestClient, console_engine: Engine
+) -> None:
+    # The report's hand-built morning (before the clock's 10:00): one caller served from hold
+    # in 40 s, one who hung up on hold, and two waits told (one inside its range).
+    with write_transaction(console_engine) as connection:
+        history(connection)
+    sign_in(client, "vera")
+    page = client.get("/console/").text
+    assert '<dd data-field="support.served_held">1</dd>' in page
+    assert '<dd data-field="support.abandoned">2</dd>' in page
+    assert '<dd data-field="support.offered">6</dd>' in page
+    assert '<dd data-field="support.estimate">±0:35 · 50%</dd>' in page
+    assert "Served from hold" in page
 
 
 @pytest.mark.parametrize(("name", "status"), [("alice", 403), (None, 303)])

@@ -9,6 +9,30 @@ document.addEventListener("DOMContentLoaded", function () {
     return;
   }
   const live = document.getElementById("live");
+  const notice = document.getElementById("state-set");
+
+  function stateNow() {
+    const shown = document.getElementById("state");
+    return shown ? shown.dataset.status : null;
+  }
+
+  // A call moves the state (busy, wrap-up): the form's radio and the notice follow it, but
+  // a choice the agent is making is left alone until the state really moves.
+  let known = stateNow();
+  function follow() {
+    const status = stateNow();
+    if (!status || status === known) {
+      return;
+    }
+    known = status;
+    document.querySelectorAll('input[name="status"]').forEach(function (radio) {
+      radio.checked = radio.value === status;
+    });
+    if (notice) {
+      const label = document.querySelector('label[for="status-' + status + '"]');
+      notice.textContent = notice.dataset.text.replace("{status}", label ? label.textContent : status);
+    }
+  }
 
   function typed() {
     const form = screen.querySelector("form.wrap");
@@ -49,6 +73,7 @@ document.addEventListener("DOMContentLoaded", function () {
         const parsed = new DOMParser().parseFromString(html, "text/html");
         screen.replaceChildren.apply(screen, Array.from(parsed.body.childNodes));
         restore(kept);
+        follow();
         screen.dataset.updates = String(Number(screen.dataset.updates || "0") + 1);
       });
   }
