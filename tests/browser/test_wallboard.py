@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -102,4 +102,25 @@ def test_a_supervisor_moves_up_and_cancels_from_the_list(
     found = store.get(first)
     assert found is not None and found.state is State.CANCELLED
     assert [r.action for r in records(engine)][:3] == ["reveal", "cancel", "move-up"]
+    assert complaints == []
+
+
+def test_a_supervisor_reschedules_on_the_queues_clock(
+    page: Page, stack: Stack, engine: Engine, shot: Shots, complaints: list[str]
+) -> None:
+    store = QueueStore(engine)
+    booked = store.enqueue(SUPPORT, number(1), incoming(0), MONDAY_10).request.id
+    _sign_in(page, stack, "sam")
+    page.get_by_role("link", name="Requests").click()
+    row = page.locator(f"#request-{booked}")
+    # Support keeps London's clock: 1 April is summer time, an hour ahead of UTC.
+    row.get_by_label("New time").fill("2026-04-01T15:30")
+    row.get_by_role("button", name="Reschedule").click()
+    expect(page.get_by_role("status")).to_have_text(f"Done: reschedule #{booked}.")
+    expect(page.locator(f"#request-{booked} .due")).to_have_text("2026-04-01 15:30 BST")
+    expect(page.locator(f"#request-{booked}")).to_have_attribute("data-state", "scheduled")
+    shot("rescheduled")
+    found = store.get(booked)
+    assert found is not None and found.due_at() == datetime(2026, 4, 1, 14, 30, tzinfo=UTC)
+    assert [r.action for r in records(engine)][:1] == ["reschedule"]
     assert complaints == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -63,6 +63,17 @@ def _query(wanted: RequestFilter, before: int | None) -> str:
     return urlencode({key: value for key, value in shown.items() if value})
 
 
+def _zone(svc: Services, queue: str) -> tzinfo:
+    """The queue's own clock, which the supervisor reads and types times in (UTC for a queue
+    that has left the config)."""
+    found = svc.config.current.queues.get(queue)
+    return UTC if found is None else found.zone
+
+
+def _local(moment: datetime, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def _page(svc: Services, wanted: RequestFilter) -> tuple[list[dict[str, object]], bool]:
     with read_transaction(svc.store.engine) as connection:
         rows, more = list_requests(connection, wanted)
@@ -75,8 +86,8 @@ def _page(svc: Services, wanted: RequestFilter) -> tuple[list[dict[str, object]]
             "number": mask_number(row.number),
             "name": row.name or "",
             "priority": row.priority,
-            "created": row.created_at.strftime("%Y-%m-%d %H:%M"),
-            "due": row.due_at.strftime("%Y-%m-%d %H:%M"),
+            "created": _local(row.created_at, _zone(svc, row.queue)),
+            "due": _local(row.due_at, _zone(svc, row.queue)),
             "pending": row.state in {State.WAITING.value, State.SCHEDULED.value},
         }
         for row in rows
@@ -126,6 +137,11 @@ def _id(request: Request) -> RequestId:
     return RequestId(int(request.path_params["request_id"]))
 
 
+def _zone_of(svc: Services, request_id: RequestId) -> tzinfo:
+    found = svc.store.get(request_id)
+    return UTC if found is None else _zone(svc, found.queue)
+
+
 async def _act(request: Request, user: User, action: str) -> Response:
     svc, request_id = services(request), _id(request)
     form = await request.form()
@@ -139,7 +155,7 @@ async def _act(request: Request, user: User, action: str) -> Response:
             done = await run_in_threadpool(move_up, svc.store, request_id, now)
             detail = f"request={request_id} priority={done.priority}"
         else:
-            start = _start(form.get("at"))
+            start = _start(form.get("at"), await run_in_threadpool(_zone_of, svc, request_id))
             done = await run_in_threadpool(move_to, svc.store, request_id, start, now)
             detail = f"request={request_id} due={done.due_at().isoformat()}"
     except Refused as refusal:
@@ -151,15 +167,15 @@ async def _act(request: Request, user: User, action: str) -> Response:
     return RedirectResponse(_with(back, done=f"{action} #{request_id}"), status_code=303)
 
 
-def _start(value: object) -> datetime:
-    """The new time from the form's datetime-local field, read as UTC."""
+def _start(value: object, zone: tzinfo) -> datetime:
+    """The new time from the form's datetime-local field, read on the queue's clock."""
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None
     if parsed is None:
         raise Refused("the new time is not a date and time")
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return (parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed).astimezone(UTC)
 
 
 @requires(Role.SUPERVISOR)

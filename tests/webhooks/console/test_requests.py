@@ -147,6 +147,19 @@ def test_move_up_and_reschedule_change_the_line_and_are_audited(
     assert record.detail == f"request={booked[2]} due=2026-03-02T15:30:00+00:00"
 
 
+def test_times_are_shown_and_typed_on_the_queues_own_clock(
+    client: TestClient, console_engine: Engine, booked: list[RequestId]
+) -> None:
+    # Support is on Europe/London: in April 15:30 there is 14:30 UTC (summer time). A time
+    # read as UTC would call the customer an hour late.
+    sign_in(client, "sam")
+    _post(client, f"/console/requests/{booked[0]}/reschedule", at="2026-04-01T15:30")
+    scheduled = QueueStore(console_engine).get(booked[0])
+    assert scheduled is not None
+    assert scheduled.due_at().isoformat() == "2026-04-01T14:30:00+00:00"
+    assert "2026-04-01 15:30 BST" in client.get("/console/requests").text
+
+
 def test_a_past_time_is_refused(
     client: TestClient, console_engine: Engine, booked: list[RequestId]
 ) -> None:
