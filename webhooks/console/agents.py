@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -32,10 +32,7 @@ async def agents_page(request: Request, user: User) -> Response:
 async def _page(request: Request, user: User, status: int = 200, **notice: str) -> Response:
     svc = services(request)
     now = svc.clock()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    span = (midnight, midnight + timedelta(days=1))
-    queues = list(svc.config.current.queues)
-    days = await run_in_threadpool(agent_days, svc.store.engine, queues, *span)
+    days = await run_in_threadpool(_days, svc, now)
     rows = [_row(svc, agent.id, agent.name, days, now) for agent in svc.config.current.agents]
     shown = request.query_params.get("set", "")
     context: dict[str, object] = {
@@ -46,6 +43,31 @@ async def _page(request: Request, user: User, status: int = 200, **notice: str) 
         "just_agent": _name(svc, request.query_params.get("agent", "")),
     }
     return render(request, "agents.html", user, status=status, **context, **notice)
+
+
+def local_day(now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The day `now` falls in on `zone`'s clock, as a UTC span (23 or 25 hours on a clock
+    change)."""
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _days(svc: Services, now: datetime) -> dict[AgentId, AgentDay]:
+    """Each agent's figures over today on the clock of the agent's first queue (one query
+    per distinct day: usually one)."""
+    config = svc.config.current
+    by_day: dict[tuple[datetime, datetime], list[AgentId]] = {}
+    for agent in config.agents:
+        queue = config.queues.get(agent.queues[0])
+        day = local_day(now, UTC if queue is None else queue.zone)
+        by_day.setdefault(day, []).append(AgentId(agent.id))
+    days: dict[AgentId, AgentDay] = {}
+    for day, agents in by_day.items():
+        found = agent_days(svc.store.engine, list(config.queues), *day)
+        days.update({agent: found[agent] for agent in agents if agent in found})
+    return days
 
 
 def _row(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from callback.store.presence import AgentStatus, PresenceStore
 from callback.types import AgentId
 from tests.callback.store.support import offer
 from tests.webhooks.console.support import Clock, csrf_of, records, sign_in
+from webhooks.console.agents import local_day
 
 ROSTER = ("Alice Moreton", "Boris Volkov", "Chloe Hart", "Dagur Jónsson", "Leila Karimi")
 
@@ -129,3 +131,16 @@ def test_wrong_agents_statuses_and_busy_agents_are_refused(
     assert _set(client, "chloe", "available") == 409
     assert records(console_engine, "presence") == []
     assert presence.get(AgentId("boris")) is None
+
+
+def test_today_is_the_queue_s_local_day_not_the_utc_day() -> None:
+    london = ZoneInfo("Europe/London")
+    # 00:30 UTC on 1 July is 01:30 in London (summer time): London's 1 July began at 23:00 UTC.
+    start, end = local_day(datetime(2026, 7, 1, 0, 30, tzinfo=UTC), london)
+    assert (start, end) == (
+        datetime(2026, 6, 30, 23, 0, tzinfo=UTC),
+        datetime(2026, 7, 1, 23, 0, tzinfo=UTC),
+    )
+    # The spring clock change: London's 29 March 2026 lasts 23 hours.
+    start, end = local_day(datetime(2026, 3, 29, 12, 0, tzinfo=UTC), london)
+    assert end - start == timedelta(hours=23)

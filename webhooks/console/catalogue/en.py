@@ -31,7 +31,7 @@ TEXTS = {
     "status_away": "away",
     "status_offline": "offline",
     "agents": "Agents",
-    "agents_today": "Today’s figures per agent (UTC day)",
+    "agents_today": "Today’s figures per agent (the agent’s first queue’s local day)",
     "agent": "Agent",
     "state": "State",
     "in_state": "Time in state",

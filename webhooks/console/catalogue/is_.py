@@ -31,7 +31,7 @@ TEXTS = {
     "status_away": "fjarverandi",
     "status_offline": "ótengd(ur)",
     "agents": "Þjónustufulltrúar",
-    "agents_today": "Tölur dagsins á hvern fulltrúa (UTC-dagur)",
+    "agents_today": "Tölur dagsins á hvern fulltrúa (staðardagur fyrstu biðraðar fulltrúans)",
     "agent": "Fulltrúi",
     "state": "Staða",
     "in_state": "Tími í stöðu",
