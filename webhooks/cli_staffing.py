@@ -1,6 +1,6 @@
 """`holdless staffing advise`: the agents each interval needed for a goal, beside the plan.
 
-Measured from the database's history (callback.store.staffing_history), computed by
+Measured from the database's history (callback.store.history), computed by
 callback.advice with Erlang A or C, printed as a table or JSON.
 """
 

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from callback.advice import Window, advise
 from callback.config import SupervisorConfig
 from callback.goals import Goal, ServiceGoal
-from callback.history import History, spans
-from callback.store.staffing_history import read_history
+from callback.history import History, measured, spans
+from callback.store.history import read_history
 from webhooks.staffing_report import QueueAdvice, text
 
 DEFAULT_SHARE = 0.8
@@ -43,7 +43,7 @@ def read_windows(
         for name, window in windows.items()
     ]
     start, end = min(cut[0][0] for cut in cuts), max(cut[-1][1] for cut in cuts)
-    return read_history(engine, windows, start, end, now)
+    return measured(read_history(engine, start, end, now=now, queues=windows), now)
 
 
 def advice_today(config: SupervisorConfig, engine: Engine, now: datetime, length: timedelta) -> str:
