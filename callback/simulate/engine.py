@@ -59,16 +59,22 @@ class Run:
     held_back: int = 0
     seq: int = 0
     measured: Measures = field(default_factory=Measures)
+    agents: int | None = None
+    """Agents on duty all along instead of the staffing plan's (the staffing check's trials)."""
+    within_s: float | None = None
+    """The target counted as answered within (default: the queue's service_level_target)."""
+    horizon_s: float | None = None
+    """Where the run stops (default: the days and a drain day after them)."""
 
     def __post_init__(self) -> None:
         queue = self.config.queues[self.queue]
         self.line = Line(self.config, self.queue, self.origin)
         self.retry = self.line.policy.retry_policy()
-        self.target = queue.service_level_target.total_seconds()
+        self.target = self.within_s or queue.service_level_target.total_seconds()
         self.wrap = queue.wrap_up.total_seconds()
         self.serve_held = queue.live_callers is LiveCallers.HOLDLESS
         self.contacts: dict[int, Contact] = {}
-        self.horizon = self.days * DAY + DRAIN
+        self.horizon = self.horizon_s or self.days * DAY + DRAIN
         self.ledger = Ledger()
 
     def at(self, time: float, kind: str, ref: int = 0) -> None:
@@ -95,6 +101,9 @@ class Run:
         return self.tally
 
     def _plan(self) -> None:
+        if self.agents is not None:
+            self.at(0.0, "staff", self.agents)
+            return
         plan = self.config.queues[self.queue].staffing_plan()
         until = self.line.when(self.horizon)
         for start, _, agents in plan.segments(self.origin, until):
@@ -212,6 +221,9 @@ class Run:
     def _dial(self, now: float, ident: int) -> None:
         entry = self.line.start_dial(ident, now)
         contact = entry.contact
+        if entry.attempts == 1:  # an agent took the callback: counted as a held caller's answer
+            taken = now - max(entry.created, entry.due_from) <= self.target
+            self.tally.at(entry.created).callbacks_in_target += taken
         draw = contact.answers[min(entry.attempts, DRAWS) - 1]
         self.measured.dials += 1
         missed = contact.no_answer + contact.machine

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from callback.config.model import SupervisorConfig
 from callback.history import Occupied, Records
 from callback.simulate.arrivals import WEEKDAYS, Interval, Kind
+from callback.simulate.reasons import Dials
 from callback.types import Channel
 
 IVR = Channel.IVR.value
@@ -66,6 +67,11 @@ def _shares(occupied: list[Occupied]) -> tuple[float, float, float]:
     machine = sum(o.outcome == "machine" for o in dials)
     declined = sum(o.outcome == "declined" for o in dials)
     return missed / len(dials), machine / len(dials), declined / len(dials)
+
+
+def dial_shares(history: Records, queue: str) -> Dials:
+    """`queue`'s shares of callback dials that rang out, reached a machine or were declined."""
+    return Dials(*_shares([o for o in history.occupied if o.queue == queue]))
 
 
 def queue_profile(

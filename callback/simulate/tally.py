@@ -30,6 +30,8 @@ class Cell:
     """Calls that found the queue closed and left."""
     callbacks: int = 0
     callbacks_completed: int = 0
+    callbacks_in_target: int = 0
+    """Callbacks whose first dial began within the target of asking (or of the slot's start)."""
     callback_wait_s: float = 0.0
     promises_broken: int = 0
     """Callbacks reached after their promised time, or never (given up, expired)."""
