@@ -119,11 +119,12 @@ def _differences(advice: QueueAdvice) -> list[str]:
 
 
 def _simulation_notes(advice: QueueAdvice) -> list[str]:
-    reps = max((row.simulated.replications for row in advice.rows if row.simulated), default=0)
+    reps = sorted({row.simulated.replications for row in advice.rows if row.simulated})
+    span = f"{reps[0]}" + (f" to {reps[-1]}" if len(reps) > 1 else "") if reps else ""
+    over = f", over {span} replications" if span else ""
     said = (
         f"simulated: the fewest agents with which the real line (callback.simulate) met the "
-        f"goal, over {reps} or more replications; '-' where only callers on hold joined (the "
-        f"formula's own model)"
+        f"goal{over}; '-' where only callers on hold joined (the formula's own model)"
     )
     return [_wrapped(said), *_differences(advice)]
 
