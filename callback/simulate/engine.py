@@ -25,18 +25,8 @@ from callback.simulate.arrivals import DAY, DRAWS, Contact, Kind
 from callback.simulate.booking import Ledger
 from callback.simulate.line import HELD_BACK, Holding, Line, Pending
 from callback.simulate.tally import Measures, Tally
+from callback.simulate.timing import ANSWER_S, DECLINE_S, DRAIN, MACHINE_S, TICK
 from callback.types import E164, Channel, QueueName, RequestId
-
-TICK = 30.0
-"""Seconds between the dispatcher's ticks (it also runs whenever an agent or a caller moves)."""
-ANSWER_S = 6.0
-"""Seconds a customer who answers lets the phone ring."""
-MACHINE_S = 12.0
-"""Seconds until a machine is detected."""
-DECLINE_S = 10.0
-"""Seconds a customer who answers and says "not now" keeps the line (after ringing)."""
-DRAIN = DAY
-"""How long after the last day the run goes on to serve those still in line."""
 
 
 @dataclass
@@ -59,12 +49,11 @@ class Run:
     held_back: int = 0
     seq: int = 0
     measured: Measures = field(default_factory=Measures)
+    # The staffing check's trials: agents all along instead of the plan's, the goal's target
+    # instead of the queue's service_level_target, and where the run stops.
     agents: int | None = None
-    """Agents on duty all along instead of the staffing plan's (the staffing check's trials)."""
     within_s: float | None = None
-    """The target counted as answered within (default: the queue's service_level_target)."""
     horizon_s: float | None = None
-    """Where the run stops (default: the days and a drain day after them)."""
 
     def __post_init__(self) -> None:
         queue = self.config.queues[self.queue]

@@ -18,8 +18,8 @@ from callback.advice import Advice
 from callback.config.model import SupervisorConfig
 from callback.goals import AbandonmentGoal, Goal
 from callback.simulate.arrivals import DAY, Interval, Kind
-from callback.simulate.engine import ANSWER_S, DECLINE_S, MACHINE_S
 from callback.simulate.tally import Cell
+from callback.simulate.timing import ANSWER_S, DECLINE_S, MACHINE_S
 
 SHORTEST_TALK_S = 1.0
 LEAST_IDLE_MINUTES = 1.0
