@@ -84,7 +84,8 @@ def _label(row: Advice, zone: ZoneInfo) -> str:
 def _simulated(check: SimulatedCheck | None) -> str:
     if check is None:
         return "-"
-    return f"{'' if check.met else '>'}{check.agents} ({check.outcome:.0%})"
+    reached = "nobody" if math.isnan(check.outcome) else f"{check.outcome:.0%}"
+    return f"{'' if check.met else '>'}{check.agents} ({reached})"
 
 
 def _line(row: Advice, zone: ZoneInfo, simulated: bool) -> str:
@@ -182,15 +183,20 @@ def _row(row: Advice, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+def _finite(value: float) -> float | None:
+    """JSON has no NaN or infinity: a figure nobody defines (or no interval) is null."""
+    return round(value, 4) if math.isfinite(value) else None
+
+
 def _check(check: SimulatedCheck | None) -> dict[str, Any] | None:
     if check is None:
         return None
     return {
         "agents": check.agents,
         "met": check.met,
-        "outcome": round(check.outcome, 4),
-        "ci95": round(check.half, 4) if math.isfinite(check.half) else None,
-        "at_needed": None if check.at_needed is None else round(check.at_needed, 4),
+        "outcome": _finite(check.outcome),
+        "ci95": _finite(check.half),
+        "at_needed": None if check.at_needed is None else _finite(check.at_needed),
         "note": check.note,
         "replications": check.replications,
     }

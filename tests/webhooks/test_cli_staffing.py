@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -230,3 +231,20 @@ def test_an_abandonment_goal_reads_as_such_in_the_table(
     # 5 agents needed and planned: no change; 4.9% of the callers give up with them.
     assert lines[3].endswith("       5        5       0        5%")
     assert lines[4] == "  at plan: the share abandoning the formula expects with the planned agents"
+
+
+def test_a_check_without_a_figure_is_null_in_json_and_said_in_the_table(recorded: Settings) -> None:
+    args = build_parser().parse_args(
+        ["staffing", "advise", "--from", "2026-03-02", "--queue", "support", "--interval", "1h"]
+    )
+    (advice,) = build_report(
+        args, load_config(recorded.config_file), recorded.database_url, EVENING
+    )
+
+    def check(row: Advice) -> SimulatedCheck:
+        return SimulatedCheck(row.needed, math.nan, "confirms the formula", math.inf, math.nan)
+
+    report = [replace(advice, rows=with_simulated_check(advice.rows, check), simulated=True)]
+    assert text(report).splitlines()[3].endswith("6 (nobody)")
+    simulated = json.loads(json.dumps(as_json(report), allow_nan=False))["queues"][0]["rows"][0]
+    assert simulated["simulated"]["outcome"] is None and simulated["simulated"]["ci95"] is None

@@ -3,6 +3,7 @@ own model and corrects it where the dial budget keeps callbacks waiting."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
@@ -151,3 +152,12 @@ def test_a_whole_day_interval_is_measured_from_an_empty_line() -> None:
     day = replace(_row(60, 0), start=TEN - timedelta(hours=10), end=TEN + timedelta(hours=14))
     rows = profile_rows(_open(), day, Dials(), 86400.0)
     assert [(r.start, r.end, r.offered) for r in rows] == [(time(0), time(0), 60.0)]
+
+
+def test_callers_who_find_the_queue_closed_leave_nothing_to_judge() -> None:
+    # Callers on hold before opening hear it is closed and go: nobody joins the simulated
+    # line, so the simulation has no figure and the formula's stands.
+    early = replace(_row(30, 0), start=TEN - timedelta(hours=4), end=TEN - timedelta(hours=3.5))
+    check = check_interval(_open(), early, EIGHTY_IN_60, Dials(), Trials(least=2, most=2))
+    assert check is not None and check.agents == early.needed and check.met
+    assert math.isnan(check.outcome) and "closed for part of the interval" not in check.note
