@@ -73,7 +73,7 @@ def add_staffing_commands(commands: Commands, load: Loader) -> None:
         action=argparse.BooleanOptionalAction,
         default=False,
         help="check each interval callbacks joined by simulating the real line: the fewest "
-        "agents that meet the goal there (about a second of one core per interval; "
+        "agents that meet the goal there (0.2 to 3 s of one core per such interval; "
         "default: off, the formula alone answers at once)",
     )
     advise_cmd.add_argument("--seed", type=int, default=1, help="the simulation's first seed")
