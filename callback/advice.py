@@ -12,8 +12,8 @@ figures over the whole window so that a thin interval does not swing the advice:
   so the line as a whole gives up at that hazard times the held callers' share of the
   arrivals. No abandonment measured (or a mean patience past a day): Erlang C.
 
-The formula is optimistic where callbacks and agents reserved for callers on hold shape
-the line; `with_simulated_check` is where a simulation of the real line adds its figure.
+The formula is optimistic where callbacks and the dial budget shape the line;
+`with_simulated_check` adds a simulation's figure (`callback.simulate.check`) to the rows.
 """
 
 from __future__ import annotations
@@ -36,10 +36,19 @@ class SimulatedCheck:
     """What a simulation of the real line found for one interval."""
 
     agents: int
-    """The fewest agents with which the simulated line met the goal."""
+    """The fewest agents with which the simulated line met the goal (unless not `met`: the
+    most it tried)."""
     outcome: float
     """The goal's figure the simulation measured with those agents."""
     note: str = ""
+    """Why the figure differs from the formula's (or that it confirms it)."""
+    half: float = 0.0
+    """The half-width of the 95% confidence interval of `outcome`, over the replications."""
+    at_needed: float | None = None
+    """The goal's figure the simulation measured with the formula's agents."""
+    met: bool = True
+    """False: no number of agents tried met the goal (callbacks kept out of reach by rules)."""
+    replications: int = 0
 
 
 @dataclass(frozen=True, slots=True)

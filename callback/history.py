@@ -1,7 +1,9 @@
 """A queue's recorded history, counted per interval: what staffing advice is measured from.
 
-The store reads three kinds of record (`callback.store.staffing_history`); this module cuts a
-window of local days into intervals and counts each record in the interval it started in.
+The store reads the window's records once (`callback.store.history`, the same read the
+simulation's profile is built from); `measured` turns them into the three kinds of record
+advice counts, and this module cuts a window of local days into intervals and counts each
+record in the interval it started in.
 """
 
 from __future__ import annotations
@@ -12,7 +14,73 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from callback.retry import DialOutcome
+
 Span = tuple[datetime, datetime]
+LEFT, ABANDONED = "left", "abandoned"
+"""The held call states that matter here: left the hold for a callback, gave up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A caller who held: `state` is served, abandoned, left (took a callback) and so on."""
+
+    queue: str
+    joined: datetime
+    ended: datetime | None
+    state: str
+    taken: datetime | None = None
+    """When an agent took them: the claim of the offer that connected (or is still open)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Requested:
+    """A callback request: its queue, channel, when it was made and the slot it booked."""
+
+    queue: str
+    channel: str
+    created: datetime
+    slot_start: datetime | None = None
+
+    @property
+    def slotted(self) -> bool:
+        """Booked for a slot (a time the customer chose) rather than as soon as possible."""
+        return self.slot_start is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Occupied:
+    """A dial attempt or a hold offer: its queue, claim, end and outcome."""
+
+    queue: str
+    claimed: datetime
+    ended: datetime
+    outcome: str
+    dial: bool
+    """True for a callback dial, False for a caller on hold handed to an agent."""
+    freed: datetime | None = None
+    """When the agent was free for someone else (wrap-up over); None: when the claim ended."""
+
+    @property
+    def served(self) -> bool:
+        """The customer and the agent talked."""
+        return self.outcome == DialOutcome.CONNECTED.value
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """Every record of the window `[since, until)`: held calls that joined in it, ended claims
+    made in it, and requests made in it or booked for a slot starting in it."""
+
+    since: datetime
+    until: datetime
+    held: tuple[Held, ...] = ()
+    requested: tuple[Requested, ...] = ()
+    occupied: tuple[Occupied, ...] = ()
+
+    def made(self) -> list[Requested]:
+        """The requests made in the window (a slot booked earlier for it is left out)."""
+        return [r for r in self.requested if self.since <= r.created < self.until]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +155,29 @@ class Tally:
             self.waited + other.waited,
             self.exposure_s + other.exposure_s,
         )
+
+
+def measured(records: Records, now: datetime) -> History:
+    """What advice counts, as known at `now`: arrivals (a slot's at its start; a caller who
+    left the hold for a callback counts once, as that callback), each claim until its agent
+    was free again, and each caller's time on hold until taken, gone or `now`."""
+    since, until = records.since, records.until
+    arrivals = [Arrival(h.queue, h.joined, True) for h in records.held if h.state != LEFT]
+    for request in records.requested:
+        at = request.slot_start or request.created
+        if since <= at < until:
+            arrivals.append(Arrival(request.queue, at, False))
+    occupations = [
+        Occupation(o.queue, o.claimed, ((o.freed or o.ended) - o.claimed).total_seconds(), o.served)
+        for o in records.occupied
+    ]
+    holds = [Hold(h.queue, h.joined, _exposure(h, now), h.state == ABANDONED) for h in records.held]
+    return History(arrivals, occupations, holds)
+
+
+def _exposure(held: Held, now: datetime) -> float:
+    until = held.taken or held.ended or now
+    return max(0.0, (until - held.joined).total_seconds())
 
 
 def spans(zone: ZoneInfo, first: date, days: int, length: timedelta) -> list[Span]:

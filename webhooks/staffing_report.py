@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from callback.advice import Advice, Check, Window, with_simulated_check
+from callback.advice import Advice, SimulatedCheck, Window
 from callback.config import format_duration
 from callback.goals import AbandonmentGoal, Goal
 
+WIDTH = 100
+"""Notes under the table are wrapped to this width."""
 _HEAD = (
     f"  {'interval':<15}{'held':>6}{'callbacks':>11}{'handle':>8}{'patience':>10}"
     f"{'model':>7}{'Erlangs':>9}{'needed':>8}{'planned':>9}{'change':>8}"
@@ -28,16 +32,13 @@ class QueueAdvice:
     goal: Goal
     rows: Sequence[Advice]
     handle_prior: timedelta
+    simulated: bool = False
+    """The rows were checked by simulating the real line."""
 
     @property
     def has_history(self) -> bool:
         """True when anyone joined the queue's line in the window."""
         return bool(self.rows)
-
-
-def checked(report: Sequence[QueueAdvice], check: Check) -> list[QueueAdvice]:
-    """The report with a simulation's verdict on each interval (the "simulated" column)."""
-    return [replace(advice, rows=with_simulated_check(advice.rows, check)) for advice in report]
 
 
 def _span(advice: QueueAdvice) -> str:
@@ -76,17 +77,57 @@ def _clock(seconds: float | None) -> str:
     return format_duration(timedelta(seconds=round(seconds)))
 
 
+def _label(row: Advice, zone: ZoneInfo) -> str:
+    return row.start.astimezone(zone).strftime("%a %d %H:%M") + ("*" if row.running else "")
+
+
+def _simulated(check: SimulatedCheck | None) -> str:
+    if check is None:
+        return "-"
+    reached = "nobody" if math.isnan(check.outcome) else f"{check.outcome:.0%}"
+    return f"{'' if check.met else '>'}{check.agents} ({reached})"
+
+
 def _line(row: Advice, zone: ZoneInfo, simulated: bool) -> str:
-    label = row.start.astimezone(zone).strftime("%a %d %H:%M") + ("*" if row.running else "")
+    label = _label(row, zone)
     text = (
         f"  {label:<15}{row.tally.held:>6}{row.tally.callbacks:>11}{_clock(row.handle_s):>8}"
         f"{_clock(row.patience_s):>10}{row.model:>7}{row.traffic:>9.2f}{row.needed:>8}"
         f"{_number(row.planned):>9}{_change(row.difference):>8}{row.at_plan:>10.0%}"
     )
     if simulated:
-        check = row.simulated
-        text += f"{'-' if check is None else f'{check.agents} ({check.outcome:.0%})':>12}"
+        text += f"{_simulated(row.simulated):>12}"
     return text
+
+
+def _wrapped(note: str) -> str:
+    return textwrap.fill(note, WIDTH, initial_indent="  ", subsequent_indent="    ")
+
+
+def _differences(advice: QueueAdvice) -> list[str]:
+    """A line per interval where the simulation corrects the formula, saying why."""
+    found = []
+    for row in advice.rows:
+        check = row.simulated
+        if check is None or (check.met and check.agents == row.needed):
+            continue
+        simulated = f"{check.agents}" if check.met else f"more than {check.agents}"
+        said = (
+            f"{_label(row, advice.zone)}: simulated {simulated}, formula {row.needed}: {check.note}"
+        )
+        found.append(textwrap.fill(said, WIDTH, initial_indent="  ", subsequent_indent="    "))
+    return found
+
+
+def _simulation_notes(advice: QueueAdvice) -> list[str]:
+    reps = sorted({row.simulated.replications for row in advice.rows if row.simulated})
+    span = f"{reps[0]}" + (f" to {reps[-1]}" if len(reps) > 1 else "") if reps else ""
+    over = f", over {span} replications" if span else ""
+    said = (
+        f"simulated: the fewest agents with which the real line (callback.simulate) met the "
+        f"goal{over}; '-' where only callers on hold joined (the formula's own model)"
+    )
+    return [_wrapped(said), *_differences(advice)]
 
 
 def text(report: Sequence[QueueAdvice]) -> str:
@@ -97,12 +138,14 @@ def text(report: Sequence[QueueAdvice]) -> str:
         if not advice.has_history:
             blocks.append(f"{title}\n{_no_history(advice)}")
             continue
-        simulated = any(row.simulated is not None for row in advice.rows)
+        simulated = advice.simulated or any(row.simulated for row in advice.rows)
         head = _HEAD + f"{'at plan':>10}" + (f"{'simulated':>12}" if simulated else "")
         lines = [_line(row, advice.zone, simulated) for row in advice.rows]
         notes = [
             f"  at plan: the {_figure(advice.goal)} the formula expects with the planned agents"
         ]
+        if simulated:
+            notes += _simulation_notes(advice)
         if advice.rows[-1].running:
             notes.append("  * still running: measured until now")
         blocks.append("\n".join([title, head, *lines, *notes]))
@@ -136,9 +179,26 @@ def _row(row: Advice, zone: ZoneInfo) -> dict[str, Any]:
         "planned": round(row.planned, 2),
         "difference": round(row.difference, 2),
         "at_plan": round(row.at_plan, 4),
-        "simulated": None
-        if check is None
-        else {"agents": check.agents, "outcome": check.outcome, "note": check.note},
+        "simulated": _check(check),
+    }
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no NaN or infinity: a figure nobody defines (or no interval) is null."""
+    return round(value, 4) if math.isfinite(value) else None
+
+
+def _check(check: SimulatedCheck | None) -> dict[str, Any] | None:
+    if check is None:
+        return None
+    return {
+        "agents": check.agents,
+        "met": check.met,
+        "outcome": _finite(check.outcome),
+        "ci95": _finite(check.half),
+        "at_needed": None if check.at_needed is None else _finite(check.at_needed),
+        "note": check.note,
+        "replications": check.replications,
     }
 
 
@@ -154,6 +214,7 @@ def as_json(report: Sequence[QueueAdvice]) -> dict[str, Any]:
                 "interval_s": advice.window.length.total_seconds(),
                 "goal": _goal(advice.goal),
                 "history": advice.has_history,
+                "simulated": advice.simulated,
                 "rows": [_row(row, advice.zone) for row in advice.rows],
             }
             for advice in report

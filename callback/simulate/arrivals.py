@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
@@ -200,11 +201,25 @@ def _contact(rng: Random, at: float, row: Interval) -> Contact:
     )
 
 
+Place = Callable[[int, float], float]
+"""Where seconds after a day's local midnight fall: (day, seconds) -> seconds of the run."""
+
+
+def _whole_days(day: int, seconds: float) -> float:
+    return day * DAY + seconds
+
+
 def contacts(
-    profile: tuple[Interval, ...], queue: str, days: int, seed: int, weekday: int = 0
+    profile: tuple[Interval, ...],
+    queue: str,
+    days: int,
+    seed: int,
+    weekday: int = 0,
+    place: Place = _whole_days,
 ) -> list[Contact]:
     """A Poisson stream per row over `days` days from a `weekday` (0 = Monday), in time
-    order: the same for a given seed."""
+    order: the same for a given seed (`place` puts a day's wall-clock times on the run's
+    clock; by default each day is 24 hours)."""
     rng = Random(f"{seed}:{queue}")  # noqa: S311 - a simulation, not a secret
     found: list[Contact] = []
     for day in range(days):
@@ -213,9 +228,9 @@ def contacts(
                 continue
             begin, end = row.seconds
             rate = row.offered / (end - begin)
-            at = day * DAY + begin + rng.expovariate(rate)
-            while at < day * DAY + end:
-                found.append(_contact(rng, at, row))
+            at = begin + rng.expovariate(rate)
+            while at < end:
+                found.append(_contact(rng, place(day, at), row))
                 at += rng.expovariate(rate)
     found.sort(key=lambda contact: contact.at)
     return found

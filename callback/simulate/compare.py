@@ -12,12 +12,13 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 import phonenumbers
 
 from callback.config.model import SupervisorConfig
 from callback.simulate.arrivals import Interval, contacts
+from callback.simulate.clock import LocalClock
 from callback.simulate.engine import Run
 from callback.simulate.tally import FIGURES, Cell, Tally
 from callback.types import E164
@@ -71,12 +72,6 @@ def summarise(found: Sequence[float]) -> Figure:
     return Figure(mean, t975(len(values) - 1) * spread / math.sqrt(len(values)))
 
 
-def origin_of(config: SupervisorConfig, queue: str, day: date) -> datetime:
-    """The queue's local midnight starting `day`, in UTC."""
-    zone = config.queues[queue].zone
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-
-
 def caller_number(config: SupervisorConfig, queue: str) -> E164:
     """A valid number of the queue's region, for the simulated customers."""
     example = phonenumbers.example_number(config.queues[queue].region)
@@ -86,10 +81,16 @@ def caller_number(config: SupervisorConfig, queue: str) -> E164:
 
 def run_queue(config: SupervisorConfig, queue: str, setup: Setup, seed: int) -> Tally:
     """One replication of one queue under `config`."""
-    people = contacts(setup.profile, queue, setup.days, seed, setup.start.weekday())
-    origin = origin_of(config, queue, setup.start)
+    clock = LocalClock(config.queues[queue].zone, setup.start)
+    weekday = setup.start.weekday()
+    tally = Tally(setup.interval_s)
+    if clock.changes(setup.days):  # a 23 or 25 hour day: arrivals and report by the wall clock
+        people = contacts(setup.profile, queue, setup.days, seed, weekday, clock.elapsed)
+        tally.of_day = clock.of_day
+    else:
+        people = contacts(setup.profile, queue, setup.days, seed, weekday)
     number = caller_number(config, queue)
-    run = Run(config, queue, origin, setup.days, number, Tally(setup.interval_s))
+    run = Run(config, queue, clock.origin, setup.days, number, tally)
     return run.run(people)
 
 

@@ -25,18 +25,8 @@ from callback.simulate.arrivals import DAY, DRAWS, Contact, Kind
 from callback.simulate.booking import Ledger
 from callback.simulate.line import HELD_BACK, Holding, Line, Pending
 from callback.simulate.tally import Measures, Tally
+from callback.simulate.timing import ANSWER_S, DECLINE_S, DRAIN, MACHINE_S, TICK
 from callback.types import E164, Channel, QueueName, RequestId
-
-TICK = 30.0
-"""Seconds between the dispatcher's ticks (it also runs whenever an agent or a caller moves)."""
-ANSWER_S = 6.0
-"""Seconds a customer who answers lets the phone ring."""
-MACHINE_S = 12.0
-"""Seconds until a machine is detected."""
-DECLINE_S = 10.0
-"""Seconds a customer who answers and says "not now" keeps the line (after ringing)."""
-DRAIN = DAY
-"""How long after the last day the run goes on to serve those still in line."""
 
 
 @dataclass
@@ -59,16 +49,21 @@ class Run:
     held_back: int = 0
     seq: int = 0
     measured: Measures = field(default_factory=Measures)
+    # The staffing check's trials: agents all along instead of the plan's, the goal's target
+    # instead of the queue's service_level_target, and where the run stops.
+    agents: int | None = None
+    within_s: float | None = None
+    horizon_s: float | None = None
 
     def __post_init__(self) -> None:
         queue = self.config.queues[self.queue]
         self.line = Line(self.config, self.queue, self.origin)
         self.retry = self.line.policy.retry_policy()
-        self.target = queue.service_level_target.total_seconds()
+        self.target = self.within_s or queue.service_level_target.total_seconds()
         self.wrap = queue.wrap_up.total_seconds()
         self.serve_held = queue.live_callers is LiveCallers.HOLDLESS
         self.contacts: dict[int, Contact] = {}
-        self.horizon = self.days * DAY + DRAIN
+        self.horizon = self.horizon_s or self.days * DAY + DRAIN
         self.ledger = Ledger()
 
     def at(self, time: float, kind: str, ref: int = 0) -> None:
@@ -95,6 +90,9 @@ class Run:
         return self.tally
 
     def _plan(self) -> None:
+        if self.agents is not None:
+            self.at(0.0, "staff", self.agents)
+            return
         plan = self.config.queues[self.queue].staffing_plan()
         until = self.line.when(self.horizon)
         for start, _, agents in plan.segments(self.origin, until):
@@ -212,6 +210,9 @@ class Run:
     def _dial(self, now: float, ident: int) -> None:
         entry = self.line.start_dial(ident, now)
         contact = entry.contact
+        if entry.attempts == 1:  # an agent took the callback: counted as a held caller's answer
+            taken = now - max(entry.created, entry.due_from) <= self.target
+            self.tally.at(entry.created).callbacks_in_target += taken
         draw = contact.answers[min(entry.attempts, DRAWS) - 1]
         self.measured.dials += 1
         missed = contact.no_answer + contact.machine

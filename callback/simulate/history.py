@@ -20,8 +20,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from callback.config.model import SupervisorConfig
+from callback.history import Occupied, Records
 from callback.simulate.arrivals import WEEKDAYS, Interval, Kind
-from callback.store.history import History, Occupied
+from callback.simulate.reasons import Dials
 from callback.types import Channel
 
 IVR = Channel.IVR.value
@@ -49,7 +50,7 @@ def _handle(occupied: list[Occupied]) -> float | None:
     return sum(talks) / len(talks) if talks else None
 
 
-def _patience(history: History, queue: str) -> float | None:
+def _patience(history: Records, queue: str) -> float | None:
     """Exponential patience: time on hold of every caller over the callers who gave up."""
     held = [h for h in history.held if h.queue == queue and h.ended is not None]
     abandoned = sum(h.state == "abandoned" for h in held)
@@ -68,8 +69,13 @@ def _shares(occupied: list[Occupied]) -> tuple[float, float, float]:
     return missed / len(dials), machine / len(dials), declined / len(dials)
 
 
+def dial_shares(history: Records, queue: str) -> Dials:
+    """`queue`'s shares of callback dials that rang out, reached a machine or were declined."""
+    return Dials(*_shares([o for o in history.occupied if o.queue == queue]))
+
+
 def queue_profile(
-    history: History, config: SupervisorConfig, queue: str, seen: Counter[int]
+    history: Records, config: SupervisorConfig, queue: str, seen: Counter[int]
 ) -> list[Interval]:
     """One queue's rows, per weekday and hour where anyone came; `seen` counts the weekdays."""
     zone = config.queues[queue].zone
@@ -78,7 +84,7 @@ def queue_profile(
     patience = _patience(history, queue)
     no_answer, machine, declined = _shares(occupied)
     held = _hours((h.joined for h in history.held if h.queue == queue and h.state != "left"), zone)
-    mine = [r for r in history.requested if r.queue == queue]
+    mine = [r for r in history.made() if r.queue == queue]
     menu = _hours((r.created for r in mine if r.channel == IVR), zone)
     web = _hours((r.created for r in mine if r.channel != IVR and not r.slotted), zone)
     slot = _hours((r.created for r in mine if r.channel != IVR and r.slotted), zone)
@@ -98,17 +104,17 @@ def queue_profile(
     return [replace(row, no_answer=no_answer, machine=machine, declined=declined) for row in rows]
 
 
-def covered_days(history: History, until: datetime, most: int) -> int:
+def covered_days(history: Records, until: datetime, most: int) -> int:
     """The days the records span back from `until`, within 1..`most`: a young database is
     averaged over the days it saw, not over days before it existed."""
-    moments = [h.joined for h in history.held] + [r.created for r in history.requested]
+    moments = [h.joined for h in history.held] + [r.created for r in history.made()]
     if not moments:
         return most
     return max(1, min(most, math.ceil((until - min(moments)) / timedelta(days=1))))
 
 
 def profile(
-    history: History, config: SupervisorConfig, days: int, until: datetime
+    history: Records, config: SupervisorConfig, days: int, until: datetime
 ) -> tuple[Interval, ...]:
     """Every configured queue's rows from the `days` days of history before `until`."""
     return tuple(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 
@@ -30,6 +31,8 @@ class Cell:
     """Calls that found the queue closed and left."""
     callbacks: int = 0
     callbacks_completed: int = 0
+    callbacks_in_target: int = 0
+    """Callbacks whose first dial began within the target of asking (or of the slot's start)."""
     callback_wait_s: float = 0.0
     promises_broken: int = 0
     """Callbacks reached after their promised time, or never (given up, expired)."""
@@ -70,13 +73,17 @@ class Tally:
     length: float
     cells: list[Cell] = field(default_factory=list)
     last: float = 0.0
+    of_day: Callable[[float], float] | None = None
+    """A moment's wall-clock seconds of its day, where a clock change makes a day longer or
+    shorter (None: every day is 24 hours)."""
 
     def __post_init__(self) -> None:
         self.cells = [Cell() for _ in range(round(DAY / self.length))]
 
     def at(self, moment: float) -> Cell:
         """The cell of the interval of the day holding `moment`."""
-        return self.cells[int((moment % DAY) // self.length)]
+        seconds = moment % DAY if self.of_day is None else self.of_day(moment)
+        return self.cells[min(len(self.cells) - 1, int(seconds // self.length))]
 
     def spend(self, now: float, busy: int, logged: int, held_back: int) -> None:
         """Add the agent-time since the last call, split at interval boundaries."""

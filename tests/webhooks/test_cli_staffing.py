@@ -3,83 +3,35 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+import math
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 
-from callback.advice import Advice, SimulatedCheck
+from callback.advice import Advice, SimulatedCheck, with_simulated_check
 from callback.config import load_config
-from callback.dispatch import Budget, Eligible, Limit, Snapshot
-from callback.request import CallbackRequest
 from callback.store import QueueStore
-from callback.store.dispatching import DispatchStore, Offer
 from callback.store.engine import make_engine
-from callback.store.held import HeldStore, Joining
-from callback.store.held_line import HeldState
-from callback.store.presence import AgentStatus, PresenceStore
-from callback.types import AgentId, QueueName
+from callback.types import QueueName
 from settings import Settings
-from tests.callback.store.support import LEASE, claim_next, incoming, number
 from tests.webhooks.conftest import MONDAY_10
+from tests.webhooks.recorded_hour import record_callbacks, record_held_callers
 from webhooks.cli import build_parser, main
 from webhooks.cli_staffing import build_report, run_advise
-from webhooks.staffing_report import as_json, checked, text
+from webhooks.staffing_report import as_json, text
 
 SUPPORT = QueueName("support")
 EVENING = MONDAY_10 + timedelta(hours=10)
-
-
-def _minute(minutes: float) -> datetime:
-    return MONDAY_10 + timedelta(minutes=minutes)
-
-
-def _eligible(_request: CallbackRequest, _due: datetime) -> Eligible:
-    return Eligible()
-
-
-def _reserved(_snapshot: Snapshot) -> Budget:
-    return Budget(0, Limit.RESERVED_FOR_LIVE)
-
-
-def _callbacks(store: QueueStore) -> None:
-    """30 web callbacks, one every other minute from 10:00, each served in 240 s."""
-    for k in range(30):
-        start = _minute(2 * k)
-        store.enqueue(SUPPORT, number(k), incoming(0), start)
-        claim = claim_next(store, SUPPORT, start, LEASE)
-        assert claim is not None
-        ended = start + timedelta(seconds=240)
-        assert store.finish_attempt(claim.attempt_id, claim.fence, "connected", ended)
-
-
-def _held_callers(engine: Engine) -> None:
-    """30 callers hold, one every other minute from 10:01, each for 100 s: 5 hang up, an
-    agent takes the other 25 and talks for 240 s."""
-    held, claims, presence = HeldStore(engine), DispatchStore(engine), PresenceStore(engine)
-    for k in range(30):
-        joined = _minute(2 * k + 1)
-        caller = held.join(Joining(f"CA{k}", SUPPORT, "QU" + "1" * 32, "en", 0, joined), joined)
-        taken = joined + timedelta(seconds=100)
-        if k < 5:
-            assert held.finish_holding(caller, HeldState.ABANDONED, taken) is not None
-            continue
-        agent = AgentId(f"held-{k}")
-        presence.sync_roster([agent], joined)
-        assert presence.set_status(agent, AgentStatus.OFFLINE, AgentStatus.AVAILABLE, joined, "in")
-        claim = claims.offer(Offer(SUPPORT, agent, (agent,), LEASE, _eligible, _reserved), taken)
-        assert claim.held is not None
-        ended = taken + timedelta(seconds=240)
-        assert held.end(claim.held.caller, HeldState.SERVED, "connected", ended) is not None
 
 
 @pytest.fixture
 def recorded(settings: Settings) -> Settings:
     """The settings of a database holding one busy hour of the support queue, 10:00-11:00."""
     engine = make_engine(settings.database_url)
-    _callbacks(QueueStore(engine))
-    _held_callers(engine)
+    record_callbacks(QueueStore(engine))
+    record_held_callers(engine)
     engine.dispose()
     return settings
 
@@ -191,22 +143,69 @@ def test_a_broken_config_is_reported(
 
 
 def test_a_simulated_check_shows_as_its_own_column(recorded: Settings) -> None:
-    # The seam the simulation plugs into: the report in, each interval's verdict added.
+    # Any check's verdict fills the column: the report in, each interval's figure added.
     args = build_parser().parse_args(
         ["staffing", "advise", "--from", "2026-03-02", "--queue", "support", "--interval", "1h"]
     )
     config = load_config(recorded.config_file)
-    report = build_report(args, config, recorded.database_url, EVENING)
+    (advice,) = build_report(args, config, recorded.database_url, EVENING)
 
     def check(row: Advice) -> SimulatedCheck:
-        return SimulatedCheck(row.needed + 1, 0.83, "reserved agents idle")
+        return SimulatedCheck(row.needed + 1, 0.83, "reserved agents idle", 0.05, 0.7)
 
-    lines = text(checked(report, check)).splitlines()
+    report = [replace(advice, rows=with_simulated_check(advice.rows, check), simulated=True)]
+    lines = text(report).splitlines()
     assert lines[2].endswith("   at plan   simulated")
     assert lines[3].endswith("       68%     7 (83%)")
-    assert json.loads(json.dumps(as_json(checked(report, check))))["queues"][0]["rows"][0][
-        "simulated"
-    ] == {"agents": 7, "outcome": 0.83, "note": "reserved agents idle"}
+    assert lines[-1] == "  Mon 02 10:00: simulated 7, formula 6: reserved agents idle"
+    assert lines[-3].startswith("  simulated: the fewest agents with which the real line")
+    assert json.loads(json.dumps(as_json(report)))["queues"][0]["rows"][0]["simulated"] == {
+        "agents": 7,
+        "met": True,
+        "outcome": 0.83,
+        "ci95": 0.05,
+        "at_needed": 0.7,
+        "note": "reserved agents idle",
+        "replications": 0,
+    }
+
+
+def _capped(settings: Settings) -> Settings:
+    """At most two callbacks dialled or talking at once, one agent kept for callers on hold."""
+    path = settings.config_file
+    rules = 'slot_capacity = "auto"\nmax_concurrent_callbacks = 2\nreserve_agents_for_live = 1\n'
+    path.write_text(path.read_text().replace('slot_capacity = "auto"\n', rules, 1))
+    return settings
+
+
+def test_simulate_corrects_the_formula_where_the_dial_budget_holds_callbacks_back(
+    recorded: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = ("--queue", "support", "--interval", "1h", "--target", "60% in 60s", "--simulate")
+    assert _advise(_capped(recorded), *options, "--json") == 0
+    (queue,) = json.loads(capsys.readouterr().out)["queues"]
+    (row,) = queue["rows"]
+    check = row["simulated"]
+    assert queue["simulated"] is True and row["needed"] == 5
+    # The formula's 5 agents leave the real line clearly short of 60% in 60 s: callbacks wait
+    # for the cap while agents stand free. The simulation's count meets the goal.
+    assert check["met"] and check["agents"] > 5
+    assert check["at_needed"] < 0.6 <= check["outcome"]
+    assert "the cap on concurrent callbacks" in check["note"]
+    assert _advise(recorded, *options) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3].endswith(f"{check['agents']} ({check['outcome']:.0%})")
+    start = next(i for i, line in enumerate(lines) if line.startswith("  Mon 02 10:00: "))
+    note = " ".join(line.strip() for line in lines[start:])
+    assert note == f"Mon 02 10:00: simulated {check['agents']}, formula 5: {check['note']}"
+
+
+def test_without_simulate_the_formula_answers_alone(
+    recorded: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _advise(recorded, "--queue", "support", "--interval", "1h", "--json") == 0
+    (queue,) = json.loads(capsys.readouterr().out)["queues"]
+    assert queue["simulated"] is False and queue["rows"][0]["simulated"] is None
 
 
 def test_the_interval_still_running_is_marked(
@@ -215,7 +214,7 @@ def test_the_interval_still_running_is_marked(
     args = build_parser().parse_args(
         ["staffing", "advise", "--from", "2026-03-02", "--queue", "support", "--interval", "1h"]
     )
-    assert run_advise(args, recorded, _minute(30)) == 0
+    assert run_advise(args, recorded, MONDAY_10 + timedelta(minutes=30)) == 0
     lines = capsys.readouterr().out.splitlines()
     # Half the hour has passed: 15 callbacks and 15 callers on hold so far.
     assert lines[3].startswith("  Mon 02 10:00*      15         15")
@@ -232,3 +231,20 @@ def test_an_abandonment_goal_reads_as_such_in_the_table(
     # 5 agents needed and planned: no change; 4.9% of the callers give up with them.
     assert lines[3].endswith("       5        5       0        5%")
     assert lines[4] == "  at plan: the share abandoning the formula expects with the planned agents"
+
+
+def test_a_check_without_a_figure_is_null_in_json_and_said_in_the_table(recorded: Settings) -> None:
+    args = build_parser().parse_args(
+        ["staffing", "advise", "--from", "2026-03-02", "--queue", "support", "--interval", "1h"]
+    )
+    (advice,) = build_report(
+        args, load_config(recorded.config_file), recorded.database_url, EVENING
+    )
+
+    def check(row: Advice) -> SimulatedCheck:
+        return SimulatedCheck(row.needed, math.nan, "confirms the formula", math.inf, math.nan)
+
+    report = [replace(advice, rows=with_simulated_check(advice.rows, check), simulated=True)]
+    assert text(report).splitlines()[3].endswith("6 (nobody)")
+    simulated = json.loads(json.dumps(as_json(report), allow_nan=False))["queues"][0]["rows"][0]
+    assert simulated["simulated"]["outcome"] is None and simulated["simulated"]["ci95"] is None

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from callback.config import ConfigError
 from callback.config.reload import digest_of
 from callback.simulate.arrivals import Interval
+from callback.simulate.check import Trials
 from callback.simulate.compare import Figure
 from callback.store.users import Role, User
 from webhooks.console.dryrun_work import (
@@ -42,9 +43,10 @@ from webhooks.staffing_advice import advice_today
 
 PAGE = "/console/config/dry-run"
 SOURCE = "proposed"
-ADVICE_INTERVAL = timedelta(hours=1)
-"""The staffing advice's interval: the dry run's table is hourly too."""
 """How the errors of the pasted text name it."""
+ADVICE_INTERVAL = timedelta(hours=1)
+"""The staffing advice's interval: the dry run's table is hourly too. The advice is checked by
+the simulation of the real line, as `holdless staffing advise --simulate` checks it."""
 COLUMNS: tuple[tuple[str, str, Callable[[float], str]], ...] = (
     ("offered", "dr_offered", lambda v: f"{v:.0f}"),
     ("served_from_hold", "dr_held", lambda v: f"{v:.0f}"),
@@ -188,7 +190,8 @@ async def run_dry_run(request: Request, user: User) -> Response:
     audit(request).record(user.name, "config-dry-run", detail, now)
     # The chart is the engine's own SVG, every text in it escaped where it is drawn.
     chart = Markup(outcome.svg)  # noqa: S704
-    advice = await run_in_threadpool(advice_today, config, svc.store.engine, now, ADVICE_INTERVAL)
+    checked = functools.partial(advice_today, config, svc.store.engine, now, ADVICE_INTERVAL)
+    advice = await run_in_threadpool(checked, Trials())
     shown: dict[str, object] = {"outcome": _tables(outcome), "chart": chart, "base": base}
     shown["advice"] = advice
     return await _page(request, user, 200, **kept, **shown)

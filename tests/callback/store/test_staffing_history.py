@@ -1,4 +1,5 @@
-"""The history staffing advice reads, on each backend, written by the store's own paths."""
+"""The history staffing advice reads, on each backend, written by the store's own paths: the one
+read the simulation's profile starts from too, counted as advice counts it."""
 
 from __future__ import annotations
 
@@ -7,18 +8,25 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from callback.dispatch import Budget, Eligible, Limit, Snapshot
-from callback.history import Arrival, Hold, Occupation
+from callback.history import Arrival, History, Hold, Occupation, measured
 from callback.request import CallbackRequest
 from callback.store import QueueStore
 from callback.store.dispatching import DispatchStore, Offer
 from callback.store.held import HeldStore, Joining
 from callback.store.held_line import HeldClaim, HeldState
+from callback.store.history import read_history
 from callback.store.presence import AgentStatus, PresenceStore
-from callback.store.staffing_history import read_history
 from callback.types import AgentId, QueueName
 from tests.callback.store.support import LEASE, SALES, SUPPORT, at, claim_next, incoming, number
 
 ANN, BOB, CAT, DAN = AgentId("ann"), AgentId("bob"), AgentId("cat"), AgentId("dan")
+
+
+def _advice_history(
+    engine: Engine, queues: list[QueueName], start: datetime, end: datetime, now: datetime
+) -> History:
+    """The window as staffing advice reads it."""
+    return measured(read_history(engine, start, end, now=now, queues=queues), now)
 
 
 def _joining(sid: str, minute: float, queue: QueueName = SUPPORT) -> Joining:
@@ -85,7 +93,7 @@ def test_arrivals_occupation_and_time_on_hold(engine: Engine, store: QueueStore)
     store.enqueue(SUPPORT, number(4), incoming(19), at(19))
     _dial(store, engine, BOB, (20, 21), "no_answer")
 
-    seen = read_history(engine, [SUPPORT], at(0), at(180), now=at(30))
+    seen = _advice_history(engine, [SUPPORT], at(0), at(180), now=at(30))
 
     assert sorted(seen.arrivals, key=lambda a: a.at) == [
         Arrival(SUPPORT, at(0), False),
@@ -114,8 +122,8 @@ def test_the_window_and_the_queues_bound_what_is_read(engine: Engine, store: Que
     HeldStore(engine).join(_joining("CA-sales", 5, SALES), at(5))
     store.enqueue(SUPPORT, number(1), incoming(0), at(0))
     store.enqueue(SUPPORT, number(2), incoming(0), at(60))
-    seen = read_history(engine, [SUPPORT], at(0), at(60), now=at(90))
+    seen = _advice_history(engine, [SUPPORT], at(0), at(60), now=at(90))
     assert seen.arrivals == [Arrival(SUPPORT, at(0), False)]
     assert (list(seen.occupations), list(seen.holds)) == ([], [])
-    both = read_history(engine, [SUPPORT, SALES], at(0), at(60), now=at(90))
+    both = _advice_history(engine, [SUPPORT, SALES], at(0), at(60), now=at(90))
     assert Arrival(SALES, at(5), True) in both.arrivals

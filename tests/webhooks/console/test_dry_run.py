@@ -13,9 +13,12 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from callback.config import ConfigChange
+from callback.store import QueueStore
 from scheduler.config_reload import reload_job
+from tests.webhooks.conftest import MONDAY_10
 from tests.webhooks.console.support import Clock, csrf_of, records, sign_in
 from tests.webhooks.console.test_pages import INLINE
+from tests.webhooks.recorded_hour import record_callbacks, record_held_callers
 from webhooks.services import Services
 
 PAGE = "/console/config/dry-run"
@@ -231,3 +234,24 @@ def test_an_upload_over_the_size_limit_is_refused(client: TestClient, config_fil
     answer = client.post(PAGE, data=_form(client, ""), files=files)
     assert answer.status_code == 422
     assert "may each be at most 256 KiB" in answer.text
+
+
+def test_the_advice_is_checked_by_simulating_the_proposed_line(
+    client: TestClient, config_file: Path, console_engine: Engine, clock: Clock
+) -> None:
+    # An hour of callbacks and callers on hold today; the proposal caps callbacks at two at
+    # once: the formula cannot see the cap, the simulation of the proposed line does.
+    record_callbacks(QueueStore(console_engine))
+    record_held_callers(console_engine)
+    clock.now = MONDAY_10 + timedelta(hours=1)
+    capped = config_file.read_text().replace(
+        'slot_capacity = "auto"\n', 'slot_capacity = "auto"\nmax_concurrent_callbacks = 2\n', 1
+    )
+    sign_in(client, "sam")
+    status, page = _run(client, capped)
+    assert status == 200, page[:2000]
+    advice = html.unescape(page.split('<pre class="advice">')[1].split("</pre>")[0])
+    support = advice[advice.index("support (") :]
+    assert support.splitlines()[2].endswith("   at plan   simulated")
+    assert "  simulated: the fewest agents with which the real line" in support
+    assert "the cap on concurrent callbacks kept agents free" in " ".join(support.split())
