@@ -19,6 +19,7 @@ from callback.config.reload import ConfigHolder
 from callback.service.admission import KEEP_COUNTS
 from callback.service.booking import Bookings
 from callback.service.held import HeldService
+from callback.service.hold_round import HoldRounds
 from callback.service.line import Line
 from callback.service.ports import Notifier
 from callback.service.settle import Settler
@@ -31,6 +32,7 @@ from callback.store.engine import make_engine
 from callback.store.events import EventStore
 from callback.store.figures import FiguresStore
 from callback.store.held import HeldStore
+from callback.store.hold_round import HoldRoundStore
 from callback.store.presence import AgentStatus, PresenceStore
 from callback.store.queue import QueueStore
 from callback.store.settling import SettleStore
@@ -116,6 +118,7 @@ def build_services(
     )
     measured, abuse = MeasuredCache(store), AbuseStore(engine)
     staffed = PresenceCache(presence)  # one cache: the line and the bookings agree
+    line = Line(store, calls, measured, staffed, ReturnsCache(store))
     svc = Services(
         settings=settings,
         store=store,
@@ -133,7 +136,8 @@ def build_services(
         settler=settler,
         held=held,
         abuse=abuse,
-        line=Line(store, calls, measured, staffed, ReturnsCache(store)),
+        line=line,
+        holds=HoldRounds(HoldRoundStore(engine), line),
         bookings=Bookings(BookingStore(abuse), measured, notifier, staffed),
         accuracy=AccuracyStore(engine),
         metrics=metrics or Metrics(),
