@@ -14,13 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import itertools
-import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -28,6 +23,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(__file__).resolve()
+"""Run by path as a worker, with another checkout first on the path: it imports no `bench`
+module at the top, since that checkout may not have them."""
 CALLERS = 20
 START = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 """A Monday morning: the example's support queue is open and staffed."""
@@ -110,7 +108,7 @@ async def _post(app: object, path: str, query: str, form: dict[str, str]) -> Non
 
 
 async def _worker(database: Path) -> None:
-    """Serve rounds on stdin's request: one line in, CPU µs per request out."""
+    """Serve rounds on stdin's request (`bench.side_by_side`): a count in, CPU µs out."""
     from asgi_lifespan import LifespanManager
 
     from callback.store import upgrade
@@ -137,70 +135,6 @@ async def _worker(database: Path) -> None:
             print(f"{(time.process_time() - start) / count * 1e6:.1f}", flush=True)
 
 
-def _start(source: Path, database: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOLDLESS_")}
-    env["PYTHONPATH"] = str(source)
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(database)]
-    return subprocess.Popen(
-        command, env=env, cwd=source, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-
-
-def _round(worker: subprocess.Popen[str], count: int) -> float:
-    assert worker.stdin is not None and worker.stdout is not None
-    try:
-        worker.stdin.write(f"{count}\n")
-        worker.stdin.flush()
-    except BrokenPipeError:
-        raise RuntimeError("a worker stopped") from None
-    answer = worker.stdout.readline()
-    if not answer:
-        raise RuntimeError("a worker stopped")
-    return float(answer)
-
-
-def measure(sources: dict[str, Path], rounds: int, count: int) -> dict[str, list[float]]:
-    """CPU µs per hold round for each checkout, one figure per round, ABBA."""
-    with tempfile.TemporaryDirectory(prefix="holdless-bench-hold-") as tmp:
-        workers = {
-            name: _start(path, Path(tmp) / f"{i}.db")
-            for i, (name, path) in enumerate(sources.items())
-        }
-        try:
-            results: dict[str, list[float]] = {name: [] for name in workers}
-            names = list(workers)
-            _ = [_round(workers[name], count) for name in names]  # warm-up
-            for n in range(rounds):
-                for name in names if n % 2 == 0 else reversed(names):
-                    results[name].append(_round(workers[name], count))
-            return results
-        finally:
-            for worker in workers.values():
-                assert worker.stdin is not None and worker.stdout is not None
-                with contextlib.suppress(BrokenPipeError):  # it stopped already
-                    worker.stdin.close()
-                worker.wait(timeout=60)
-                worker.stdout.close()
-
-
-def report(results: dict[str, list[float]]) -> str:
-    """Medians per checkout and, with two, the after/before ratio round by round."""
-    lines = []
-    for name, figures in results.items():
-        rounds = ", ".join(f"{x:.0f}" for x in figures)
-        lines.append(
-            f"{name}: {statistics.median(figures):.0f} µs CPU per round, median ({rounds})"
-        )
-    if len(results) == 2:
-        after, before = results.values()
-        ratios = [a / b for a, b in zip(after, before, strict=True)]
-        low, high = min(ratios), max(ratios)
-        lines.append(
-            f"after / before: {statistics.median(ratios):.3f} (rounds {low:.3f}-{high:.3f})"
-        )
-    return "\n".join(lines)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Measure this checkout (and `--against DIR`) and print the figures."""
     parser = argparse.ArgumentParser(prog="python -m bench.hold_wait", description=__doc__)
@@ -211,11 +145,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     if options.worker is not None:
         asyncio.run(_worker(options.worker))
         return
+    from bench.side_by_side import measure, report
+
     sources = {"after (this checkout)": ROOT}
     if options.against is not None:
         sources["before (" + str(options.against) + ")"] = options.against.resolve()
     rounds, count = (2, 100) if options.quick else (9, 1000)
-    print(report(measure(sources, rounds, count)))
+    print(report(measure(SCRIPT, sources, rounds, count), "hold round"))
 
 
 if __name__ == "__main__":
