@@ -40,7 +40,7 @@ async def create_callback(request: Request) -> Response:
     try:
         return with_cors(request, await _create(request, api, here))
     except ApiProblem as problem:
-        await api.run(tally, api.abuse, problem, here.now)
+        await run_in_threadpool(tally, api.abuse, problem, here.now)
         return answer(request, problem)
 
 
@@ -59,7 +59,7 @@ async def _create(request: Request, api: ApiState, here: Desk) -> Response:
     ask = ask_for(config, client, body, ip)
     if abuse.verifies(client.channel):
         return await hold(here, api, ask)
-    return created(request, await api.run(admit_and_book, here, ask))
+    return created(request, await run_in_threadpool(admit_and_book, here, ask))
 
 
 async def _captcha(config: SupervisorConfig, api: ApiState, body: CallbackIn, ip: str) -> None:
