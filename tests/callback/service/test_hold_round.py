@@ -4,6 +4,7 @@ place, the place announced and what they were told; all of it or nothing."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -180,3 +181,16 @@ def test_a_caller_moved_to_another_queue_is_forecast_in_its_line(
     assert measuring.asked == [SUPPORT, SALES]  # the link's queue first, then the caller's
     caller = HeldStore(engine).by_sid("CA-one")
     assert caller is not None and caller.queue == SALES
+
+
+def test_a_round_with_no_estimate_announces_the_place_and_tells_no_wait(
+    engine: Engine, rounds: HoldRounds, tmp_path: Path
+) -> None:
+    text = (
+        EXAMPLE.read_text().replace("agents = 5", "agents = 0").replace("agents = 3", "agents = 0")
+    )
+    unstaffed = tmp_path / "unstaffed.toml"
+    unstaffed.write_text(text.replace("agents = 2", "agents = 0"))
+    standing = rounds.wait(load_config(unstaffed), _round("CA-one"), MONDAY_10)
+    assert standing is not None and standing.forecast.estimate is None  # nobody to serve
+    assert _announced(engine, "CA-one") == ["0"] and _told(engine) == []
