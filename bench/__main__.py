@@ -11,6 +11,7 @@ from bench import (
     estimate_accuracy,
     forecast,
     group_commit,
+    hold_wait,
     queue_ops,
     simulate,
     webhook,
@@ -28,6 +29,7 @@ def main() -> None:
     group_commit.main(["--quick"] if quick else [])
     webhook.main(["--quick"] if quick else [])
     webhook_cpu.main(["--quick"] if quick else [])
+    hold_wait.main(["--quick"] if quick else [])
     dispatch_latency.main(["--quick"] if quick else [])
     api_create.main(["--quick"] if quick else [])
     simulate.main(["--quick"] if quick else [])

@@ -13,6 +13,7 @@ number is typed by a person and read back to them, so it must be digits.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -147,12 +148,19 @@ def _fold(char: str) -> str:
     return char
 
 
+CHECKED_KEPT = 4096
+"""Judgements kept (raw input, region, policy): an IVR call checks its caller ID on several
+turns, and the answers are immutable."""
+
+
+@functools.lru_cache(maxsize=CHECKED_KEPT)
 def check_number(
     raw: str, default_region: str, policy: NumberPolicy
 ) -> AcceptedNumber | RefusedNumber:
     """Judge `raw` (national format in `default_region`, or international) against `policy`.
 
     `default_region` is an ISO 3166 alpha-2 code, or "ZZ" to require international format.
+    The judgement is kept for the same three inputs (a new config brings a new policy).
     """
     if default_region not in phonenumbers.SUPPORTED_REGIONS and default_region != "ZZ":
         raise ValueError(f"unknown default region {default_region!r}")

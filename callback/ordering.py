@@ -40,6 +40,12 @@ class Position:
         return self.previous_ahead is not None and self.ahead > self.previous_ahead
 
 
+def is_said(position: Position) -> bool:
+    """Whether `position` is announced: not when it is worse than announced and nobody says
+    why."""
+    return not (position.moved_back and not position.reasons)
+
+
 def classify_newcomer(priority: int, other: CallbackRequest, announced_at: datetime) -> MoveReason:
     """Why `other`, not ahead of someone of `priority` at `announced_at`, is ahead now."""
     if other.priority > priority:

@@ -28,7 +28,7 @@ from chaos.scenarios import finish
 from chaos.standin import request_id_of
 
 SWEEP_S = 15.0
-"""The app's lease sweep interval (webhooks.app.LEASE_SWEEP_SECONDS)."""
+"""The app's lease sweep interval (webhooks.jobs.LEASE_SWEEP_SECONDS)."""
 SETTLE_S = 5.0
 """Time the resumed instance is given to send its stale dial."""
 

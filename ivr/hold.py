@@ -18,7 +18,7 @@ round: the caller hears the thanks and the offer, and the last announcement stan
 from __future__ import annotations
 
 from callback.estimate import Estimate
-from callback.ordering import MoveReason, Position
+from callback.ordering import MoveReason, Position, is_said
 from ivr.apology import HOLD_MUSIC, apology_line
 from ivr.call import QueueCall
 from ivr.links import Step
@@ -48,7 +48,7 @@ def reason_key(reason: MoveReason) -> str:
 
 def announces(position: Position) -> bool:
     """Whether `position` is said: not when it is worse than announced and nobody says why."""
-    return not (position.moved_back and not position.reasons)
+    return is_said(position)
 
 
 def position_lines(speaker: Speaker, position: Position, key: str = "position") -> list[Line]:

@@ -12,6 +12,7 @@ from callback.carrier import Telephony
 from callback.config.reload import ConfigHolder
 from callback.service.booking import Bookings
 from callback.service.held import HeldService
+from callback.service.hold_round import HoldRounds
 from callback.service.line import Line
 from callback.service.ports import Notifier
 from callback.service.settle import Settler
@@ -69,6 +70,8 @@ class Services:
     """Callers on hold: their place in the line, the connect step's checks, their endings."""
     abuse: AbuseStore
     line: Line
+    holds: HoldRounds
+    """The hold rounds (waitUrl): place, position, announcement, in one transaction."""
     bookings: Bookings
     accuracy: AccuracyStore
     """What people were told beside what happened: the daily accuracy figures."""

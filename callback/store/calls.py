@@ -200,8 +200,7 @@ class CallStore:
     def get(self, call_sid: str) -> CallRecord | None:
         """The call leg `call_sid`, or None if it was never seen."""
         with read_transaction(self._engine) as connection:
-            row = connection.execute(_BY_SID, {"sid": call_sid}).mappings().one_or_none()
-        return None if row is None else _record(row)
+            return get_in(connection, call_sid)
 
     def advance(
         self, call_sid: str, status: str, rank: int, now: datetime, direction: str = "outbound"
@@ -332,6 +331,12 @@ class CallStore:
             connection.execute(_UPDATE_CALL, values | {"row_sid": call_sid})
             if kind is not None:
                 _event(connection, call_sid, kind, str(values.get("answered_by")), False, now)
+
+
+def get_in(connection: Connection, call_sid: str) -> CallRecord | None:
+    """`CallStore.get` inside the caller's transaction."""
+    row = connection.execute(_BY_SID, {"sid": call_sid}).mappings().one_or_none()
+    return None if row is None else _record(row)
 
 
 def set_hold_in(

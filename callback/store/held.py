@@ -144,6 +144,38 @@ def end_offer(connection: Connection, caller: HeldCaller, outcome: str, now: dat
     connection.execute(_END_OFFER, parameters | {"ended_at": now, "outcome": outcome})
 
 
+def join_in(connection: Connection, joining: Joining, now: datetime) -> HeldCaller:
+    """`HeldStore.join` inside the hold round's write transaction (nothing told)."""
+    values = {
+        "call_sid": joining.call_sid,
+        "queue": joining.queue,
+        "queue_sid": joining.queue_sid,
+        "language": joining.language,
+        "priority": joining.priority,
+        "virtual_start": joining.virtual_start,
+        "state": HeldState.HOLDING.value,
+        "fence": 0,
+        "joined_at": now,
+        "updated_at": now,
+    }
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(dialect.insert(HELD_CALL).on_conflict_do_nothing(), values)
+    # Twilio's queue may have been made anew: dequeue from the one they are in now.
+    parameters = {"row_sid": joining.call_sid, "new_sid": joining.queue_sid}
+    connection.execute(_QUEUE_SID, parameters)
+    # A caller put back is in Twilio's queue again: they may be offered once more.
+    back = {"row_sid": joining.call_sid, "state": HeldState.HOLDING.value}
+    connection.execute(_BACK_IN_QUEUE, back | {"updated_at": now})
+    row = connection.execute(_BY_SID, {"sid": joining.call_sid}).mappings().one()
+    return to_caller(row)
+
+
+def tell_in(connection: Connection, caller: HeldCaller, told: Told) -> None:
+    """Keep what a hold round told `caller`, while they wait in the line."""
+    if caller.state in IN_LINE:
+        told_held(connection, caller.id, told)
+
+
 class HeldStore:
     """The held callers' rows, for the hold webhooks, the connect step and the sweep."""
 
@@ -153,39 +185,11 @@ class HeldStore:
     def join(self, joining: Joining, now: datetime, told: Told | None = None) -> HeldCaller:
         """The caller's row, made on their first hold round (a repeat keeps their place),
         and what this round tells them, kept while they wait in the line."""
-        values = {
-            "call_sid": joining.call_sid,
-            "queue": joining.queue,
-            "queue_sid": joining.queue_sid,
-            "language": joining.language,
-            "priority": joining.priority,
-            "virtual_start": joining.virtual_start,
-            "state": HeldState.HOLDING.value,
-            "fence": 0,
-            "joined_at": now,
-            "updated_at": now,
-        }
         with write_transaction(self._engine) as connection:
-            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-            connection.execute(dialect.insert(HELD_CALL).on_conflict_do_nothing(), values)
-            # Twilio's queue may have been made anew: dequeue from the one they are in now.
-            parameters = {"row_sid": joining.call_sid, "new_sid": joining.queue_sid}
-            connection.execute(_QUEUE_SID, parameters)
-            # A caller put back is in Twilio's queue again: they may be offered once more.
-            back = {"row_sid": joining.call_sid, "state": HeldState.HOLDING.value}
-            connection.execute(_BACK_IN_QUEUE, back | {"updated_at": now})
-            caller = self._by_sid(connection, joining.call_sid)
-            assert caller is not None
-            if told is not None and caller.state in IN_LINE:
-                told_held(connection, caller.id, told)
+            caller = join_in(connection, joining, now)
+            if told is not None:
+                tell_in(connection, caller, told)
             return caller
-
-    def tell(self, caller: HeldCaller, told: Told) -> None:
-        """Keep what a hold round told `caller`, while they wait in the line."""
-        if caller.state not in IN_LINE:
-            return
-        with write_transaction(self._engine) as connection:
-            told_held(connection, caller.id, told)
 
     def move(self, call_sid: str, queue: QueueName, now: datetime) -> bool:
         """A caller in line moves to `queue` (theirs left the config), keeping their place;

@@ -41,6 +41,11 @@ _HELD_BEFORE = or_(
 )
 _HOLDING = and_(_h.queue == bindparam("queue"), _h.state.in_([state.value for state in IN_LINE]))
 _HELD_AHEAD = select(func.count()).where(_HOLDING, _HELD_BEFORE)
+# Both counts in one statement: one round trip and one execution for every position read.
+_AHEAD = select(
+    queries.count_ahead_query().scalar_subquery().label("callbacks"),
+    _HELD_AHEAD.scalar_subquery().label("on_hold"),
+)
 _HELD_CAME_AHEAD = (
     select(_h.priority)
     .where(_HOLDING, _HELD_BEFORE)
@@ -91,10 +96,8 @@ def _parameters(place: Place, now: datetime) -> dict[str, object]:
 
 def ahead_of(connection: Connection, place: Place, now: datetime) -> Ahead:
     """The due callbacks and the callers holding in line ahead of `place` at `now`."""
-    parameters = _parameters(place, now)
-    callbacks = queries.count_ahead(connection, parameters, now)
-    on_hold: int = connection.execute(_HELD_AHEAD, parameters).scalar_one()
-    return Ahead(callbacks + on_hold, on_hold)
+    counted = connection.execute(_AHEAD, _parameters(place, now)).one()
+    return Ahead(counted.callbacks + counted.on_hold, counted.on_hold)
 
 
 def held_came_ahead(
@@ -164,13 +167,7 @@ class Places:
     def held(self, place: Place, call_sid: str, now: datetime) -> Position:
         """The caller on hold's position, explained if it is worse than last announced."""
         with read_transaction(self._engine) as connection:
-            ahead = ahead_of(connection, place, now)
-            last = connection.execute(_LAST_ANNOUNCED, {"sid": call_sid}).one_or_none()
-            if last is None or ahead.total <= int(last.status):
-                previous = None if last is None else int(last.status)
-                return Position(ahead.total, previous, (), ahead.on_hold)
-            reasons = came_ahead(connection, place, now, last.at)
-        return Position(ahead.total, int(last.status), reasons, ahead.on_hold)
+            return held_position(connection, place, call_sid, now)
 
     def next_try(self, request_id: int, now: datetime) -> datetime | None:
         """When a request that was called and missed is due back in line (None: it is not
@@ -183,8 +180,24 @@ class Places:
 
     def announce(self, call_sid: str, position: Position, now: datetime) -> None:
         """Remember the place announced to the caller, if it changed since the last one."""
-        if position.previous_ahead == position.ahead:
-            return
-        values = {"sid": call_sid, "kind": ANNOUNCED, "status": str(position.ahead)}
         with write_transaction(self._engine) as connection:
-            connection.execute(CALL_EVENT.insert(), values | {"applied": False, "at": now})
+            announce_in(connection, call_sid, position, now)
+
+
+def held_position(connection: Connection, place: Place, call_sid: str, now: datetime) -> Position:
+    """`Places.held` inside the caller's transaction."""
+    ahead = ahead_of(connection, place, now)
+    last = connection.execute(_LAST_ANNOUNCED, {"sid": call_sid}).one_or_none()
+    if last is None or ahead.total <= int(last.status):
+        previous = None if last is None else int(last.status)
+        return Position(ahead.total, previous, (), ahead.on_hold)
+    reasons = came_ahead(connection, place, now, last.at)
+    return Position(ahead.total, int(last.status), reasons, ahead.on_hold)
+
+
+def announce_in(connection: Connection, call_sid: str, position: Position, now: datetime) -> None:
+    """`Places.announce` inside the caller's write transaction."""
+    if position.previous_ahead == position.ahead:
+        return
+    values = {"sid": call_sid, "kind": ANNOUNCED, "status": str(position.ahead)}
+    connection.execute(CALL_EVENT.insert(), values | {"applied": False, "at": now})

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, exists, func, or_, select
 
 from callback.store.convert import Row, to_request
 from callback.store.hints import likely
@@ -131,11 +131,10 @@ def active_row(
     return connection.execute(statement, parameters).mappings().one_or_none()
 
 
-def count_ahead(connection: Connection, row: Mapping[Any, Any], now: datetime) -> int:
-    """How many due requests of the queue come before `row` (its queue, priority, virtual
-    start and id)."""
-    ahead: int = connection.execute(_COUNT_AHEAD, _line_parameters(row, now)).scalar_one()
-    return ahead
+def count_ahead_query() -> Select[Any]:
+    """How many due requests of the queue come before a row (bound: its queue, priority,
+    virtual start and id, and `now`), to count beside other things in one statement."""
+    return _COUNT_AHEAD
 
 
 def newcomers(

@@ -391,3 +391,16 @@ def test_an_unknown_default_region_is_a_programming_error() -> None:
         check_number("020 7946 0000", "XX", ANY)
     with pytest.raises(ValueError, match="unknown default region"):
         check_number("020 7946 0000", "gb", ANY)
+
+
+def test_a_judgement_kept_is_reused_only_for_the_same_inputs() -> None:
+    raw, allowed = "020 7946 0123", NumberPolicy()
+    first = check_number(raw, "GB", allowed)
+    hits = check_number.cache_info().hits
+    assert check_number(raw, "GB", allowed) is first  # kept: phonenumbers is not asked again
+    assert check_number.cache_info().hits == hits + 1
+    assert isinstance(first, AcceptedNumber)
+    # A new policy (a reloaded config) or another region is judged afresh.
+    blocked = NumberPolicy(blocked=frozenset({first.e164}))
+    assert isinstance(check_number(raw, "GB", blocked), RefusedNumber)
+    assert isinstance(check_number(raw, "US", allowed), RefusedNumber)

@@ -22,8 +22,9 @@ from devtools.carrier import Account, Carrier, VirtualClock
 from settings import Settings
 from telephony import TwilioTelephony
 from tests.e2e.conftest import EXAMPLE, PUBLIC, _Forward
-from webhooks.app import DISPATCH_SECONDS, LEASE_SWEEP_SECONDS, create_app
+from webhooks.app import create_app
 from webhooks.demo_config import demo_config
+from webhooks.jobs import DISPATCH_SECONDS, LEASE_SWEEP_SECONDS
 from webhooks.services import Services
 from webhooks.simulation import SIMULATED_ACCOUNT_SID, CarrierLog, app_urls
 from webhooks.twilio.notify import MemoryNotifier

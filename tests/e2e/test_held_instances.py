@@ -20,7 +20,7 @@ from telephony import TwilioTelephony
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import PUBLIC, World
 from tests.e2e.held_support import dequeued, state, to_hold
-from webhooks.app import build_services
+from webhooks.assembly import build_services
 from webhooks.services import Services
 from webhooks.twilio.notify import MemoryNotifier
 

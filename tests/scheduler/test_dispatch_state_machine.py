@@ -59,7 +59,7 @@ from tests.scheduler.machine_support import (
     unsettled_on_call,
     wipe,
 )
-from webhooks.app import build_services
+from webhooks.assembly import build_services
 from webhooks.services import Services
 from webhooks.twilio import outbound, sms, status
 from webhooks.twilio.notify import LogNotifier

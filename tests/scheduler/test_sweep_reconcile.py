@@ -23,7 +23,7 @@ from callback.store.tables import ATTEMPT
 from callback.types import E164, AgentId, Channel, QueueName, RequestId, State
 from ivr.links import Link, Step
 from settings import Settings
-from webhooks.app import build_services
+from webhooks.assembly import build_services
 from webhooks.services import Services
 from webhooks.twilio import outbound, status
 from webhooks.twilio.notify import LogNotifier

@@ -12,17 +12,12 @@ import re
 from datetime import timedelta
 
 from callback.config.queue import LiveCallers
-from callback.estimate import Estimate
-from callback.ordering import Position
-from callback.store.announcements import Told
-from callback.store.calls import CallRecord
-from callback.store.held import Joining
-from callback.store.held_line import HeldCaller
+from callback.service.hold_round import Round
 from callback.types import QueueName
 from ivr import capture
 from ivr.call import QueueCall
 from ivr.confirm import farewell
-from ivr.hold import CALLBACK_DIGIT, announces, hold_wait, leave_hold, moved, queue_gone
+from ivr.hold import CALLBACK_DIGIT, hold_wait, leave_hold, moved, queue_gone
 from webhooks.twilio.inbound import route_queue
 from webhooks.twilio.outlook import live_forecast
 from webhooks.twilio.turn import Turn
@@ -33,8 +28,6 @@ BRIDGED_ELSEWHERE = frozenset({"bridged", "bridging-in-process", "redirected-fro
 GONE_RESULTS = BRIDGED_ELSEWHERE | {"hangup"}
 """QueueResults after which the caller is gone or served: nothing is left to route."""
 SECONDS = re.compile(r"[0-9]{1,8}")
-HOLD_SOURCE = "hold"
-"""The source of the announcements a hold round makes."""
 KEEPS_ROW = frozenset({"redirected", "bridged"})
 """QueueResult values after which the caller's place is settled elsewhere (the connect step)."""
 
@@ -45,20 +38,15 @@ def _vanished(turn: Turn) -> bool:
     return named is not None and named not in turn.config.queues
 
 
-def _join(turn: Turn, call: QueueCall, record: CallRecord | None) -> HeldCaller | None:
-    """The caller takes their place in the one line (their first round; later ones keep it)."""
-    queue_sid = turn.field("QueueSid")
-    if not queue_sid:
-        return None
-    joining = Joining(
+def _round(turn: Turn, call: QueueCall) -> Round:
+    """The round as the use case takes it: the call, its queue, Twilio's queue."""
+    return Round(
         call_sid=turn.call_sid,
         queue=QueueName(call.queue),
-        queue_sid=queue_sid,
+        queue_sid=turn.field("QueueSid"),
         language=call.language,
         priority=call.settings.priority,
-        virtual_start=record.arrived_at if record is not None else turn.now,
     )
-    return turn.svc.held.held.join(joining, turn.now)
 
 
 def waiting(turn: Turn) -> str:
@@ -70,32 +58,12 @@ def waiting(turn: Turn) -> str:
     if _vanished(turn):
         return queue_gone(turn.call(route_queue(turn)))
     call = turn.call()
-    caller = None
-    if turn.call_sid:
-        record = turn.svc.calls.get(turn.call_sid)
-        since = record.hold_since if record is not None and record.hold_since else turn.now
-        turn.svc.calls.set_hold(turn.call_sid, since, turn.now)
-        caller = _join(turn, call, record)
-    standing = None if caller is None else turn.svc.line.held(turn.config, caller, turn.now)
-    if standing is None:  # not (or no longer) in our line: nothing to count them by
+    if not turn.call_sid:  # not a call we can place in our line: nothing to count them by
         return hold_wait(call, position=None, estimate=None)
-    position, estimate = standing.position, standing.forecast.estimate
-    if announces(position):
-        turn.svc.line.places.announce(turn.call_sid, position, turn.now)
-        told = _told(turn, call, position, estimate)
-        if told is not None and caller is not None:
-            turn.svc.held.held.tell(caller, told)
-    return hold_wait(call, position=position, estimate=estimate)
-
-
-def _told(
-    turn: Turn, call: QueueCall, position: Position, estimate: Estimate | None
-) -> Told | None:
-    """What this round says about the wait (no clock time is promised on hold)."""
-    if estimate is None:
-        return None
-    queue, ahead = QueueName(call.queue), position.ahead
-    return Told(queue, HOLD_SOURCE, turn.now, ahead, estimate.wait, estimate.low, estimate.high)
+    standing = turn.svc.holds.wait(turn.config, _round(turn, call), turn.now)
+    if standing is None:  # not (or no longer) in our line
+        return hold_wait(call, position=None, estimate=None)
+    return hold_wait(call, position=standing.position, estimate=standing.forecast.estimate)
 
 
 def key(turn: Turn) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from callback.store.announcements import ANNOUNCEMENT, Told, told_request
 from callback.store.engine import read_transaction, write_transaction
 from callback.types import QueueName, RequestId
+from tests.callback.service.test_hold_round import writing_transactions
 from tests.webhooks.twilio.conftest import Twilio, action, dialling, find
 
 SID = "CA" + "4" * 32
@@ -101,3 +102,16 @@ def test_a_caller_bridged_by_another_system_is_reached_then(twilio: Twilio) -> N
     twilio.post("/twilio/status", CallStatus="completed")  # the call ends after the talk
     [row] = _rows(twilio)
     assert (row["outcome"], row["ended_at"]) == ("reached", bridged)
+
+
+def test_a_hold_round_commits_once(twilio: Twilio) -> None:
+    twilio.post("/twilio/voice", CallStatus="ringing")
+    twilio.twiml(HOLD, QueuePosition="1", QueueSid=QUEUE_SID)
+    twilio.clock.advance(timedelta(minutes=1))
+    written = writing_transactions(twilio.svc.store.engine)
+    # A second caller ahead-counts the first: a new place, a new position, new words.
+    twilio.twiml(HOLD, CallSid=SID, QueuePosition="2", QueueSid=QUEUE_SID)
+    assert len(written) == 1
+    held = twilio.svc.held.held.by_sid(SID)
+    assert held is not None
+    assert [(r["held_id"], r["ahead"]) for r in _rows(twilio)][-1] == (held.id, 1)
