@@ -60,6 +60,8 @@ class Outcome:
     low: float
     high: float
     by: float
+    callback: bool = False
+    at: float = 0.0
     floor_mean: float = math.nan
     floor_var: float = math.nan
     actual: float | None = None
@@ -173,6 +175,8 @@ class Sim:
             estimate.low.total_seconds(),
             estimate.high.total_seconds(),
             (estimate.by - moment).total_seconds(),
+            callback,
+            now,
         )
         if self.scenario.floor:
             outcome.floor_mean, outcome.floor_var = self._floor(line)

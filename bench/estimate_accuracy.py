@@ -37,6 +37,7 @@ numbers = ["+44 20 7946 0000"]
 time_zone = "UTC"
 region = "GB"
 hours.daily = ["00:00-24:00"]
+wrap_up = "{wrap}"
 staffing.daily = [{staffing}]
 
 [queues.{queue}.callback]
@@ -63,8 +64,9 @@ class Figures:
     median_early_min: float
 
 
-def _config(staffing: str) -> SupervisorConfig:
-    text = _CONFIG.format(queue=QUEUE, staffing=staffing)
+def _config(staffing: str, wrap: float) -> SupervisorConfig:
+    # The queue's wrap-up is the simulated one: the forecast reads it from the config.
+    text = _CONFIG.format(queue=QUEUE, staffing=staffing, wrap=f"{wrap:.0f}s")
     return parse_config(text.encode(), "bench")
 
 
@@ -153,7 +155,7 @@ def run(quick: bool, seed: int = 1) -> list[Figures]:
     cells.append(day())
     found = []
     for n, (scenario, staffing) in enumerate(cells):
-        sim = Sim(scenario, _config(staffing), QUEUE, seed + n)
+        sim = Sim(scenario, _config(staffing, scenario.wrap_up), QUEUE, seed + n)
         found.append(figures(scenario.name, sim.run()))
     return found
 

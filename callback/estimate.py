@@ -32,6 +32,13 @@ chance p of not answering times the delay d the retry then costs (mean + p*d), a
 range is that of the two-humped law (W with chance 1-p, W + d with chance p): for a
 callback, the no-answer risk is most of the wait's spread.
 
+An agent on a call frees nobody before the wrap-up that follows it: when presence tells
+who is on a call, the first of them frees `wrap` after a call ends, then they free at
+about their talk rate (s/T, T = handle - wrap). For the n-th place freed by s agents on a
+call that is wrap + n*T/s against the pooled model's n*(T + wrap)/s, so the wait gets the
+fixed shift `dead` = wrap * (1 - n/s) while n < s (zero beyond: by then they cycle at the
+pooled rate).
+
 A sum of exponential stages is right-skewed and never negative; a gamma keeps both
 properties, where a normal would be symmetric and reach below zero for a short line.
 While each stage keeps one rate, k >= 1 (as (sum a_i)**2 >= sum a_i**2 for positive a_i),
@@ -86,6 +93,8 @@ class EstimateInputs:
     """How many of those ahead can abandon (callers on hold); None: all of them."""
     retry: tuple[float, timedelta] | None = None
     """The customer's own chance of not answering and the delay the retry then adds."""
+    dead: float = 0.0
+    """Seconds before the agents on a call free anyone: the wrap-up that follows each call."""
 
     def __post_init__(self) -> None:
         if self.ahead < 0:
@@ -101,6 +110,8 @@ class EstimateInputs:
             _check_aware("closes_at", self.closes_at)
         if self.abandoning is not None and not 0 <= self.abandoning <= self.ahead:
             raise ValueError(f"abandoning must be within 0..ahead, got {self.abandoning}")
+        if self.dead < 0:
+            raise ValueError(f"dead must be >= 0, got {self.dead}")
         if self.retry is not None and not 0.0 <= self.retry[0] < 1.0:
             raise ValueError(f"the no-answer chance must be within [0, 1), got {self.retry[0]}")
 
@@ -278,6 +289,8 @@ def estimate_wait(inputs: EstimateInputs) -> Estimate:
         wait, closed, var = _walk_pooled(inputs.ahead + 1.0, mu, ends, levels)
     else:
         wait, closed, var = _walk_stages(inputs.ahead, mu, theta, ends, levels)
+    wait += inputs.dead
+    closed += inputs.dead  # a fixed shift, as closed time is
     if inputs.retry is None:
         low, high = _spread(wait - closed, var)
     else:

@@ -147,6 +147,14 @@ def no_answer(policy: CallbackPolicy, measured: Measured) -> tuple[float, timede
     return (chance, policy.ring_timeout + policy.backoff[0]) if chance else None
 
 
+def dead_time(wrap: float, place: int, on_call: int) -> float:
+    """Seconds the `place`-th freed by `on_call` agents on a call waits beyond the pooled rate:
+    none frees before its wrap-up, then they free at their talk rate (`callback.estimate`)."""
+    if place >= on_call:
+        return 0.0
+    return wrap * (1.0 - place / on_call)
+
+
 def forecast(
     queue: QueueConfig,
     policy: CallbackPolicy,
@@ -184,6 +192,7 @@ def _estimate(
     planned = staffing[0][2] if is_open else 0
     handle, patience = handles(policy, measured), blended_patience(policy, measured)
     retry = no_answer(policy, measured) if line.callback else None
+    wrap = queue.wrap_up.total_seconds()
     # Closed now: nobody logged in serves before the opening, the plan tells who will.
     present = None
     if is_open and line.staffed is not None:
@@ -191,15 +200,18 @@ def _estimate(
 
     def at(ahead: int) -> Estimate | None:
         held = None if line.on_hold is None else min(line.on_hold, ahead)
-        agents, segments = planned, staffing
+        agents, segments, dead = planned, staffing, 0.0
         if present is not None:
             placed = present.place(ahead, held, now, cutoff, retry)
             if isinstance(placed, Estimate):
                 return placed
             ahead, held, agents = placed
             segments = present.staffing
+            dead = dead_time(wrap, ahead + 1, agents)
         mean = handle.ahead(ahead, held)
-        inputs = EstimateInputs(ahead, now, agents, mean, patience, segments, cutoff, held, retry)
+        inputs = EstimateInputs(
+            ahead, now, agents, mean, patience, segments, cutoff, held, retry, dead
+        )
         try:
             return estimate_wait(inputs)
         except NoAgentsError:
