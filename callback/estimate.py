@@ -30,7 +30,9 @@ Only those ahead who can abandon (callers on hold) leave early: the abandonment 
 person ahead is theta times their share of the line. A callback's own estimate adds its
 chance p of not answering times the delay d the retry then costs (mean + p*d), and its
 range is that of the two-humped law (W with chance 1-p, W + d with chance p): for a
-callback, the no-answer risk is most of the wait's spread.
+callback, the no-answer risk is most of the wait's spread. Where the policy allows a third
+try, the second retry's delay d2 follows with chance p**2 (W + d with p*(1-p), W + d + d2
+with p**2; `callback.mixture`).
 
 An agent on a call frees nobody before the wrap-up that follows it: when presence tells
 who is on a call, the first of them frees `wrap` after a call ends, then they free at
@@ -53,7 +55,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import inf, sqrt
 
-from callback.mixture import P10, P90, retry_spread
+from callback.mixture import P10, P90, Retry, hump_at, retry_delay, retry_spread
 
 _Z90 = 1.2815515655446004
 """The standard normal 90th percentile."""
@@ -91,8 +93,8 @@ class EstimateInputs:
     closes_at: datetime | None = None
     abandoning: int | None = None
     """How many of those ahead can abandon (callers on hold); None: all of them."""
-    retry: tuple[float, timedelta] | None = None
-    """The customer's own chance of not answering and the delay the retry then adds."""
+    retry: Retry | None = None
+    """The customer's own chance of not answering and the delays its retries then add."""
     dead: float = 0.0
     """Seconds before the agents on a call free anyone: the wrap-up that follows each call."""
 
@@ -258,16 +260,15 @@ def fixed_wait(
     wait: timedelta,
     closes_at: datetime | None,
     servers: int,
-    retry: tuple[float, timedelta] | None = None,
+    retry: Retry | None = None,
 ) -> Estimate:
     """A wait known in advance (a free agent now, or one whose wrap-up ends then), plus a
-    callback's own retry: the wait with chance 1-p, the wait plus d with chance p."""
+    callback's own retries: the wait with chance 1-p, the wait plus a retry's delay else."""
     low = high = mean = wait
     if retry is not None:
-        p, d = retry
-        mean = wait + d * p
-        low = wait + d if p > 1.0 - P10 else wait
-        high = wait + d if p > 1.0 - P90 else wait
+        mean = wait + timedelta(0, retry_delay(retry))
+        low = wait + timedelta(0, hump_at(retry, P10)[0])
+        high = wait + timedelta(0, hump_at(retry, P90)[0])
     by = _promise(now.astimezone(UTC), high)
     return Estimate(
         wait=mean,
@@ -295,7 +296,7 @@ def estimate_wait(inputs: EstimateInputs) -> Estimate:
         low, high = _spread(wait - closed, var)
     else:
         low, high = retry_spread(wait - closed, var, inputs.retry)
-        wait += inputs.retry[0] * inputs.retry[1].total_seconds()
+        wait += retry_delay(inputs.retry)
     high_td = timedelta(0, closed + high)  # positional: measurably faster than seconds=
     by = _promise(now, high_td)  # compared in UTC: one zone's repeated hour compares by wall
     return Estimate(

@@ -21,6 +21,7 @@ from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.estimate import Estimate, EstimateInputs, NoAgentsError, estimate_wait
 from callback.inputs import LineInputs, Present, counting_returns
+from callback.mixture import Retry
 from callback.opening import OpeningCache
 from callback.plan import Segment, StaffingPlan
 
@@ -147,6 +148,15 @@ def no_answer(policy: CallbackPolicy, measured: Measured) -> tuple[float, timede
     return (chance, policy.ring_timeout + policy.backoff[0]) if chance else None
 
 
+def retries(policy: CallbackPolicy, measured: Measured) -> Retry | None:
+    """`no_answer`, with the second retry's delay when the policy allows a third try."""
+    first = no_answer(policy, measured)
+    if first is None or policy.max_attempts < 3:
+        return first
+    backoff = policy.backoff[1] if len(policy.backoff) > 1 else policy.backoff[0]
+    return (*first, policy.ring_timeout + backoff)
+
+
 def dead_time(wrap: float, place: int, on_call: int) -> float:
     """Seconds the `place`-th freed by `on_call` agents on a call waits beyond the pooled rate:
     none frees before its wrap-up, then they free at their talk rate (`callback.estimate`)."""
@@ -191,7 +201,7 @@ def _estimate(
     # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
     planned = staffing[0][2] if is_open else 0
     handle, patience = handles(policy, measured), blended_patience(policy, measured)
-    retry = no_answer(policy, measured) if line.callback else None
+    retry = retries(policy, measured) if line.callback else None
     wrap = queue.wrap_up.total_seconds()
     # Closed now: nobody logged in serves before the opening, the plan tells who will.
     present = None

@@ -46,3 +46,17 @@ def test_a_negative_dead_time_is_refused() -> None:
     now = MONDAY_10
     with pytest.raises(ValueError, match="dead"):
         EstimateInputs(0, now, 1, timedelta(minutes=5), None, dead=-1.0)
+
+
+def test_a_callback_that_may_miss_twice_carries_both_retries() -> None:
+    config = build(TEAM.format(wrap="0s"))
+    policy = config.callback_policy("support")
+    measured = Measured(attempts=100, mean_handle=timedelta(minutes=5), unanswered=50, dials=99)
+    line = LineInputs(0, staffed=Staffed(logged_in=10, available=1), callback=True)
+    found = forecast(config.queues["support"], policy, line, measured, MONDAY_10).estimate
+    assert found is not None
+    first = policy.ring_timeout + policy.backoff[0]
+    second = first + policy.ring_timeout + policy.backoff[1]
+    # Half miss: reached at once (50%), after one retry (25%) or after two (25%).
+    assert found.wait == first * 0.25 + second * 0.25
+    assert (found.low, found.high) == (timedelta(0), second)
