@@ -148,14 +148,15 @@ def figures(name: str, outcomes: list[Outcome]) -> Figures:
     )
 
 
-def run(quick: bool, seed: int = 1) -> list[Figures]:
+def run(quick: bool, seed: int = 1, calibrate: bool = True) -> list[Figures]:
     """Every cell's figures."""
     hours = 3.0 if quick else 30.0
     cells = [stationary(c, load, hours) for c in (10, 50, 100) for load in (0.9, 1.0, 1.1)]
     cells.append(day())
     found = []
     for n, (scenario, staffing) in enumerate(cells):
-        sim = Sim(scenario, _config(staffing, scenario.wrap_up), QUEUE, seed + n)
+        config = _config(staffing, scenario.wrap_up)
+        sim = Sim(scenario, config, QUEUE, seed + n, calibrate=calibrate)
         found.append(figures(scenario.name, sim.run()))
     return found
 
@@ -181,9 +182,12 @@ def main(argv: Sequence[str] | None = None) -> list[Figures]:
     parser.add_argument("--quick", action="store_true", help="3 simulated hours per cell")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--no-calibration", action="store_true", help="announce without the fed-back levels"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    rows = run(args.quick, args.seed)
+    rows = run(args.quick, args.seed, not args.no_calibration)
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2))
     else:

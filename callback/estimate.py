@@ -34,6 +34,10 @@ callback, the no-answer risk is most of the wait's spread. Where the policy allo
 try, the second retry's delay d2 follows with chance p**2 (W + d with p*(1-p), W + d + d2
 with p**2; `callback.mixture`).
 
+The 10th and 90th percentiles and the promise's level (the range's high unless told) can
+be replaced by levels learned from how past announcements fared (`quantiles`, from
+`callback.calibration`): the gamma, or the retry's humps, are read at those levels.
+
 An agent on a call frees nobody before the wrap-up that follows it: when presence tells
 who is on a call, the first of them frees `wrap` after a call ends, then they free at
 about their talk rate (s/T, T = handle - wrap). For the n-th place freed by s agents on a
@@ -55,7 +59,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import inf, sqrt
 
-from callback.mixture import P10, P90, Retry, hump_at, retry_delay, retry_spread
+from callback.calibration import Levels
+from callback.mixture import P10, P90, Retry, hump_at, quantile, retry_delay, retry_spread
 
 _Z90 = 1.2815515655446004
 """The standard normal 90th percentile."""
@@ -97,6 +102,8 @@ class EstimateInputs:
     """The customer's own chance of not answering and the delays its retries then add."""
     dead: float = 0.0
     """Seconds before the agents on a call free anyone: the wrap-up that follows each call."""
+    quantiles: Levels | None = None
+    """The range's and the promise's levels learned from past announcements (None: 10-90)."""
 
     def __post_init__(self) -> None:
         if self.ahead < 0:
@@ -280,6 +287,22 @@ def fixed_wait(
     )
 
 
+def _range(moving: float, var: float, inputs: EstimateInputs) -> tuple[float, float, float | None]:
+    """The range's low and high and the promise's quantile (None: the range's high)."""
+    levels = inputs.quantiles
+    if levels is None:
+        if inputs.retry is None:
+            return (*_spread(moving, var), None)
+        low, high = retry_spread(moving, var, inputs.retry)
+        return low, high, None
+    wanted = (levels.low, levels.high, levels.promise)
+    if inputs.retry is None:
+        low, high, promised = (quantile(moving, var, level) for level in wanted)
+    else:
+        low, high, promised = retry_spread(moving, var, inputs.retry, wanted)
+    return low, high, promised
+
+
 def estimate_wait(inputs: EstimateInputs) -> Estimate:
     """The expected wait of a customer with `inputs.ahead` requests ahead, with its range."""
     now = inputs.now.astimezone(UTC)  # aware arithmetic within one zone would ignore DST
@@ -292,13 +315,12 @@ def estimate_wait(inputs: EstimateInputs) -> Estimate:
         wait, closed, var = _walk_stages(inputs.ahead, mu, theta, ends, levels)
     wait += inputs.dead
     closed += inputs.dead  # a fixed shift, as closed time is
-    if inputs.retry is None:
-        low, high = _spread(wait - closed, var)
-    else:
-        low, high = retry_spread(wait - closed, var, inputs.retry)
+    low, high, promised = _range(wait - closed, var, inputs)
+    if inputs.retry is not None:
         wait += retry_delay(inputs.retry)
     high_td = timedelta(0, closed + high)  # positional: measurably faster than seconds=
-    by = _promise(now, high_td)  # compared in UTC: one zone's repeated hour compares by wall
+    # Compared in UTC: one zone's repeated hour compares by wall.
+    by = _promise(now, high_td if promised is None else timedelta(0, closed + promised))
     return Estimate(
         wait=timedelta(0, wait),
         low=timedelta(0, closed + low),

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from operator import itemgetter
 
+from callback.calibration import Levels
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.estimate import Estimate, EstimateInputs, NoAgentsError, estimate_wait
@@ -56,6 +57,10 @@ class Measured:
     """Callers on hold put through to an agent (each offer, answered or not)."""
     live_handle: timedelta | None = None
     """The agent's occupation per offer of a caller on hold: ringing, talk and wrap-up."""
+    live: Levels | None = None
+    """The range's and the promise's levels learned from callers on hold (None: 10-90)."""
+    callbacks: Levels | None = None
+    """The same, learned from callbacks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +208,7 @@ def _estimate(
     handle, patience = handles(policy, measured), blended_patience(policy, measured)
     retry = retries(policy, measured) if line.callback else None
     wrap = queue.wrap_up.total_seconds()
+    levels = measured.callbacks if line.callback else measured.live
     # Closed now: nobody logged in serves before the opening, the plan tells who will.
     present = None
     if is_open and line.staffed is not None:
@@ -220,7 +226,7 @@ def _estimate(
             dead = dead_time(wrap, ahead + 1, agents)
         mean = handle.ahead(ahead, held)
         inputs = EstimateInputs(
-            ahead, now, agents, mean, patience, segments, cutoff, held, retry, dead
+            ahead, now, agents, mean, patience, segments, cutoff, held, retry, dead, levels
         )
         try:
             return estimate_wait(inputs)

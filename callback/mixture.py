@@ -56,8 +56,11 @@ def hump_at(retry: Retry, level: float) -> tuple[float, float]:
     return delay, (level - below) / chance if chance else 0.5
 
 
-def retry_spread(moving: float, var: float, retry: Retry) -> tuple[float, float]:
-    """10th and 90th percentiles when a missed call (chance p) adds a retry's delay.
+def retry_spread(
+    moving: float, var: float, retry: Retry, levels: tuple[float, ...] = (P10, P90)
+) -> tuple[float, ...]:
+    """The quantiles (10th and 90th percentiles unless told) when a missed call (chance p)
+    adds a retry's delay.
 
     The wait is the first-try wait W, or W plus a retry's delay: a law of humps, each far
     enough apart (a backoff is minutes) that a quantile falls in one of them.
@@ -67,4 +70,4 @@ def retry_spread(moving: float, var: float, retry: Retry) -> tuple[float, float]
         delay, within = hump_at(retry, q)
         return delay + quantile(moving, var, within)
 
-    return level(P10), level(P90)
+    return tuple(level(q) for q in levels)
