@@ -295,11 +295,13 @@ def _range(moving: float, var: float, inputs: EstimateInputs) -> tuple[float, fl
             return (*_spread(moving, var), None)
         low, high = retry_spread(moving, var, inputs.retry)
         return low, high, None
-    wanted = (levels.low, levels.high, levels.promise)
     if inputs.retry is None:
-        low, high, promised = (quantile(moving, var, level) for level in wanted)
-    else:
-        low, high, promised = retry_spread(moving, var, inputs.retry, wanted)
+        low = quantile(moving, var, levels.low)
+        high = quantile(moving, var, levels.high)
+        return low, high, quantile(moving, var, levels.promise)
+    low, high, promised = retry_spread(
+        moving, var, inputs.retry, (levels.low, levels.high, levels.promise)
+    )
     return low, high, promised
 
 

@@ -1,4 +1,7 @@
-"""Quantiles of a wait with a callback's retries: a gamma, or gamma humps the retries apart."""
+"""Quantiles of a wait with a callback's retries: a gamma, or gamma humps the retries apart.
+
+The humps change only with the measured no-answer chance and the policy: they are cached.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ def quantile(moving: float, var: float, level: float) -> float:
     return moving * max(0.0, root) ** 3
 
 
+@lru_cache(maxsize=256)
 def humps(retry: Retry) -> tuple[tuple[float, float], ...]:
     """(delay in seconds, chance) of each try that reaches the customer: the first with 1 - p,
     the second with p (times 1 - p when a third follows), the third with the rest (p**2)."""
@@ -39,6 +43,7 @@ def humps(retry: Retry) -> tuple[tuple[float, float], ...]:
     return ((0.0, 1.0 - p), (first, p * (1.0 - p)), (second, p * p))
 
 
+@lru_cache(maxsize=256)
 def retry_delay(retry: Retry) -> float:
     """The mean delay the retries add (seconds)."""
     return sum(delay * chance for delay, chance in humps(retry))
@@ -65,9 +70,8 @@ def retry_spread(
     The wait is the first-try wait W, or W plus a retry's delay: a law of humps, each far
     enough apart (a backoff is minutes) that a quantile falls in one of them.
     """
-
-    def level(q: float) -> float:
+    found = []
+    for q in levels:
         delay, within = hump_at(retry, q)
-        return delay + quantile(moving, var, within)
-
-    return tuple(level(q) for q in levels)
+        found.append(delay + quantile(moving, var, within))
+    return tuple(found)
