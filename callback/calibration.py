@@ -10,12 +10,19 @@ what was seen and the target, as one more measured figure beside handle time and
     low level     = 0.10 - GAIN * (share below the range - 0.10)
     promise level = 0.90 + GAIN * (share of promises broken - PROMISE_BROKEN)
 
+Callers on hold are told no clock time: their promise is judged as the one the range's high
+would have made, and its level is the high's, moved the same way. A wait known in advance
+(a free agent, an agent whose wrap-up ends then) keeps its own points: only the modelled
+waits are read at the learned levels.
+
 It is a proportional correction computed afresh from the window (the announcements do not
 say which levels they were made with), so it needs no state and every instance finds the
 same: a model whose range is too narrow where the line is long-tailed (or too wide in a
-small team) is widened (or narrowed) until what people see is near the target. The gain
-is kept below 2: each correction is judged only minutes later, and a larger proportional
-gain on a lagging measure overshoots. The shares are shrunk toward the target by
+small team) is widened (or narrowed) toward the target. Being proportional it closes part
+of the gap (about GAIN / (1 + GAIN) of it where a level moves the share one for one), not
+all; a larger gain bought nothing in `bench.estimate_accuracy` (3.0 moved the day's shares
+by tenths of a point), and each correction is judged only minutes later, where a large
+proportional gain on a lagging measure overshoots. The shares are shrunk toward the target by
 `PRIOR` pseudo-announcements, so a quiet queue keeps the model's own levels.
 """
 
