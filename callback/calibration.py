@@ -10,6 +10,11 @@ what was seen and the target, as one more measured figure beside handle time and
     low level     = 0.10 - GAIN * (share below the range - 0.10)
     promise level = 0.90 + GAIN * (share of promises broken - PROMISE_BROKEN)
 
+The announced wait itself moves by `shift`: GAIN times the window's mean error (actual minus
+announced, over modelled waits), less three standard errors of it, so that the noise of a
+steady line is left alone and only a bias the window shows clearly (a surge, a lunch hour
+the plan does not know) is corrected; the range and the promise move with the wait.
+
 Callers on hold are told no clock time: their promise is judged as the one the range's high
 would have made, and its level is the high's, moved the same way. A wait known in advance
 (a free agent, an agent whose wrap-up ends then) keeps its own points: only the modelled
@@ -31,6 +36,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from math import copysign, sqrt
+from statistics import fmean, stdev
 
 from callback.mixture import P10, P90
 
@@ -41,6 +48,10 @@ PRIOR = 50
 """Pseudo-announcements at the target: how much a few judged ones can move the levels."""
 PROMISE_BROKEN = 0.02
 """The share of broken promises aimed at: under the 3% the goal allows."""
+FEW = 30
+NOISE = 3.0
+"""Standard errors of the window's mean error left uncorrected (the errors are correlated:
+people waiting together err together, so one standard error is too small a margin)."""
 _BOUNDS = (0.02, 0.98)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MINUTE = timedelta(minutes=1)
@@ -65,6 +76,8 @@ class Levels:
     low: float = P10
     high: float = P90
     promise: float = P90
+    shift: float = 0.0
+    """Seconds added to the modelled wait (its range and promise move with it)."""
 
 
 def _clamp(level: float) -> float:
@@ -91,11 +104,13 @@ def calibrate(seen: Iterable[Seen], told: bool = True) -> Levels:
     are those the range's high would have made (`would_promise`), and the promise's level
     is the high's, moved by what they show."""
     ranged = below = above = promised = broken = 0
+    errors: list[float] = []
     for s in seen:
         if s.high > s.low:  # a point ("no wait") is exact, it says nothing of the range
             ranged += 1
             below += s.actual < s.low
             above += s.actual > s.high
+            errors.append(s.actual - s.wait)
         if s.promise is not None:
             promised += 1
             broken += s.actual > s.promise
@@ -106,4 +121,15 @@ def calibrate(seen: Iterable[Seen], told: bool = True) -> Levels:
         low=_clamp(P10 - GAIN * (_shrunk(below, ranged, P10) - P10)),
         high=high,
         promise=_clamp(base + GAIN * gap),
+        shift=_shift(errors),
     )
+
+
+def _shift(errors: list[float]) -> float:
+    """GAIN times the mean error beyond `NOISE` standard errors of it (none for fewer than
+    `FEW`): a bias the window shows clearly is corrected, its noise is left alone."""
+    if len(errors) < FEW:
+        return 0.0
+    mean = fmean(errors)
+    clear = abs(mean) - NOISE * stdev(errors) / sqrt(len(errors))
+    return copysign(GAIN * clear, mean) if clear > 0 else 0.0

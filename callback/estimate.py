@@ -320,12 +320,17 @@ def estimate_wait(inputs: EstimateInputs) -> Estimate:
     low, high, promised = _range(wait - closed, var, inputs)
     if inputs.retry is not None:
         wait += retry_delay(inputs.retry)
-    high_td = timedelta(0, closed + high)  # positional: measurably faster than seconds=
+    low, high = closed + low, closed + high
+    if inputs.quantiles is not None and inputs.quantiles.shift:
+        # A learned bias moves the expected wait (never below none); the range and the
+        # promise have their own learned levels.
+        wait = max(wait + inputs.quantiles.shift, 0.0)
+    high_td = timedelta(0, high)  # positional: measurably faster than seconds=
     # Compared in UTC: one zone's repeated hour compares by wall.
     by = _promise(now, high_td if promised is None else timedelta(0, closed + promised))
     return Estimate(
         wait=timedelta(0, wait),
-        low=timedelta(0, closed + low),
+        low=timedelta(0, low),
         high=high_td,
         by=by.astimezone(inputs.now.tzinfo),
         before_close=inputs.closes_at is None or by <= inputs.closes_at,

@@ -69,3 +69,24 @@ def test_a_callbacks_levels_apply_to_its_humps() -> None:
     )
     moved = estimate_wait(late)
     assert moved.high < plain.high < moved.by - NOW
+
+
+def test_a_clear_bias_moves_the_wait_and_noise_does_not() -> None:
+    # Told 100 s, waited 130 s on average (100 to 160): a clear bias of +30 s.
+    late = [Seen(100.0, 50.0, 200.0, None, 100.0 + 20 * (n % 4)) for n in range(400)]
+    assert calibrate(late).shift > 0
+    # Errors of -20 and +20 s in turn: no bias, no shift; too few judged: none either.
+    steady = [Seen(100.0, 50.0, 200.0, None, 100.0 + (20 if n % 2 else -20)) for n in range(400)]
+    assert calibrate(steady).shift == 0.0
+    assert calibrate(late[:10]).shift == 0.0
+
+
+def test_the_shift_moves_the_wait_never_below_none() -> None:
+    plain = estimate_wait(EstimateInputs(8, NOW, 4, timedelta(minutes=5), None))
+    later = EstimateInputs(8, NOW, 4, timedelta(minutes=5), None, quantiles=Levels(shift=30.0))
+    moved = estimate_wait(later)
+    assert moved.wait == plain.wait + timedelta(seconds=30)
+    assert (moved.low, moved.high, moved.by) == (plain.low, plain.high, plain.by)
+    sooner = Levels(shift=-1e6)
+    none = estimate_wait(EstimateInputs(8, NOW, 4, timedelta(minutes=5), None, quantiles=sooner))
+    assert none.wait == timedelta(0)
