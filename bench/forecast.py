@@ -36,8 +36,8 @@ MEASURED = Measured(
     dials=300,
     offers=250,
     live_handle=timedelta(minutes=4),
-    live=Levels(0.08, 0.93, 0.95),
-    callbacks=Levels(0.09, 0.92, 0.94),
+    live=Levels(0.08, 0.93, 0.95, 4.0),
+    callbacks=Levels(0.09, 0.92, 0.94, -3.0),
 )
 
 

@@ -49,6 +49,7 @@ def retry_delay(retry: Retry) -> float:
     return sum(delay * chance for delay, chance in humps(retry))
 
 
+@lru_cache(maxsize=1024)
 def hump_at(retry: Retry, level: float) -> tuple[float, float]:
     """The delay of the hump holding the `level` quantile, and the level within that hump."""
     below = 0.0
