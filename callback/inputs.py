@@ -116,6 +116,8 @@ class Present:
             inputs.closes_at,
             abandoning,
             inputs.retry,
+            inputs.dead,
+            inputs.quantiles,
         )
 
 
