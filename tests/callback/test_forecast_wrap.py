@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from callback.estimate import EstimateInputs
-from callback.forecast import Measured, dead_time, forecast
+from callback.forecast import Measured, dead_time, forecast, retries
 from callback.inputs import LineInputs, Staffed
 from tests.callback.config.snippets import build
 
@@ -60,3 +60,13 @@ def test_a_callback_that_may_miss_twice_carries_both_retries() -> None:
     # Half miss: reached at once (50%), after one retry (25%) or after two (25%).
     assert found.wait == first * 0.25 + second * 0.25
     assert (found.low, found.high) == (timedelta(0), second)
+
+
+def test_the_second_retry_follows_the_policys_tries_and_backoff() -> None:
+    measured = Measured(attempts=100, mean_handle=timedelta(minutes=5), unanswered=20, dials=99)
+    overrides = '\n[queues.support.callback]\nmax_attempts = {tries}\nbackoff = ["5m"]\n'
+    two = build(TEAM.format(wrap="0s") + overrides.format(tries=2)).callback_policy("support")
+    assert retries(two, measured) == (0.2, timedelta(seconds=330))
+    three = build(TEAM.format(wrap="0s") + overrides.format(tries=3)).callback_policy("support")
+    # One backoff listed: it repeats for the second retry.
+    assert retries(three, measured) == (0.2, timedelta(seconds=330), timedelta(seconds=330))
