@@ -11,13 +11,15 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import insort
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from random import Random
 
+from callback.calibration import WINDOW, Seen, calibrate, would_promise
 from callback.config.model import SupervisorConfig
-from callback.forecast import forecast
+from callback.forecast import Measured, forecast
 from callback.inputs import LineInputs, Staffed
 from callback.simulate.tally import Measures
 
@@ -60,6 +62,8 @@ class Outcome:
     low: float
     high: float
     by: float
+    callback: bool = False
+    at: float = 0.0
     floor_mean: float = math.nan
     floor_var: float = math.nan
     actual: float | None = None
@@ -101,9 +105,25 @@ class Sim:
     stats: Measures = field(default_factory=Measures)
     outcomes: list[Outcome] = field(default_factory=list)
     seq: int = 0
+    calibrate: bool = True
+    """Feed the judged announcements back as the product does (`callback.calibration`)."""
+    seen: dict[bool, deque[Seen]] = field(default_factory=dict)
+    """The latest judged announcements per kind (callback or not), as the store keeps them."""
+    learned: tuple[float, Measured] | None = None
 
     def __post_init__(self) -> None:
         self.rng = Random(self.seed)
+        self.seen = {kind: deque(maxlen=WINDOW) for kind in (False, True)}
+
+    def _measured(self, now: float) -> Measured:
+        """The measured figures, re-read after `TTL` seconds as the webhooks' cache does."""
+        if self.learned is None or now - self.learned[0] >= TTL:
+            measured = self.stats.read()
+            if self.calibrate:
+                live = calibrate(self.seen[False], told=False)
+                measured = replace(measured, live=live, callbacks=calibrate(self.seen[True]))
+            self.learned = (now, measured)
+        return self.learned[1]
 
     def at(self, time: float, kind: str, ref: int = 0) -> None:
         self.seq += 1
@@ -166,13 +186,15 @@ class Sim:
         moment = EPOCH + timedelta(seconds=now)
         queue = self.config.queues[self.queue]
         policy = self.config.callback_policy(self.queue)
-        estimate = forecast(queue, policy, line, self.stats.read(), moment).estimate
+        estimate = forecast(queue, policy, line, self._measured(now), moment).estimate
         assert estimate is not None, "the bench's queues are always staffed"
         outcome = Outcome(
             estimate.wait.total_seconds(),
             estimate.low.total_seconds(),
             estimate.high.total_seconds(),
             (estimate.by - moment).total_seconds(),
+            callback,
+            now,
         )
         if self.scenario.floor:
             outcome.floor_mean, outcome.floor_var = self._floor(line)
@@ -240,7 +262,16 @@ class Sim:
         if item.outcome is not None:
             item.outcome.actual = item.outcome.virtual = now - item.arrived
             self.outcomes.append(item.outcome)
+            self._judge(item.outcome, now - item.arrived)
         self._occupy(now, sc.talk(self.rng), sc.wrap_up)
+
+    def _judge(self, told: Outcome, actual: float) -> None:
+        """Keep the announcement beside the wait that followed (the reached only: the store
+        cannot know how long those who gave up would have waited)."""
+        promise = told.by
+        if not told.callback:  # told no clock time: judged by what the high would promise
+            promise = would_promise(EPOCH + timedelta(seconds=told.at), told.high)
+        self.seen[told.callback].append(Seen(told.wait, told.low, told.high, promise, actual))
 
     def _occupy(self, now: float, talk: float, wrap: float) -> None:
         self.stats.attempts += 1
@@ -271,6 +302,8 @@ class Sim:
         self._dispatch(now)
 
 
+TTL = 30.0
+"""Seconds the measured figures are reused (`webhooks.measured.TTL`)."""
 MAX_ATTEMPTS = 3
 """Tries of a callback before it is given up on (the policy's default)."""
 MEAN_TALK = 300.0

@@ -5,8 +5,9 @@ around the clock; open from two hours before now to four after, and open 24/7) a
 `callback.forecast.forecast` for 12 ahead, each call a second later than the last (so the
 clock moves as it does between requests): first as a bare count, then as the adapters
 call it (the typical input: 5 of the 12 on hold, two callbacks in backoff, presence with
-one agent wrapping up, measured figures with live and callback handle times apart, a
-callback's own no-answer risk). Figure: the
+one agent wrapping up, measured figures with live and callback handle times apart and the
+levels learned from past announcements, a callback's own no-answer risk and both
+retries). Figure: the
 median over rounds of calls per second of process CPU (goal: 20,000).
 """
 
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.api_setup import ALWAYS, QUEUE, ZONE, hours_around, write_config
+from callback.calibration import Levels
 from callback.config.loader import load_config
 from callback.forecast import Measured, forecast
 from callback.inputs import LineInputs, Staffed
@@ -34,6 +36,8 @@ MEASURED = Measured(
     dials=300,
     offers=250,
     live_handle=timedelta(minutes=4),
+    live=Levels(0.08, 0.93, 0.95, 4.0),
+    callbacks=Levels(0.09, 0.92, 0.94, -3.0),
 )
 
 

@@ -30,7 +30,20 @@ Only those ahead who can abandon (callers on hold) leave early: the abandonment 
 person ahead is theta times their share of the line. A callback's own estimate adds its
 chance p of not answering times the delay d the retry then costs (mean + p*d), and its
 range is that of the two-humped law (W with chance 1-p, W + d with chance p): for a
-callback, the no-answer risk is most of the wait's spread.
+callback, the no-answer risk is most of the wait's spread. Where the policy allows a third
+try, the second retry's delay d2 follows with chance p**2 (W + d with p*(1-p), W + d + d2
+with p**2; `callback.mixture`).
+
+The 10th and 90th percentiles and the promise's level (the range's high unless told) can
+be replaced by levels learned from how past announcements fared (`quantiles`, from
+`callback.calibration`): the gamma, or the retry's humps, are read at those levels.
+
+An agent on a call frees nobody before the wrap-up that follows it: when presence tells
+who is on a call, the first of them frees `wrap` after a call ends, then they free at
+about their talk rate (s/T, T = handle - wrap). For the n-th place freed by s agents on a
+call that is wrap + n*T/s against the pooled model's n*(T + wrap)/s, so the wait gets the
+fixed shift `dead` = wrap * (1 - n/s) while n < s (zero beyond: by then they cycle at the
+pooled rate).
 
 A sum of exponential stages is right-skewed and never negative; a gamma keeps both
 properties, where a normal would be symmetric and reach below zero for a short line.
@@ -46,7 +59,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import inf, sqrt
 
-from callback.mixture import P10, P90, retry_spread
+from callback.calibration import Levels
+from callback.mixture import P10, P90, Retry, hump_at, quantile, retry_delay, retry_spread
 
 _Z90 = 1.2815515655446004
 """The standard normal 90th percentile."""
@@ -84,8 +98,12 @@ class EstimateInputs:
     closes_at: datetime | None = None
     abandoning: int | None = None
     """How many of those ahead can abandon (callers on hold); None: all of them."""
-    retry: tuple[float, timedelta] | None = None
-    """The customer's own chance of not answering and the delay the retry then adds."""
+    retry: Retry | None = None
+    """The customer's own chance of not answering and the delays its retries then add."""
+    dead: float = 0.0
+    """Seconds before the agents on a call free anyone: the wrap-up that follows each call."""
+    quantiles: Levels | None = None
+    """The range's and the promise's levels learned from past announcements (None: 10-90)."""
 
     def __post_init__(self) -> None:
         if self.ahead < 0:
@@ -101,6 +119,8 @@ class EstimateInputs:
             _check_aware("closes_at", self.closes_at)
         if self.abandoning is not None and not 0 <= self.abandoning <= self.ahead:
             raise ValueError(f"abandoning must be within 0..ahead, got {self.abandoning}")
+        if self.dead < 0:
+            raise ValueError(f"dead must be >= 0, got {self.dead}")
         if self.retry is not None and not 0.0 <= self.retry[0] < 1.0:
             raise ValueError(f"the no-answer chance must be within [0, 1), got {self.retry[0]}")
 
@@ -247,16 +267,15 @@ def fixed_wait(
     wait: timedelta,
     closes_at: datetime | None,
     servers: int,
-    retry: tuple[float, timedelta] | None = None,
+    retry: Retry | None = None,
 ) -> Estimate:
     """A wait known in advance (a free agent now, or one whose wrap-up ends then), plus a
-    callback's own retry: the wait with chance 1-p, the wait plus d with chance p."""
+    callback's own retries: the wait with chance 1-p, the wait plus a retry's delay else."""
     low = high = mean = wait
     if retry is not None:
-        p, d = retry
-        mean = wait + d * p
-        low = wait + d if p > 1.0 - P10 else wait
-        high = wait + d if p > 1.0 - P90 else wait
+        mean = wait + timedelta(0, retry_delay(retry))
+        low = wait + timedelta(0, hump_at(retry, P10)[0])
+        high = wait + timedelta(0, hump_at(retry, P90)[0])
     by = _promise(now.astimezone(UTC), high)
     return Estimate(
         wait=mean,
@@ -266,6 +285,24 @@ def fixed_wait(
         before_close=closes_at is None or by <= closes_at,
         servers=servers,
     )
+
+
+def _range(moving: float, var: float, inputs: EstimateInputs) -> tuple[float, float, float | None]:
+    """The range's low and high and the promise's quantile (None: the range's high)."""
+    levels = inputs.quantiles
+    if levels is None:
+        if inputs.retry is None:
+            return (*_spread(moving, var), None)
+        low, high = retry_spread(moving, var, inputs.retry)
+        return low, high, None
+    if inputs.retry is None:
+        low = quantile(moving, var, levels.low)
+        high = quantile(moving, var, levels.high)
+        return low, high, quantile(moving, var, levels.promise)
+    low, high, promised = retry_spread(
+        moving, var, inputs.retry, (levels.low, levels.high, levels.promise)
+    )
+    return low, high, promised
 
 
 def estimate_wait(inputs: EstimateInputs) -> Estimate:
@@ -278,16 +315,22 @@ def estimate_wait(inputs: EstimateInputs) -> Estimate:
         wait, closed, var = _walk_pooled(inputs.ahead + 1.0, mu, ends, levels)
     else:
         wait, closed, var = _walk_stages(inputs.ahead, mu, theta, ends, levels)
-    if inputs.retry is None:
-        low, high = _spread(wait - closed, var)
-    else:
-        low, high = retry_spread(wait - closed, var, inputs.retry)
-        wait += inputs.retry[0] * inputs.retry[1].total_seconds()
-    high_td = timedelta(0, closed + high)  # positional: measurably faster than seconds=
-    by = _promise(now, high_td)  # compared in UTC: one zone's repeated hour compares by wall
+    wait += inputs.dead
+    closed += inputs.dead  # a fixed shift, as closed time is
+    low, high, promised = _range(wait - closed, var, inputs)
+    if inputs.retry is not None:
+        wait += retry_delay(inputs.retry)
+    low, high = closed + low, closed + high
+    if inputs.quantiles is not None and inputs.quantiles.shift:
+        # A learned bias moves the expected wait (never below none); the range and the
+        # promise have their own learned levels.
+        wait = max(wait + inputs.quantiles.shift, 0.0)
+    high_td = timedelta(0, high)  # positional: measurably faster than seconds=
+    # Compared in UTC: one zone's repeated hour compares by wall.
+    by = _promise(now, high_td if promised is None else timedelta(0, closed + promised))
     return Estimate(
         wait=timedelta(0, wait),
-        low=timedelta(0, closed + low),
+        low=timedelta(0, low),
         high=high_td,
         by=by.astimezone(inputs.now.tzinfo),
         before_close=inputs.closes_at is None or by <= inputs.closes_at,

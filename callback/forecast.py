@@ -17,10 +17,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from operator import itemgetter
 
+from callback.calibration import Levels
 from callback.config.policy import CallbackPolicy
 from callback.config.queue import QueueConfig
 from callback.estimate import Estimate, EstimateInputs, NoAgentsError, estimate_wait
 from callback.inputs import LineInputs, Present, counting_returns
+from callback.mixture import Retry
 from callback.opening import OpeningCache
 from callback.plan import Segment, StaffingPlan
 
@@ -55,6 +57,10 @@ class Measured:
     """Callers on hold put through to an agent (each offer, answered or not)."""
     live_handle: timedelta | None = None
     """The agent's occupation per offer of a caller on hold: ringing, talk and wrap-up."""
+    live: Levels | None = None
+    """The range's and the promise's levels learned from callers on hold (None: 10-90)."""
+    callbacks: Levels | None = None
+    """The same, learned from callbacks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +153,23 @@ def no_answer(policy: CallbackPolicy, measured: Measured) -> tuple[float, timede
     return (chance, policy.ring_timeout + policy.backoff[0]) if chance else None
 
 
+def retries(policy: CallbackPolicy, measured: Measured) -> Retry | None:
+    """`no_answer`, with the second retry's delay when the policy allows a third try."""
+    first = no_answer(policy, measured)
+    if first is None or policy.max_attempts < 3:
+        return first
+    backoff = policy.backoff[1] if len(policy.backoff) > 1 else policy.backoff[0]
+    return (*first, policy.ring_timeout + backoff)
+
+
+def dead_time(wrap: float, place: int, on_call: int) -> float:
+    """Seconds the `place`-th freed by `on_call` agents on a call waits beyond the pooled rate:
+    none frees before its wrap-up, then they free at their talk rate (`callback.estimate`)."""
+    if place >= on_call:
+        return 0.0
+    return wrap * (1.0 - place / on_call)
+
+
 def forecast(
     queue: QueueConfig,
     policy: CallbackPolicy,
@@ -183,7 +206,9 @@ def _estimate(
     # The first segment holds `now`: the plan's agents at `now` (`agents_at` agrees).
     planned = staffing[0][2] if is_open else 0
     handle, patience = handles(policy, measured), blended_patience(policy, measured)
-    retry = no_answer(policy, measured) if line.callback else None
+    retry = retries(policy, measured) if line.callback else None
+    wrap = queue.wrap_up.total_seconds()
+    levels = measured.callbacks if line.callback else measured.live
     # Closed now: nobody logged in serves before the opening, the plan tells who will.
     present = None
     if is_open and line.staffed is not None:
@@ -191,15 +216,18 @@ def _estimate(
 
     def at(ahead: int) -> Estimate | None:
         held = None if line.on_hold is None else min(line.on_hold, ahead)
-        agents, segments = planned, staffing
+        agents, segments, dead = planned, staffing, 0.0
         if present is not None:
             placed = present.place(ahead, held, now, cutoff, retry)
             if isinstance(placed, Estimate):
                 return placed
             ahead, held, agents = placed
             segments = present.staffing
+            dead = dead_time(wrap, ahead + 1, agents)
         mean = handle.ahead(ahead, held)
-        inputs = EstimateInputs(ahead, now, agents, mean, patience, segments, cutoff, held, retry)
+        inputs = EstimateInputs(
+            ahead, now, agents, mean, patience, segments, cutoff, held, retry, dead, levels
+        )
         try:
             return estimate_wait(inputs)
         except NoAgentsError:

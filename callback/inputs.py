@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from callback.estimate import Estimate, EstimateInputs, estimate_wait, fixed_wait
+from callback.mixture import Retry
 
 Segment = tuple[datetime, datetime, int]
 
@@ -81,7 +82,7 @@ class Present:
         abandoning: int | None,
         now: datetime,
         closes_at: datetime | None,
-        retry: tuple[float, timedelta] | None = None,
+        retry: Retry | None = None,
     ) -> tuple[int, int | None, int] | Estimate:
         """Those still ahead once free agents and wrap-ups have taken theirs, how many of them
         can abandon and the agents serving now; or the wait when one of those serves them."""
@@ -115,6 +116,8 @@ class Present:
             inputs.closes_at,
             abandoning,
             inputs.retry,
+            inputs.dead,
+            inputs.quantiles,
         )
 
 

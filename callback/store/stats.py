@@ -1,4 +1,5 @@
-"""Measured agent occupation per dial attempt and per hold offer, and customer patience.
+"""Measured agent occupation per dial attempt and per hold offer, customer patience, and the
+levels learned from how the recent announcements fared (`callback.calibration`).
 
 An attempt (a callback dialled) or an offer (a caller on hold put through) occupies its
 agent from the claim until the agent's next presence change that is not a wrap-up
@@ -26,6 +27,7 @@ from sqlalchemy import (
 )
 
 from callback.forecast import Measured
+from callback.store import calibration
 from callback.store.tables import ATTEMPT, HELD_OFFER, PRESENCE_CHANGE, REQUEST, state_in
 from callback.types import QueueName, State
 
@@ -50,6 +52,7 @@ def measured(connection: Connection, queue: QueueName, since: datetime, now: dat
     abandoned, abandoned_s = _abandoned(connection, queue, since, now, dialect)
     served_s = _served_wait(connection, queue, since, now, dialect)
     offers, live_s = _live(connection, queue, since, now, dialect)
+    live, callbacks = calibration.levels(connection, queue, since, now)
     return Measured(
         attempts=attempts,
         mean_handle=timedelta(seconds=handle_s / attempts) if attempts else None,
@@ -59,6 +62,8 @@ def measured(connection: Connection, queue: QueueName, since: datetime, now: dat
         dials=attempts,  # every attempt stored is a callback dial
         offers=offers,
         live_handle=timedelta(seconds=live_s / offers) if offers else None,
+        live=live,
+        callbacks=callbacks,
     )
 
 

@@ -17,5 +17,8 @@ def test_quick_mode_reports_every_cell_with_finite_figures() -> None:
     # The floor exists exactly where the exact law is known: the stationary cells.
     assert all(r.floor_s is not None and r.rmse_over_floor is not None for r in stationary)
     assert day.floor_s is None and day.rmse_over_floor is None
+    # The exact predictor is judged on the same people: a paired ratio, where the floor is.
+    assert all(r.exact_bias_s is not None and r.rmse_over_exact is not None for r in stationary)
+    assert day.exact_bias_s is None and day.rmse_over_exact is None
     # Sanity: the real estimator is no wild guess where the floor applies.
     assert all(r.rmse_over_floor is not None and r.rmse_over_floor < 2 for r in stationary)

@@ -136,7 +136,9 @@ def test_a_callbacks_estimate_includes_its_no_answer_and_retry() -> None:
     assert delay == policy.ring_timeout + policy.backoff[0]
     live = _wait(LineInputs(5, on_hold=0), m=measured)
     callback = _wait(LineInputs(5, on_hold=0, callback=True), m=measured)
-    assert abs((callback - live) - delay * chance) < timedelta(seconds=1)
+    # The first retry with chance p, the second (after the second backoff) with p**2.
+    second = policy.ring_timeout + policy.backoff[1]
+    assert abs((callback - live) - delay * chance - second * chance**2) < timedelta(seconds=1)
 
 
 def test_a_callback_served_at_once_still_carries_its_retry() -> None:
