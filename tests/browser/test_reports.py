@@ -81,7 +81,7 @@ def test_a_supervisor_reads_a_report_and_downloads_both_csvs(
     assert rows[19][:7] == ["2026-03-02T09:00:00+00:00", "6", "3", "2", "1", "2", "0.4"]
 
     page.get_by_role("link", name="Requests").click()
-    page.get_by_label("Queue").select_option("support")
+    page.get_by_label("Queue", exact=True).select_option("support")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("table.list tbody tr")).to_have_count(5)
     shot("requests")
