@@ -134,12 +134,13 @@ def compare(
 
 
 def _plain(figures: dict[str, Figure]) -> dict[str, dict[str, float | None]]:
-    """JSON has no NaN: an undefined figure is null."""
+    """JSON has no NaN or infinity: an undefined figure (or the half-width of a figure only
+    one replication defines) is null."""
     return {name: {"mean": _number(f.mean), "ci95": _number(f.half)} for name, f in figures.items()}
 
 
 def _number(value: float) -> float | None:
-    return None if math.isnan(value) else value
+    return value if math.isfinite(value) else None
 
 
 def as_json(reports: Sequence[QueueReport], setup: Setup) -> dict[str, Any]:
