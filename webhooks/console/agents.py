@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from callback.report import span
 from callback.store.agent_day import AgentDay, agent_days
 from callback.store.presence import AgentStatus, Presence
 from callback.store.users import Role, User
@@ -45,13 +47,11 @@ async def _page(request: Request, user: User, status: int = 200, **notice: str) 
     return render(request, "agents.html", user, status=status, **context, **notice)
 
 
-def local_day(now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+def local_day(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The day `now` falls in on `zone`'s clock, as a UTC span (23 or 25 hours on a clock
     change)."""
     day = now.astimezone(zone).date()
-    start = datetime.combine(day, time(0), zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return span(day, day, zone)
 
 
 def _days(svc: Services, now: datetime) -> dict[AgentId, AgentDay]:
@@ -61,7 +61,7 @@ def _days(svc: Services, now: datetime) -> dict[AgentId, AgentDay]:
     by_day: dict[tuple[datetime, datetime], list[AgentId]] = {}
     for agent in config.agents:
         queue = config.queues.get(agent.queues[0])
-        day = local_day(now, UTC if queue is None else queue.zone)
+        day = local_day(now, ZoneInfo("UTC") if queue is None else queue.zone)
         by_day.setdefault(day, []).append(AgentId(agent.id))
     days: dict[AgentId, AgentDay] = {}
     for day, agents in by_day.items():
